@@ -1,0 +1,82 @@
+/**
+ * Command-line parsing. `infrarust [options]` runs the daemon; subcommands come later
+ * (`plugin new`, `plugin list`). Flags follow Infrarust v2's CLI, plus `--servers-dir`.
+ */
+import { parseArgs } from 'node:util';
+import { InfrarustError } from '../errors.ts';
+import { isLogLevel, LOG_LEVELS } from '../log/logger.ts';
+
+export interface CliOptions {
+  command: 'run' | 'help' | 'version';
+  config: string;
+  /** True when -c/--config was given (a missing explicit file is an error, not a default). */
+  configExplicit: boolean;
+  bind?: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  serversDir?: string;
+  pluginsDir?: string;
+}
+
+export const HELP = `Usage: infrarust [options]
+
+Minecraft Java Edition reverse proxy: routes each player by the domain they connect to.
+
+Options:
+  -c, --config <file>       Global config (default: infrarust.toml). When the default file
+                            does not exist, an embedded default config is used.
+  -b, --bind <addr:port>    Listen address, overrides \`bind\` (e.g. 0.0.0.0:25565)
+  -l, --log-level <level>   ${LOG_LEVELS.join(', ')} (default: info; env LOG_LEVEL)
+      --servers-dir <dir>   Per-server config directory, overrides \`servers_dir\`
+      --plugins-dir <dir>   Plugin directory, overrides \`plugins_dir\`
+  -V, --version             Print the version and exit
+  -h, --help                Print this help and exit
+
+Signals: SIGINT/SIGTERM stop accepting and let connections finish (30 s grace);
+a second signal exits at once.
+Docs: docs/configuration.md`;
+
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: false,
+      strict: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        bind: { type: 'string', short: 'b' },
+        'log-level': { type: 'string', short: 'l' },
+        'servers-dir': { type: 'string' },
+        'plugins-dir': { type: 'string' },
+        version: { type: 'boolean', short: 'V' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (cause) {
+    throw new InfrarustError('IR_ERR_CLI_USAGE', `${(cause as Error).message}\nRun \`infrarust --help\` for usage.`, { cause });
+  }
+  const v = parsed.values;
+  const logLevel = v['log-level'] ?? env.LOG_LEVEL ?? 'info';
+  if (!isLogLevel(logLevel)) {
+    throw new InfrarustError('IR_ERR_CLI_USAGE', `unknown log level "${logLevel}"; use one of: ${LOG_LEVELS.join(', ')}`);
+  }
+  return {
+    command: v.help === true ? 'help' : v.version === true ? 'version' : 'run',
+    config: v.config ?? 'infrarust.toml',
+    configExplicit: v.config !== undefined,
+    bind: v.bind,
+    logLevel,
+    serversDir: v['servers-dir'],
+    pluginsDir: v['plugins-dir'],
+  };
+}
+
+/** Splits `host:port`, `[v6]:port` or `:port`; the host defaults to 0.0.0.0. */
+export function parseBind(bind: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(bind.trim());
+  const port = m === null ? NaN : Number(m[3]);
+  if (m === null || port > 65535) {
+    throw new InfrarustError('IR_ERR_CLI_USAGE', `invalid bind address "${bind}"; expected host:port, e.g. 0.0.0.0:25565`);
+  }
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}

@@ -1,0 +1,44 @@
+/**
+ * The one error registry. Every error the kernel raises on purpose carries a stable
+ * `IR_ERR_<AREA>_<WHAT>` code. Codes are never reused or renamed; docs/errors.md lists them
+ * (a test keeps the two in sync).
+ */
+export const ERROR_CODES = {
+  IR_ERR_CONFIG_READ: 'A config file could not be read',
+  IR_ERR_CONFIG_PARSE: 'A config file is not valid TOML',
+  IR_ERR_CONFIG_INVALID: 'A config file has keys or values that fail validation',
+  IR_ERR_CONFIG_SERVERS_DIR: 'The servers directory cannot be created or read',
+  IR_ERR_CLI_USAGE: 'The command line could not be understood',
+  IR_ERR_PROTO_VARINT_TOO_BIG: 'A VarInt or VarLong ran past its maximum length',
+  IR_ERR_PROTO_FRAME_TOO_BIG: 'A frame is larger than the 2 MiB limit',
+  IR_ERR_PROTO_FRAME_INVALID: 'A frame has a negative or malformed length',
+  IR_ERR_PROTO_TRUNCATED: 'A packet ended before a field was complete',
+  IR_ERR_PROTO_STRING_TOO_LONG: 'A string is longer than its field allows',
+  IR_ERR_PROTO_DECOMPRESSED_TOO_BIG: 'A compressed packet claims or inflates past the 8 MiB limit',
+  IR_ERR_PROTO_COMPRESSION_INVALID: 'A compressed packet is malformed',
+  IR_ERR_PROTO_UNEXPECTED_PACKET: 'A packet arrived that the current state does not allow',
+  IR_ERR_PROTO_HANDSHAKE_INVALID: 'The first packet is not a valid handshake',
+  IR_ERR_PROTO_FIELD_INVALID: 'A packet field has an impossible value (a negative or oversized length, a bad key size)',
+  IR_ERR_CONN_HANDSHAKE_TIMEOUT: 'The client did not complete its handshake in time',
+  IR_ERR_CONN_LIMIT: 'The proxy is at max_connections',
+  IR_ERR_BACKEND_UNREACHABLE: 'No backend address answered within connect_timeout',
+  IR_ERR_ROUTE_UNKNOWN_DOMAIN: 'No server is configured for the requested domain',
+  IR_ERR_LISTEN: 'The proxy could not listen on its bind address',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Base class of every deliberate error: a stable code, a message that says what to do, a cause. */
+export class InfrarustError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'InfrarustError';
+  }
+}
+
+/** True when `err` is an InfrarustError, optionally with the given code. */
+export function isInfrarustError(err: unknown, code?: ErrorCode): err is InfrarustError {
+  return err instanceof InfrarustError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,108 @@
+/**
+ * Reads a client's first packets (handshake, status request, login start, or a pre-netty
+ * message) before the connection turns into a raw relay. Everything received is also kept
+ * verbatim, so the backend gets the client's exact bytes. The amount read this way is capped:
+ * a client that sends more before login is malformed, and is cut off instead of buffered.
+ */
+import type { Socket } from 'node:net';
+import { FrameSplitter } from '../protocol/frame-splitter.ts';
+import { InfrarustError } from '../errors.ts';
+
+/** The most a client may send before its connection is routed (a handshake + login is < 1 KiB). */
+export const PRE_ROUTE_LIMIT = 64 * 1024;
+
+export class ConnectionClosedError extends Error {
+  constructor(message = 'client closed the connection') {
+    super(message);
+    this.name = 'ConnectionClosedError';
+  }
+}
+
+export class ClientReader {
+  private readonly received: Buffer[] = [];
+  private receivedLength = 0;
+  private readonly splitter = new FrameSplitter({ maxFrame: PRE_ROUTE_LIMIT });
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+  private readonly onData = (chunk: Buffer): void => this.receive(chunk);
+  private readonly onEnd = (): void => this.fail(new ConnectionClosedError());
+  private readonly onError = (err: Error): void => this.fail(err);
+
+  constructor(private readonly socket: Socket) {
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('close', this.onEnd);
+    socket.on('error', this.onError);
+  }
+
+  /** Everything the client has sent so far, byte for byte. */
+  bytes(): Buffer {
+    if (this.received.length > 1) {
+      const joined = Buffer.concat(this.received, this.receivedLength);
+      this.received.length = 0;
+      this.received.push(joined);
+    }
+    return this.received[0] ?? Buffer.alloc(0);
+  }
+
+  get length(): number {
+    return this.receivedLength;
+  }
+
+  /** The next complete packet (id + body), waiting at most `timeoutMs`. */
+  async nextPacket(timeoutMs: number): Promise<Buffer> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const packet = this.splitter.next();
+      if (packet !== null) return packet;
+      await this.waitForData(deadline - Date.now());
+    }
+  }
+
+  /** Resolves when more bytes arrive; rejects on close, error or timeout. */
+  waitForData(timeoutMs: number): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        reject(new InfrarustError('IR_ERR_CONN_HANDSHAKE_TIMEOUT', `no data from the client within ${timeoutMs} ms`));
+      }, Math.max(0, timeoutMs));
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        if (this.failure !== undefined) reject(this.failure);
+        else resolve();
+      };
+    });
+  }
+
+  /** Stops reading for good: removes the listeners, pauses the socket, returns all bytes received. */
+  release(): Buffer {
+    const socket = this.socket;
+    socket.pause();
+    socket.removeListener('data', this.onData);
+    socket.removeListener('end', this.onEnd);
+    socket.removeListener('close', this.onEnd);
+    socket.removeListener('error', this.onError);
+    const all = this.bytes();
+    this.received.length = 0;
+    return all;
+  }
+
+  private receive(chunk: Buffer): void {
+    this.receivedLength += chunk.length;
+    if (this.receivedLength > PRE_ROUTE_LIMIT) {
+      this.fail(new InfrarustError('IR_ERR_PROTO_FRAME_TOO_BIG', `client sent over ${PRE_ROUTE_LIMIT} bytes before being routed`));
+      this.socket.pause();
+      return;
+    }
+    this.received.push(chunk);
+    this.splitter.push(chunk);
+    this.wake?.();
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.wake?.();
+  }
+}

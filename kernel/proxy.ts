@@ -1,0 +1,103 @@
+/**
+ * The proxy: owns the listener, the routing table, the status service and the set of live
+ * connections, and swaps in new server configs atomically. Features are not here: they are
+ * plugins, attached through the kernel events and (next) the plugin layers.
+ */
+import type { Server, Socket } from 'node:net';
+import type { Logger } from './log/logger.ts';
+import type { ProxyConfig, ServerConfig } from './config/index.ts';
+import { RoutingTable } from './routing/router.ts';
+import { StatusService } from './status/status-service.ts';
+import { createKernelEmitter, type KernelEmitter } from './lifecycle/kernel-events.ts';
+import { createConnectionContext, type ConnectionContext } from './net/connection-context.ts';
+import { handleConnection, type ConnectionDeps } from './net/handle-connection.ts';
+import { listen } from './net/listener.ts';
+
+export class Proxy {
+  readonly events: KernelEmitter = createKernelEmitter();
+  private routes = new RoutingTable<ServerConfig>([]);
+  private readonly status: StatusService;
+  private readonly connections = new Set<ConnectionContext>();
+  private server: Server | undefined;
+  private nextId = 1;
+  private readonly deps: ConnectionDeps;
+
+  constructor(private config: ProxyConfig, private readonly log: Logger) {
+    this.status = new StatusService(config);
+    this.deps = { config: () => this.config, routes: () => this.routes, status: this.status, events: this.events };
+  }
+
+  get activeConnections(): number {
+    return this.connections.size;
+  }
+
+  /** Replaces the server set; new connections route with it, live ones are untouched. */
+  setServers(servers: ReadonlyMap<string, ServerConfig>): void {
+    const ordered = [...servers.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const routes = new RoutingTable(ordered);
+    for (const c of routes.conflicts) {
+      this.log.warn({ domain: c.domain, kept: c.kept, dropped: c.dropped }, 'domain claimed by two servers; the later one wins');
+    }
+    this.routes = routes;
+    this.status.reset(this.config);
+    this.events.emit('servers.changed', { ids: ordered.map((s) => s.id) });
+  }
+
+  async start(): Promise<{ host: string; port: number }> {
+    const bind = this.config.bind;
+    this.server = await listen({
+      host: bind.host,
+      port: bind.port,
+      reusePort: this.config.so_reuseport,
+      keepAliveMs: this.config.keepalive.time,
+      maxConnections: () => this.config.max_connections,
+      activeConnections: () => this.connections.size,
+      onSocket: (socket) => this.accept(socket),
+      onRejected: (socket) => this.log.debug({ remote: socket.remoteAddress }, 'max_connections reached, connection refused'),
+    });
+    const address = this.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : bind.port;
+    this.events.emit('proxy.listening', { address: bind.host, port });
+    return { host: bind.host, port };
+  }
+
+  /**
+   * Stops accepting, waits up to `graceMs` for live connections to end by themselves, then
+   * closes what is left. Resolves once every socket is closed.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.events.emit('proxy.stopping', {});
+    const closed = new Promise<void>((resolve) => (this.server === undefined ? resolve() : this.server.close(() => resolve())));
+    if (this.connections.size > 0) {
+      this.log.info({ connections: this.connections.size, graceMs }, 'waiting for connections to finish');
+      await this.drain(graceMs);
+    }
+    for (const ctx of this.connections) ctx.socket.destroy();
+    await closed;
+  }
+
+  private drain(graceMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, graceMs);
+      const check = setInterval(() => {
+        if (this.connections.size > 0) return;
+        clearTimeout(timer);
+        clearInterval(check);
+        resolve();
+      }, 50);
+      timer.unref?.();
+      setTimeout(() => clearInterval(check), graceMs + 10).unref();
+    });
+  }
+
+  private accept(socket: Socket): void {
+    const ctx = createConnectionContext(this.nextId++, socket, this.log);
+    this.connections.add(ctx);
+    socket.once('close', () => {
+      this.connections.delete(ctx);
+      this.events.emit('connection.closed', ctx);
+    });
+    this.events.emit('connection.accepted', ctx);
+    void handleConnection(ctx, this.deps);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Answers server-list pings. For a routed server: the backend's answer through the cache, with
+ * `[motd.online]` overrides; if the backend cannot be reached, the server's `[motd.unreachable]`
+ * (then `[motd.offline]`, then the global defaults). For an unknown domain: `[default_motd.*]`.
+ */
+import type { ProxyConfig, ServerConfig } from '../config/index.ts';
+import { StatusCache } from './status-cache.ts';
+import { fetchBackendStatus } from './status-fetch.ts';
+import { applyOnlineOverrides, BUILTIN_MOTD, motdResponse, type MotdFields } from './motd.ts';
+import { backendHandshakeAddress } from '../net/domain-rewrite.ts';
+import type { HandshakeInfo } from '../net/connection-context.ts';
+
+export type StatusSource = 'cache' | 'backend' | 'stale' | 'motd';
+
+export interface StatusAnswer {
+  json: string;
+  source: StatusSource;
+  error?: unknown;
+}
+
+/** How long a backend may take to answer a status request once connected. */
+const STATUS_READ_TIMEOUT_MS = 5_000;
+
+export class StatusService {
+  private cache: StatusCache;
+
+  constructor(private config: ProxyConfig) {
+    this.cache = new StatusCache({ ttlMs: config.status_cache.ttl, maxEntries: config.status_cache.max_entries });
+  }
+
+  /** New config or server set: cached answers may carry old MOTDs or addresses. */
+  reset(config: ProxyConfig): void {
+    this.config = config;
+    this.cache = new StatusCache({ ttlMs: config.status_cache.ttl, maxEntries: config.status_cache.max_entries });
+  }
+
+  async forServer(server: ServerConfig, handshake: HandshakeInfo): Promise<StatusAnswer> {
+    const key = `${server.id}\0${handshake.protocolVersion}`;
+    const result = await this.cache.get(key, () =>
+      fetchBackendStatus({
+        addresses: server.addresses,
+        protocolVersion: handshake.protocolVersion,
+        address: backendHandshakeAddress(server, handshake, server.addresses[0]),
+        port: handshake.port,
+        connectTimeoutMs: connectTimeout(server, this.config),
+        readTimeoutMs: STATUS_READ_TIMEOUT_MS,
+      }),
+    );
+    if (result.ok) {
+      return { json: applyOnlineOverrides(result.json, server.motd?.online, server.max_players), source: result.source };
+    }
+    const motd = server.motd?.unreachable ?? server.motd?.offline ?? this.defaults().unreachable ?? this.defaults().offline;
+    return { json: JSON.stringify(motdResponse(motd, BUILTIN_MOTD.unreachable, handshake.protocolVersion)), source: 'motd', error: result.error };
+  }
+
+  forUnknownDomain(protocolVersion: number): StatusAnswer {
+    const d = this.defaults();
+    const motd: MotdFields | undefined = d.online ?? d.unreachable ?? d.offline;
+    return { json: JSON.stringify(motdResponse(motd, BUILTIN_MOTD.unknownDomain, protocolVersion)), source: 'motd' };
+  }
+
+  private defaults(): NonNullable<ProxyConfig['default_motd']> {
+    return this.config.default_motd ?? {};
+  }
+}
+
+export function connectTimeout(server: ServerConfig, config: ProxyConfig): number {
+  return server.timeouts?.connect ?? config.connect_timeout;
+}

@@ -1,0 +1,82 @@
+// Garbage input ends only its own connection: a real client joins and pings meanwhile.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { startBackend, type Backend } from '../helpers/backend.ts';
+import { join, ping, plainText } from '../helpers/client.ts';
+import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
+import { encodeHandshake } from '../../kernel/protocol/packets/handshake.ts';
+import { writeVarInt } from '../../kernel/protocol/varint.ts';
+
+const VERSION = '1.21.4';
+let backend: Backend;
+let proxy: Harness;
+
+before(async () => {
+  backend = await startBackend({ version: VERSION, motd: 'Still here' });
+  proxy = await startProxy({ servers: { main: serverToml(['main.test'], [backend.port]) } });
+});
+
+after(async () => {
+  await proxy?.stop();
+  await backend?.close();
+});
+
+/** Opens a socket, sends `bytes`, and resolves with how the proxy ended it (ms until close). */
+function attack(bytes: Buffer | null, opts: { endAfterWrite?: boolean } = {}): Promise<{ closedAfterMs: number; socket: Socket }> {
+  return new Promise((resolve) => {
+    const socket = connect(proxy.port, '127.0.0.1');
+    const started = Date.now();
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve({ closedAfterMs: Date.now() - started, socket }));
+    socket.on('connect', () => {
+      if (bytes !== null) socket.write(bytes, () => undefined);
+      if (opts.endAfterWrite === true) socket.end();
+    });
+  });
+}
+
+test('hostile connections are closed while a real player joins and pings', async () => {
+  const huge = Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+  const bigFrame = Buffer.concat([writeVarInt(3 * 1024 * 1024), randomBytes(64 * 1024)]);
+  const hs = encodeHandshake({ protocolVersion: 769, address: 'main.test', port: 25565, nextState: 2 });
+  const afterHandshake = Buffer.concat([hs, Buffer.from([0xff, 0xff, 0xff, 0x7f]), randomBytes(1024)]);
+  const attacks = Promise.all([
+    attack(huge),
+    attack(bigFrame),
+    attack(Buffer.concat([Buffer.from([0x10]), randomBytes(2048)])),
+    attack(randomBytes(1)),
+    attack(hs.subarray(0, 5), { endAfterWrite: true }),
+    attack(afterHandshake),
+    attack(encodeHandshake({ protocolVersion: 769, address: 'x'.repeat(400), port: 1, nextState: 2 })),
+    attack(encodeHandshake({ protocolVersion: 769, address: 'main.test', port: 1, nextState: 9 })),
+  ]);
+  const player = join({ port: proxy.port, domain: 'main.test', version: VERSION, username: 'survivor' });
+  const status = ping(proxy.port, 'main.test');
+  const results = await attacks;
+  await player;
+  assert.equal(plainText((await status).description), 'Still here');
+  assert.ok(backend.joined.includes('survivor'));
+  for (const r of results) assert.ok(r.closedAfterMs < 5000, `a hostile connection lingered ${r.closedAfterMs} ms`);
+  assert.equal(backend.joined.length, 1, 'no garbage reached the backend as a login');
+});
+
+test('a 3 MB frame is refused from its length prefix, before its body is buffered', async () => {
+  const socket = connect(proxy.port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  await new Promise((r) => socket.once('connect', r));
+  socket.write(writeVarInt(3 * 1024 * 1024));
+  const closed = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 3000);
+    socket.once('close', () => { clearTimeout(timer); resolve(true); });
+  });
+  assert.equal(closed, true, 'the proxy must close as soon as it reads an oversized length');
+});
+
+test('an idle socket is closed after the 10 s handshake timeout and blocks nobody', { timeout: 20_000 }, async () => {
+  const idle = attack(null);
+  await join({ port: proxy.port, domain: 'main.test', version: VERSION, username: 'notblocked' });
+  const { closedAfterMs } = await idle;
+  assert.ok(closedAfterMs >= 9_500 && closedAfterMs < 12_000, `closed after ${closedAfterMs} ms`);
+});

@@ -1,0 +1,80 @@
+// Pre-netty server-list pings (Beta, 1.4, 1.6 with host) get legacy-format answers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { startBackend, type Backend } from '../helpers/backend.ts';
+import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
+
+let backend: Backend;
+let proxy: Harness;
+
+before(async () => {
+  backend = await startBackend({ version: '1.21.4', motd: 'Legacy friendly', maxPlayers: 33 });
+  proxy = await startProxy({
+    global: '[default_motd.online]\ntext = "§eProxy default"\nmax_players = 7\n',
+    servers: { main: serverToml(['legacy.test'], [backend.port]) },
+  });
+});
+
+after(async () => {
+  await proxy?.stop();
+  await backend?.close();
+});
+
+function utf16(s: string): Buffer {
+  const b = Buffer.alloc(2 + s.length * 2);
+  b.writeUInt16BE(s.length, 0);
+  for (let i = 0; i < s.length; i++) b.writeUInt16BE(s.charCodeAt(i), 2 + i * 2);
+  return b;
+}
+
+function ping16(host: string, port: number): Buffer {
+  const hostBytes = utf16(host);
+  const data = Buffer.concat([Buffer.from([78]), hostBytes, Buffer.alloc(4)]);
+  data.writeInt32BE(port, data.length - 4);
+  const len = Buffer.alloc(2);
+  len.writeUInt16BE(data.length);
+  return Buffer.concat([Buffer.from([0xfe, 0x01, 0xfa]), utf16('MC|PingHost'), len, data]);
+}
+
+/** Sends raw bytes and decodes the 0xFF kick string the proxy answers with. */
+function legacyExchange(bytes: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(proxy.port, '127.0.0.1', () => socket.write(bytes));
+    const chunks: Buffer[] = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const all = Buffer.concat(chunks);
+      if (all[0] !== 0xff) return reject(new Error(`expected 0xFF kick, got ${all.subarray(0, 8).toString('hex')}`));
+      const len = all.readUInt16BE(1);
+      let s = '';
+      for (let i = 0; i < len; i++) s += String.fromCharCode(all.readUInt16BE(3 + i * 2));
+      resolve(s);
+    });
+  });
+}
+
+test('a 1.6 ping with a host reaches that server', async () => {
+  const reply = (await legacyExchange(ping16('legacy.test', 25565))).split('\0');
+  assert.equal(reply[0], '§1');
+  assert.equal(reply[3], 'Legacy friendly');
+  assert.equal(reply[5], '33');
+});
+
+test('a 1.4 ping (no host) gets the default MOTD in the 1.4 format', async () => {
+  const reply = (await legacyExchange(Buffer.from([0xfe, 0x01]))).split('\0');
+  assert.equal(reply[0], '§1');
+  assert.equal(reply[3], '§eProxy default');
+  assert.equal(reply[5], '7');
+});
+
+test('a Beta ping (bare 0xFE) gets the Beta format', async () => {
+  const reply = await legacyExchange(Buffer.from([0xfe]));
+  assert.equal(reply, 'Proxy default§0§7');
+});
+
+test('a 1.6 ping for an unknown host gets the default MOTD', async () => {
+  const reply = (await legacyExchange(ping16('unknown.test', 25565))).split('\0');
+  assert.equal(reply[3], '§eProxy default');
+});
