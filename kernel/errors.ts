@@ -23,7 +23,7 @@ export const ERROR_CODES = {
   IR_ERR_CONN_LIMIT: 'The proxy is at max_connections',
   IR_ERR_BACKEND_UNREACHABLE: 'No backend address answered within connect_timeout',
   IR_ERR_ROUTE_UNKNOWN_DOMAIN: 'No server is configured for the requested domain',
-  IR_ERR_LISTEN: 'The proxy could not listen on its bind address',
+  IR_ERR_NET_LISTEN: 'The proxy could not listen on its bind address',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

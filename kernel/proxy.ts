@@ -5,7 +5,7 @@
  */
 import type { Server, Socket } from 'node:net';
 import type { Logger } from './log/logger.ts';
-import type { ProxyConfig, ServerConfig } from './config/index.ts';
+import type { ProxyConfig, LoadedServer } from './config/index.ts';
 import { RoutingTable } from './routing/router.ts';
 import { StatusService } from './status/status-service.ts';
 import { createKernelEmitter, type KernelEmitter } from './lifecycle/kernel-events.ts';
@@ -15,7 +15,7 @@ import { listen } from './net/listener.ts';
 
 export class Proxy {
   readonly events: KernelEmitter = createKernelEmitter();
-  private routes = new RoutingTable<ServerConfig>([]);
+  private routes = new RoutingTable<LoadedServer>([]);
   private readonly status: StatusService;
   private readonly connections = new Set<ConnectionContext>();
   private server: Server | undefined;
@@ -32,7 +32,7 @@ export class Proxy {
   }
 
   /** Replaces the server set; new connections route with it, live ones are untouched. */
-  setServers(servers: ReadonlyMap<string, ServerConfig>): void {
+  setServers(servers: ReadonlyMap<string, LoadedServer>): void {
     const ordered = [...servers.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const routes = new RoutingTable(ordered);
     for (const c of routes.conflicts) {

@@ -3,8 +3,11 @@
  * This is the seam the plugin host's EventBus attaches to: listeners here are synchronous
  * observers (mitt); decisions (deny, rewrite) will come through the EventBus, not from here.
  */
-import mitt, { type Emitter } from 'mitt';
+import mittImport, { type Emitter } from 'mitt';
 import type { ConnectionInfo } from '../net/connection-context.ts';
+
+// mitt's typings read as CommonJS under NodeNext, while its ESM build exports the function itself.
+const mitt = mittImport as unknown as typeof mittImport.default;
 
 export type KernelEvents = {
   'connection.accepted': ConnectionInfo;

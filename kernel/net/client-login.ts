@@ -4,7 +4,7 @@
  * `domain_rewrite` asks), then relay raw bytes both ways. Encryption and compression pass
  * through untouched. No backend: a Login Disconnect carrying `disconnect_message`.
  */
-import type { ServerConfig } from '../config/index.ts';
+import type { LoadedServer } from '../config/index.ts';
 import type { ConnectionContext } from './connection-context.ts';
 import type { ClientReader } from './client-reader.ts';
 import type { ConnectionDeps } from './handle-connection.ts';
@@ -21,12 +21,13 @@ import { PHASE_TIMEOUT_MS } from './timeouts.ts';
 export async function passthroughLogin(
   ctx: ConnectionContext,
   reader: ClientReader,
-  server: ServerConfig,
+  server: LoadedServer,
   deps: ConnectionDeps,
 ): Promise<void> {
   ctx.phase = 'login';
   const hs = ctx.handshake!;
   const loginStart = decodeLoginStart(await reader.nextPacket(PHASE_TIMEOUT_MS), hs.protocolVersion);
+  reader.hold();
   ctx.username = loginStart.name;
   ctx.uuid = loginStart.uuid;
   deps.events.emit('login.start', ctx);
@@ -76,7 +77,7 @@ export function rejectLogin(ctx: ConnectionContext, reader: ClientReader, reason
 }
 
 /** Replaces the first frame (the handshake) and keeps every following byte as the client sent it. */
-function rewriteHandshake(bytes: Buffer, ctx: ConnectionContext, server: ServerConfig, backend: BackendAddress): Buffer {
+function rewriteHandshake(bytes: Buffer, ctx: ConnectionContext, server: LoadedServer, backend: BackendAddress): Buffer {
   const hs = ctx.handshake!;
   const prefix = readVarInt(bytes, 0)!;
   const rest = bytes.subarray(prefix.size + prefix.value);

@@ -76,6 +76,14 @@ export class ClientReader {
     });
   }
 
+  /**
+   * Stops taking bytes off the socket (TCP backpressure holds the rest in the kernel) while the
+   * proxy is busy elsewhere, e.g. dialling the backend after Login Start.
+   */
+  hold(): void {
+    this.socket.pause();
+  }
+
   /** Stops reading for good: removes the listeners, pauses the socket, returns all bytes received. */
   release(): Buffer {
     const socket = this.socket;
@@ -92,8 +100,9 @@ export class ClientReader {
   private receive(chunk: Buffer): void {
     this.receivedLength += chunk.length;
     if (this.receivedLength > PRE_ROUTE_LIMIT) {
+      // Never drop bytes and carry on: the connection is unusable once anything is lost.
       this.fail(new InfrarustError('IR_ERR_PROTO_FRAME_TOO_BIG', `client sent over ${PRE_ROUTE_LIMIT} bytes before being routed`));
-      this.socket.pause();
+      this.socket.destroy();
       return;
     }
     this.received.push(chunk);

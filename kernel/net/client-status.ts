@@ -1,5 +1,5 @@
 /** The status phase: answer the status request, then the ping, then close. */
-import type { ServerConfig } from '../config/index.ts';
+import type { LoadedServer } from '../config/index.ts';
 import type { ConnectionContext } from './connection-context.ts';
 import type { ClientReader } from './client-reader.ts';
 import type { ConnectionDeps } from './handle-connection.ts';
@@ -10,7 +10,7 @@ import { PHASE_TIMEOUT_MS } from './timeouts.ts';
 export async function serveStatus(
   ctx: ConnectionContext,
   reader: ClientReader,
-  server: ServerConfig | undefined,
+  server: LoadedServer | undefined,
   deps: ConnectionDeps,
 ): Promise<void> {
   ctx.phase = 'status';

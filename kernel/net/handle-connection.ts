@@ -3,7 +3,7 @@
  * handshake, route by domain, then serve status or hand over to the login path. Any error ends
  * this connection only, quietly: one debug line, never a stack trace at info level.
  */
-import type { ProxyConfig, ServerConfig } from '../config/index.ts';
+import type { ProxyConfig, LoadedServer } from '../config/index.ts';
 import type { RoutingTable } from '../routing/router.ts';
 import type { StatusService } from '../status/status-service.ts';
 import type { KernelEmitter } from '../lifecycle/kernel-events.ts';
@@ -20,7 +20,7 @@ import { isInfrarustError } from '../errors.ts';
 /** What the connection phases need from the proxy: narrow on purpose (testable, swappable). */
 export interface ConnectionDeps {
   readonly config: () => ProxyConfig;
-  readonly routes: () => RoutingTable<ServerConfig>;
+  readonly routes: () => RoutingTable<LoadedServer>;
   readonly status: StatusService;
   readonly events: KernelEmitter;
 }

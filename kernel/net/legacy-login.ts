@@ -24,6 +24,7 @@ async function readLegacyLogin(reader: ClientReader): Promise<LegacyLogin> {
 
 export async function relayLegacyLogin(ctx: ConnectionContext, reader: ClientReader, deps: ConnectionDeps): Promise<void> {
   const login = await readLegacyLogin(reader);
+  reader.hold();
   const host = login.host.toLowerCase();
   ctx.phase = 'login';
   ctx.username = login.username;

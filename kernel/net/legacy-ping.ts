@@ -3,7 +3,7 @@
  * to the backend and return the backend's answer; if that fails, or for Beta/1.4 pings that name
  * no host, answer from the configured MOTD in the legacy format the client understands.
  */
-import type { ServerConfig } from '../config/index.ts';
+import type { LoadedServer } from '../config/index.ts';
 import type { ConnectionContext } from './connection-context.ts';
 import type { ClientReader } from './client-reader.ts';
 import type { ConnectionDeps } from './handle-connection.ts';
@@ -57,7 +57,7 @@ export async function serveLegacyPing(ctx: ConnectionContext, reader: ClientRead
 }
 
 /** Sends the client's ping bytes to the backend and collects its 0xFF answer until it closes. */
-async function relayRawPing(server: ServerConfig, raw: Buffer, deps: ConnectionDeps): Promise<Buffer> {
+async function relayRawPing(server: LoadedServer, raw: Buffer, deps: ConnectionDeps): Promise<Buffer> {
   const { socket } = await connectToBackend(server.addresses, { timeoutMs: connectTimeout(server, deps.config()) });
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

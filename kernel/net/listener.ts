@@ -29,7 +29,7 @@ export function listen(options: ListenerOptions): Promise<Server> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', (cause: NodeJS.ErrnoException) => {
-      reject(new InfrarustError('IR_ERR_LISTEN', `cannot listen on ${options.host}:${options.port}: ${cause.code ?? cause.message}`, { cause }));
+      reject(new InfrarustError('IR_ERR_NET_LISTEN', `cannot listen on ${options.host}:${options.port}: ${cause.code ?? cause.message}`, { cause }));
     });
     // `reusePort` exists from Node 22.12; older versions ignore unknown listen options.
     server.listen({ host: options.host, port: options.port, backlog: 1024, reusePort: options.reusePort } as object, () => {

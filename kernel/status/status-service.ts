@@ -3,7 +3,7 @@
  * `[motd.online]` overrides; if the backend cannot be reached, the server's `[motd.unreachable]`
  * (then `[motd.offline]`, then the global defaults). For an unknown domain: `[default_motd.*]`.
  */
-import type { ProxyConfig, ServerConfig } from '../config/index.ts';
+import type { ProxyConfig, LoadedServer } from '../config/index.ts';
 import { StatusCache } from './status-cache.ts';
 import { fetchBackendStatus } from './status-fetch.ts';
 import { applyOnlineOverrides, BUILTIN_MOTD, motdResponse, type MotdFields } from './motd.ts';
@@ -34,7 +34,7 @@ export class StatusService {
     this.cache = new StatusCache({ ttlMs: config.status_cache.ttl, maxEntries: config.status_cache.max_entries });
   }
 
-  async forServer(server: ServerConfig, handshake: HandshakeInfo): Promise<StatusAnswer> {
+  async forServer(server: LoadedServer, handshake: HandshakeInfo): Promise<StatusAnswer> {
     const key = `${server.id}\0${handshake.protocolVersion}`;
     const result = await this.cache.get(key, () =>
       fetchBackendStatus({
@@ -64,6 +64,6 @@ export class StatusService {
   }
 }
 
-export function connectTimeout(server: ServerConfig, config: ProxyConfig): number {
+export function connectTimeout(server: LoadedServer, config: ProxyConfig): number {
   return server.timeouts?.connect ?? config.connect_timeout;
 }

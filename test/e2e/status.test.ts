@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import type { EventEmitter } from 'node:events';
 import { startBackend, type Backend } from '../helpers/backend.ts';
 import { ping, plainText } from '../helpers/client.ts';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
@@ -95,7 +96,7 @@ test('pings are cached: a backend that goes away keeps answering from cache with
 test('concurrent pings to one server cost one backend request', async () => {
   const delta = await startBackend({ version: '1.21.4', motd: 'Delta backend' });
   let statusRequests = 0;
-  delta.server.on('connection', (client) => client.on('ping_start', () => statusRequests++));
+  (delta.server as unknown as EventEmitter).on('connection', (client: EventEmitter) => client.on('ping_start', () => statusRequests++));
   await proxy.writeServer('delta', serverToml(['delta.test'], [delta.port]));
   await proxy.nextReload();
   const answers = await Promise.all(Array.from({ length: 20 }, () => ping(proxy.port, 'delta.test')));

@@ -7,6 +7,7 @@ import mc from 'minecraft-protocol';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Agent } from 'node:https';
+import type { EventEmitter } from 'node:events';
 
 const require = createRequire(import.meta.url);
 
@@ -43,7 +44,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const joined: string[] = [];
   const hosts: string[] = [];
   const mcData = require('minecraft-data')(options.version);
-  server.on('connection', (client: mc.ServerClient) => {
+  (server as unknown as EventEmitter).on('connection', (client: EventEmitter) => {
     client.on('set_protocol', (packet: { serverHost: string }) => hosts.push(packet.serverHost));
   });
   server.on('playerJoin', (client: mc.ServerClient) => {
@@ -58,7 +59,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     hosts,
     server,
     close: () => new Promise<void>((resolve) => {
-      server.once('close', () => resolve());
+      (server as unknown as EventEmitter).once('close', () => resolve());
       server.close();
     }),
   };

@@ -1,0 +1,141 @@
+// Load-generating client (its own process, so neither the harness nor the sink competes
+// with it inside one event loop). Every path (direct, relays) sees exactly the same bytes.
+import net from 'node:net';
+import { preamble } from './mc.ts';
+import { serveRpc } from './ipc.ts';
+
+const HOST = '127.0.0.1';
+const CHUNK = Buffer.alloc(64 * 1024, 0x5a);
+const held: net.Socket[] = [];
+
+interface ThroughputArgs { port: number; bytes: number; timeoutMs: number; batch?: number }
+interface ConnArgs { port: number; count: number; concurrency: number; perConnTimeoutMs: number; hold?: boolean }
+
+function throughput({ port, bytes, timeoutMs, batch = 1 }: ThroughputArgs): Promise<{ ms: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const pre = preamble({ name: `bulk${bytes}` });
+    let t0 = 0n;
+    let sent = 0;
+    let replies = 0;
+    let finished = false;
+    const sock = net.createConnection({ host: HOST, port, noDelay: true });
+    const timer = setTimeout(() => fail(new Error(`throughput sample timed out after ${timeoutMs} ms (${sent} bytes sent)`)), timeoutMs);
+    function fail(e: Error) {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      sock.destroy();
+      reject(e);
+    }
+    // 64 KiB write() calls; with batch > 1, `batch` of them are corked into one writev so the
+    // sender's per-syscall cost does not cap the path being measured. Backpressure: after each
+    // batch, if write() returned false, wait for 'drain' (so at most one batch is buffered).
+    function pump() {
+      while (sent < bytes && !finished) {
+        if (batch > 1) sock.cork();
+        let ok = true;
+        for (let i = 0; i < batch && sent < bytes; i++) {
+          const n = Math.min(CHUNK.length, bytes - sent);
+          sent += n;
+          ok = sock.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n));
+        }
+        if (batch > 1) sock.uncork();
+        if (!ok) {
+          sock.once('drain', pump);
+          return;
+        }
+      }
+    }
+    // preamble → sink's "go" byte → payload (timed) → sink's "done" byte
+    sock.on('connect', () => sock.write(pre));
+    sock.on('data', (d: Buffer) => {
+      if (finished) return;
+      replies += d.length;
+      if (t0 === 0n) {
+        t0 = process.hrtime.bigint();
+        pump();
+      }
+      if (replies < 2) return;
+      finished = true;
+      clearTimeout(timer);
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      sock.destroy();
+      resolve({ ms, bytes });
+    });
+    sock.on('error', (e) => fail(e));
+    sock.on('close', () => fail(new Error(`connection closed after ${sent} bytes sent, before the sink's reply`)));
+  });
+}
+
+/**
+ * Open `count` connections, `concurrency` at a time: connect, send the preamble, wait for the
+ * sink's one-byte reply (proves the relay reached the backend), then close (or hold them).
+ */
+function connections({ port, count, concurrency, perConnTimeoutMs, hold }: ConnArgs) {
+  const pre = preamble({ name: 'bench_ping' });
+  const lat = new Float64Array(count);
+  let started = 0;
+  let ok = 0;
+  let failed = 0;
+  let firstError: string | undefined;
+  const t0 = process.hrtime.bigint();
+
+  return new Promise<{ ms: number; ok: number; failed: number; firstError?: string; p50ms: number; p99ms: number }>((resolve) => {
+    let active = 0;
+    const launch = () => {
+      while (active < concurrency && started < count) {
+        started++;
+        active++;
+        one();
+      }
+      if (active === 0 && started >= count) {
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        const done = Array.from(lat.subarray(0, ok)).sort((a, b) => a - b);
+        const q = (p: number) => (done.length ? done[Math.min(done.length - 1, Math.floor(p * done.length))]! : NaN);
+        resolve({ ms, ok, failed, firstError, p50ms: q(0.5), p99ms: q(0.99) });
+      }
+    };
+    const one = () => {
+      const c0 = process.hrtime.bigint();
+      let settled = false;
+      const sock = net.createConnection({ host: HOST, port, noDelay: true });
+      const settle = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) {
+          failed++;
+          firstError ??= err.message;
+          sock.destroy();
+        } else {
+          lat[ok++] = Number(process.hrtime.bigint() - c0) / 1e6;
+          if (hold) {
+            held.push(sock);
+            sock.on('error', () => {});
+          } else sock.destroy();
+        }
+        active--;
+        setImmediate(launch);
+      };
+      const timer = setTimeout(() => settle(new Error(`no reply within ${perConnTimeoutMs} ms`)), perConnTimeoutMs);
+      sock.on('connect', () => sock.write(pre));
+      sock.once('data', () => settle());
+      sock.on('error', (e) => settle(e));
+      sock.on('close', () => settle(new Error('closed before the reply')));
+    };
+    launch();
+  });
+}
+
+serveRpc({
+  throughput,
+  conns: (a: ConnArgs) => connections({ ...a, hold: false }),
+  holdOpen: (a: ConnArgs) => connections({ ...a, hold: true }),
+  closeHeld: () => {
+    const n = held.length;
+    for (const s of held.splice(0)) s.destroy();
+    return { closed: n };
+  },
+  heldStillOpen: () => ({ open: held.filter((s) => !s.destroyed && s.readyState === 'open').length, held: held.length }),
+});
+process.send!({ type: 'ready' });

@@ -1,0 +1,160 @@
+// Process helpers: /proc readers (summed over a process tree), child tracking and cleanup,
+// free ports, and waiting for a TCP listener.
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+
+export const CLK_TCK = (() => {
+  try {
+    const v = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    return Number.isFinite(v) && v > 0 ? v : 100;
+  } catch {
+    return 100;
+  }
+})();
+
+function readStat(pid: number): { ppid: number; ticks: number } | null {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "comm" (which may contain spaces): state ppid ... utime(14) stime(15)
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
+  } catch {
+    return null;
+  }
+}
+
+/** pid and all its live descendants. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const st = readStat(Number(d));
+    if (!st) continue;
+    const list = children.get(st.ppid);
+    if (list) list.push(Number(d));
+    else children.set(st.ppid, [Number(d)]);
+  }
+  const out: number[] = [];
+  const todo = [root];
+  while (todo.length) {
+    const p = todo.pop()!;
+    out.push(p);
+    todo.push(...(children.get(p) ?? []));
+  }
+  return out;
+}
+
+/** utime+stime of the tree, in seconds (threads included; exited children are not). */
+export function cpuSeconds(root: number): number {
+  let ticks = 0;
+  for (const p of processTree(root)) ticks += readStat(p)?.ticks ?? 0;
+  return ticks / CLK_TCK;
+}
+
+/** VmRSS of the tree, in KiB. */
+export function rssKiB(root: number): number {
+  let kb = 0;
+  for (const p of processTree(root)) {
+    try {
+      const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) kb += Number(m[1]);
+    } catch {
+      /* gone */
+    }
+  }
+  return kb;
+}
+
+// ---- child tracking: nothing we start may outlive the harness ------------------------------
+const live = new Set<ChildProcess>();
+
+export function track<T extends ChildProcess>(child: T): T {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
+export function killAllSync(): void {
+  for (const c of live) {
+    try {
+      c.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  live.clear();
+}
+
+export async function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(t);
+}
+
+let handlersInstalled = false;
+export function installExitHandlers(onSignal?: () => void): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', killAllSync);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      onSignal?.();
+      killAllSync();
+      process.exit(130);
+    });
+  }
+}
+
+// ---- ports ---------------------------------------------------------------------------------
+/** A port that was free a moment ago (bind 0, read, close). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen({ host: '127.0.0.1', port: 0 }, () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function tryConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createConnection({ host: '127.0.0.1', port });
+    const t = setTimeout(() => done(false), 1000);
+    function done(v: boolean) {
+      clearTimeout(t);
+      s.destroy();
+      resolve(v);
+    }
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+/** Poll-connect until the port accepts; fails early if `child` exits. */
+export async function waitForPort(port: number, child: ChildProcess | null, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (child && (child.exitCode !== null || child.signalCode !== null))
+      throw new Error(`exited before listening (code ${child.exitCode}, signal ${child.signalCode})`);
+    if (await tryConnect(port)) return;
+    await sleep(100);
+  }
+  throw new Error(`port ${port} not accepting after ${timeoutMs} ms`);
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function tail(file: string, lines = 15): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,75 @@
+import type { ChildRpc } from './ipc.ts';
+import type { PathName, Relays } from './paths.ts';
+
+export interface BenchOptions {
+  quick: boolean;
+  rounds: number;
+  /** bytes per throughput sample */
+  bulkBytes: number;
+  /** 64 KiB writes corked into one writev by the throughput client (1 = one syscall per write) */
+  writeBatch: number;
+  /** connections per conn-rate sample */
+  conns: number;
+  concurrency: number;
+  /** connections held open per idle-memory sample */
+  idleConns: number;
+}
+
+export type MetricKey = 'throughput_mibs' | 'cpu_s_per_gib' | 'conn_per_s' | 'kb_per_idle_conn';
+
+export interface MetricDef {
+  key: MetricKey;
+  label: string;
+  better: 'higher' | 'lower';
+  digits: number;
+}
+
+export const METRICS: MetricDef[] = [
+  { key: 'throughput_mibs', label: 'bulk throughput, MiB/s', better: 'higher', digits: 0 },
+  { key: 'cpu_s_per_gib', label: 'relay CPU-s per GiB', better: 'lower', digits: 2 },
+  { key: 'conn_per_s', label: 'connections/s (c=32)', better: 'higher', digits: 0 },
+  { key: 'kb_per_idle_conn', label: 'relay RSS KB per idle conn', better: 'lower', digits: 1 },
+];
+
+export interface Results {
+  samples: Record<MetricKey, Partial<Record<PathName, number[]>>>;
+  /** Secondary per-sample data (latencies, baseline RSS, failures) for the JSON file. */
+  extra: Record<string, Partial<Record<PathName, unknown[]>>>;
+  notes: string[];
+}
+
+export function emptyResults(): Results {
+  return {
+    samples: { throughput_mibs: {}, cpu_s_per_gib: {}, conn_per_s: {}, kb_per_idle_conn: {} },
+    extra: {},
+    notes: [],
+  };
+}
+
+export interface Ctx {
+  opts: BenchOptions;
+  paths: PathName[];
+  relays: Relays;
+  client: ChildRpc;
+  sink: ChildRpc;
+  results: Results;
+  log: (msg: string) => void;
+}
+
+export function push(r: Results, key: MetricKey, p: PathName, v: number): void {
+  (r.samples[key][p] ??= []).push(v);
+}
+
+export function pushExtra(r: Results, key: string, p: PathName, v: unknown): void {
+  ((r.extra[key] ??= {})[p] ??= []).push(v);
+}
+
+/** Path order for round `i`, rotated so no path always runs first or last. */
+export function rotate<T>(xs: T[], i: number): T[] {
+  if (xs.length === 0) return xs;
+  const k = i % xs.length;
+  return [...xs.slice(k), ...xs.slice(0, k)];
+}
+
+export const MiB = 1024 * 1024;
+export const GiB = 1024 * MiB;

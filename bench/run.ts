@@ -1,0 +1,214 @@
+// Benchmark harness: direct vs node-pipe vs infrarust vs haproxy on 127.0.0.1, in one run.
+//   npm run bench [-- --quick] [--only throughput,conn,idle] [--paths direct,node-pipe,...]
+//                 [--rounds N] [--bytes MiB] [--conns N] [--concurrency N] [--idle-conns N]
+//                 [--no-install] [--keep] [--json FILE]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ChildRpc, waitReady } from './lib/ipc.ts';
+import { ALL_PATHS, Relays, findHaproxy, reapStale, type PathName } from './lib/paths.ts';
+import { CLK_TCK, installExitHandlers, killAllSync, stopChild, track } from './lib/proc.ts';
+import { ratios, render, summarize, targets } from './lib/report.ts';
+import { MiB, emptyResults, type BenchOptions, type Ctx } from './lib/types.ts';
+import { connRate } from './workloads/conn-rate.ts';
+import { idleMemory } from './workloads/idle-memory.ts';
+import { throughput } from './workloads/throughput.ts';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = path.join(REPO, 'bench', '.work');
+
+const WORKLOADS = {
+  throughput: { fn: throughput, aliases: ['throughput', 'bulk', 'tp'] },
+  conn: { fn: connRate, aliases: ['conn', 'conns', 'conn-rate', 'cps'] },
+  idle: { fn: idleMemory, aliases: ['idle', 'idle-memory', 'rss', 'mem'] },
+} as const;
+type WorkloadName = keyof typeof WORKLOADS;
+
+const HELP = `usage: npm run bench -- [options]
+  --quick             short run (2 rounds, 1,000 connections; < 2 min)
+  --only LIST         workloads: throughput,conn,idle (default: all)
+  --paths LIST        paths: ${ALL_PATHS.join(',')} (default: all)
+  --rounds N          samples per workload and path (default 3, quick 2)
+  --bytes MiB         bytes per throughput sample (default 512)
+  --batch N           64 KiB writes corked per writev by the bulk sender (default 16; 1 = plain)
+  --conns N           connections per conn-rate sample (default 10000, quick 1000)
+  --concurrency N     conn-rate concurrency (default 32)
+  --idle-conns N      idle connections per memory sample (default 1000)
+  --haproxy-threads N HAProxy nbthread (default: HAProxy's own, one per CPU)
+  --no-install        do not try apt-get install haproxy when it is missing
+  --keep              keep the temp dir (configs, relay logs)
+  --json FILE         where to write results (default bench/.work/last.json)
+  --budget SEC        hard time limit; children are killed and partial results printed
+                      (default 540, quick 115)`;
+
+function die(msg: string): never {
+  console.error(`bench: ${msg}\n\n${HELP}`);
+  process.exit(2);
+}
+
+function parse() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      paths: { type: 'string' },
+      rounds: { type: 'string' },
+      bytes: { type: 'string' },
+      batch: { type: 'string' },
+      conns: { type: 'string' },
+      concurrency: { type: 'string' },
+      'idle-conns': { type: 'string' },
+      'no-install': { type: 'boolean', default: false },
+      'haproxy-threads': { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      json: { type: 'string' },
+      budget: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const int = (v: string | undefined, def: number, name: string, min = 1, max = 1e9) => {
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) die(`--${name} must be an integer in [${min}, ${max}]`);
+    return n;
+  };
+  const quick = values.quick!;
+  const opts: BenchOptions = {
+    quick,
+    rounds: int(values.rounds, quick ? 2 : 3, 'rounds', 1, 50),
+    bulkBytes: int(values.bytes, 512, 'bytes', 1, 16384) * MiB,
+    writeBatch: int(values.batch, 16, 'batch', 1, 256),
+    conns: int(values.conns, quick ? 1000 : 10_000, 'conns', 1, 200_000),
+    concurrency: int(values.concurrency, 32, 'concurrency', 1, 1024),
+    idleConns: int(values['idle-conns'], 1000, 'idle-conns', 1, 8000),
+  };
+  const workloads: WorkloadName[] = [];
+  for (const w of (values.only ?? 'throughput,conn,idle').split(',').map((x) => x.trim()).filter(Boolean)) {
+    const hit = (Object.keys(WORKLOADS) as WorkloadName[]).find((k) => (WORKLOADS[k].aliases as readonly string[]).includes(w));
+    if (!hit) die(`unknown workload '${w}'`);
+    if (!workloads.includes(hit)) workloads.push(hit);
+  }
+  const paths: PathName[] = [];
+  for (const p of (values.paths ?? ALL_PATHS.join(',')).split(',').map((x) => x.trim()).filter(Boolean)) {
+    if (!(ALL_PATHS as string[]).includes(p)) die(`unknown path '${p}'`);
+    if (!paths.includes(p as PathName)) paths.push(p as PathName);
+  }
+  const haproxyThreads = values['haproxy-threads'] === undefined ? undefined : int(values['haproxy-threads'], 0, 'haproxy-threads', 1, 64);
+  const budgetSec = int(values.budget, quick ? 115 : 540, 'budget', 5, 3600);
+  return { opts, workloads, paths, budgetSec, haproxyThreads, install: !values['no-install'], keep: values.keep!, json: values.json ?? path.join(WORK, 'last.json') };
+}
+
+async function startHelper(file: string, label: string) {
+  // Client and sink are separate processes: the harness only orchestrates and reads /proc.
+  const child = track(spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'bench/lib', file)], {
+    cwd: REPO,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  }));
+  const ready = await waitReady<{ port?: number }>(child, label, 20_000);
+  return { child, rpc: new ChildRpc(child, label), port: ready.port };
+}
+
+async function main() {
+  const cfg = parse();
+  const t0 = Date.now();
+  const log = (m: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${m}`);
+  fs.mkdirSync(WORK, { recursive: true });
+  reapStale(WORK);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'infrarust-bench-'));
+  const results = emptyResults();
+  let relays: Relays | null = null;
+  let finished = false;
+
+  const cleanupTmp = () => {
+    if (!cfg.keep) fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  let finish: (aborted: string | null) => void = () => {};
+  installExitHandlers(() => {
+    killAllSync();
+    finish('interrupted by a signal');
+    cleanupTmp();
+  });
+
+  const hp = cfg.paths.includes('haproxy') ? findHaproxy(cfg.install, log) : { bin: null, why: 'not selected' };
+  const meta = {
+    date: new Date().toISOString(),
+    host: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavg: os.loadavg(), kernel: os.release(), clkTck: CLK_TCK },
+    node: process.version,
+    haproxy: hp.bin ? { bin: hp.bin, version: hp.version } : { skipped: hp.why },
+    options: { ...cfg.opts, workloads: cfg.workloads, paths: cfg.paths, haproxyThreads: cfg.haproxyThreads ?? 'default (one per CPU)' },
+  };
+  log(`node ${process.version}, ${meta.host.cpus} CPUs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; haproxy: ${hp.bin ? hp.version ?? hp.bin : `SKIPPED (${hp.why})`}`);
+  log(`workloads ${cfg.workloads.join(', ')}; paths ${cfg.paths.join(', ')}; rounds ${cfg.opts.rounds}; ` +
+    `${cfg.opts.bulkBytes / MiB} MiB/sample; ${cfg.opts.conns} conns/sample at c=${cfg.opts.concurrency}; ${cfg.opts.idleConns} idle conns`);
+
+  finish = (aborted: string | null) => {
+    if (finished) return;
+    finished = true;
+    const unavailable = relays?.unavailable ?? new Map<PathName, string>();
+    if (!cfg.paths.includes('haproxy')) unavailable.delete('haproxy');
+    for (const p of ALL_PATHS) if (!cfg.paths.includes(p)) unavailable.delete(p);
+    if (aborted) results.notes.push(`ABORTED: ${aborted}`);
+    console.log(`\n${render(results, cfg.paths, unavailable)}`);
+    const s = summarize(results);
+    const json = {
+      ...meta,
+      durationSec: (Date.now() - t0) / 1000,
+      aborted,
+      unavailable: Object.fromEntries(unavailable),
+      summary: s,
+      ratios: ratios(s).filter((r) => r.value !== null),
+      targets: targets(s),
+      samples: results.samples,
+      extra: results.extra,
+      notes: results.notes,
+    };
+    fs.mkdirSync(path.dirname(cfg.json), { recursive: true });
+    fs.writeFileSync(cfg.json, `${JSON.stringify(json, null, 2)}\n`);
+    console.log(`\nresults: ${path.relative(process.cwd(), cfg.json) || cfg.json}${cfg.keep ? `; temp dir kept: ${tmp}` : ''}`);
+  };
+
+  // Hard deadline: everything stops by itself.
+  const budgetMs = cfg.budgetSec * 1000;
+  const deadline = setTimeout(() => {
+    log(`!! deadline of ${budgetMs / 1000} s reached; stopping`);
+    killAllSync();
+    finish(`deadline of ${budgetMs / 1000} s reached`);
+    cleanupTmp();
+    process.exit(3);
+  }, budgetMs);
+
+  let sink: Awaited<ReturnType<typeof startHelper>> | null = null;
+  let client: Awaited<ReturnType<typeof startHelper>> | null = null;
+  try {
+    [sink, client] = await Promise.all([startHelper('sink.ts', 'sink'), startHelper('client.ts', 'client')]);
+    relays = new Relays({ repoRoot: REPO, workDir: WORK, tmp, sinkPort: sink.port!, haproxyBin: hp.bin, haproxyThreads: cfg.haproxyThreads, client: client.rpc, log });
+    if (!hp.bin && cfg.paths.includes('haproxy')) log(`!! haproxy column skipped: ${hp.why}`);
+    const ctx: Ctx = { opts: cfg.opts, paths: cfg.paths, relays, client: client.rpc, sink: sink.rpc, results, log };
+    for (const w of cfg.workloads) {
+      log(`== ${w}`);
+      ctx.paths = relays.available(cfg.paths);
+      await WORKLOADS[w].fn(ctx);
+    }
+    finish(null);
+  } catch (e) {
+    log(`!! ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    finish(e instanceof Error ? e.message : String(e));
+    process.exitCode = 1;
+  } finally {
+    clearTimeout(deadline);
+    await Promise.all([client, sink].map((h) => (h ? stopChild(h.child, 1000) : undefined)));
+    killAllSync();
+    cleanupTmp();
+  }
+  process.exit(process.exitCode ?? 0);
+}
+
+void main();

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, DEFAULT_DISCONNECT_MESSAGE, loadServerFile, parseServerConfig, parseServerConfigDetailed } from './index.ts';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'servers');
+const FILE = '/srv/infrarust/servers/survival.toml';
+
+function issuesOf(text: string): string[] {
+  try {
+    parseServerConfig(text, FILE);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    assert.equal(err.code, 'IR_ERR_CONFIG_INVALID');
+    return err.issues.map((i) => `${i.line}:${i.path}:${i.message}`);
+  }
+  assert.fail('expected the server file to be rejected');
+}
+
+describe('server files: the v2 examples', () => {
+  it('survival.toml: every per-server key', async () => {
+    const s = await loadServerFile(join(FIXTURES, 'survival.toml'));
+    assert.equal(s.id, 'survival');
+    assert.equal(s.file, join(FIXTURES, 'survival.toml'));
+    assert.equal(s.name, 'survival');
+    assert.equal(s.network, 'main');
+    assert.deepEqual(s.domains, ['survival.mc.example.com', '*.survival.example.com', 's?.example.com']);
+    assert.deepEqual(s.addresses, [{ host: '10.0.1.10', port: 25565, weight: 1 }, { host: '10.0.1.11', port: 25565, weight: 1 }]);
+    assert.equal(s.proxy_mode, 'client_only');
+    assert.equal(s.forwarding_mode, 'velocity');
+    assert.deepEqual(s.domain_rewrite, { type: 'none' });
+    assert.deepEqual(s.timeouts, { connect: 3_000, read: 30_000, write: 30_000 });
+    assert.deepEqual(s.ip_filter.whitelist, [{ address: '192.168.1.0', prefix: 24, family: 'ipv4' }]);
+    assert.equal(s.max_players, 100);
+    assert.deepEqual(s.limbo_handlers, ['auth', 'server_wake']);
+    assert.equal(s.bungeecord_channel, true);
+    assert.match(s.motd.online!.favicon!, /^data:image\/png;base64,iVBORw0KGgo/);
+    assert.equal(s.motd.online?.max_players, 100);
+    assert.equal(s.motd.unreachable?.version_protocol, -1);
+    assert.deepEqual(Object.keys(s.motd).sort(), ['crashed', 'offline', 'online', 'sleeping', 'starting', 'stopping', 'unreachable']);
+    assert.deepEqual(s.server_manager, {
+      type: 'pterodactyl', api_url: 'https://panel.example.com', api_key: 'ptlc_xxxxx', server_id: 'abc123',
+      shutdown_after: 600_000, start_timeout: 60_000, poll_interval: 5_000,
+    });
+    assert.ok(Object.isFrozen(s) && Object.isFrozen(s.addresses[0]));
+  });
+
+  it('lobby.toml: weighted addresses, IPv6, balance, explicit rewrite, local manager', async () => {
+    const s = await loadServerFile(join(FIXTURES, 'lobby.toml'));
+    assert.equal(s.id, 'lobby', 'the id defaults to the file name');
+    assert.deepEqual(s.addresses, [
+      { host: '10.0.0.1', port: 25565, weight: 3 },
+      { host: '2001:db8::2', port: 25566, weight: 1 },
+      { host: '10.0.0.3', port: 25565, weight: 1 },
+    ]);
+    assert.equal(s.balance, 'least_conn');
+    assert.equal(s.slow_start, 45_000);
+    assert.equal(s.slow_start_aggression, 2);
+    assert.equal(s.forwarding_mode, 'bungee_cord', '"legacy" is an alias of bungee_cord');
+    assert.deepEqual(s.domain_rewrite, { type: 'explicit', host: 'lobby.internal' });
+    assert.equal(s.active_health?.timeout, 2_000);
+    assert.equal(s.timeouts, undefined, 'no [timeouts]: the global connect_timeout applies');
+    const m = s.server_manager;
+    assert.equal(m?.type, 'local');
+    if (m?.type !== 'local') return;
+    assert.equal(m.working_dir, join(FIXTURES, 'lobby-data'), 'resolved against the server file folder');
+    assert.deepEqual(m.args, ['-Xmx2G', '-jar', 'server.jar', 'nogui']);
+    assert.equal(m.ready_pattern, 'For help, type "help"');
+    assert.equal(m.start_timeout, 120_000);
+    assert.equal(m.shutdown_after, 900_000);
+  });
+
+  it('creative.toml and 1.6.4.toml: crafty, from_backend, defaults', async () => {
+    const c = await loadServerFile(join(FIXTURES, 'creative.toml'));
+    assert.deepEqual(c.domain_rewrite, { type: 'from_backend' });
+    assert.deepEqual(c.addresses, [{ host: 'creative-backend', port: 25570, weight: 1 }]);
+    assert.equal(c.server_manager?.type, 'crafty');
+    assert.equal(c.server_manager?.shutdown_after, 5_400_000);
+    assert.equal(c.server_manager?.start_timeout, 60_000);
+    const legacy = await loadServerFile(join(FIXTURES, '1.6.4.toml'));
+    assert.equal(legacy.id, '1.6.4');
+    assert.equal(legacy.proxy_mode, 'passthrough');
+    assert.equal(legacy.balance, 'first_available');
+    assert.equal(legacy.send_proxy_protocol, false);
+    assert.equal(legacy.disconnect_message, DEFAULT_DISCONNECT_MESSAGE);
+    assert.equal(legacy.max_players, 0);
+    assert.deepEqual(legacy.motd, {});
+    assert.deepEqual(legacy.ip_filter, { whitelist: [], blacklist: [] });
+    assert.equal(legacy.server_manager, undefined);
+  });
+});
+
+describe('server files: validation', () => {
+  it('reports every problem with line and key path', () => {
+    const text = [
+      'name = "Survival Server"', // 1
+      'domains = ["mc.example.com", "", "mc.example.com:25565"]', // 2
+      'addresses = [', // 3
+      '  "127.0.0.1:25565",', // 4
+      '  "[::1]:70000",', // 5
+      '  { address = "10.0.0.1", weigth = 2 },', // 6
+      ']', // 7
+      'proxy_mode = "pasthrough"', // 8
+      'max_player = 10', // 9
+      '', // 10
+      '[server_manager]', // 11
+      'type = "local"', // 12
+      'comand = "java"', // 13
+    ].join('\n');
+    assert.deepEqual(issuesOf(text), [
+      '1:name:must be 1-64 characters of a-z, 0-9, "_" or "-"',
+      '2:domains[1]:a domain cannot be empty',
+      '2:domains[2]:"mc.example.com:25565" looks like an address: a domain has no port',
+      '5:addresses[1]:port "70000" must be a number from 1 to 65535',
+      '6:addresses[2].weigth:unknown key; did you mean "weight"?',
+      '8:proxy_mode:expected one of "passthrough", "zero_copy", "client_only", "offline", "server_only", "full", got "pasthrough"; did you mean "passthrough"?',
+      '9:max_player:unknown key; did you mean "max_players"?',
+      '11:server_manager.command:missing required key',
+      '11:server_manager.working_dir:missing required key',
+      '13:server_manager.comand:unknown key; did you mean "command"?',
+    ]);
+  });
+
+  it('needs at least one address', () => {
+    assert.deepEqual(issuesOf('domains = ["a.example.com"]\naddresses = []\n'), ['2:addresses:at least one backend address is required']);
+    assert.deepEqual(issuesOf('domains = ["a.example.com"]\n'), ['1:addresses:missing required key']);
+  });
+
+  it('bad addresses say why', () => {
+    assert.match(issuesOf('domains = ["a"]\naddresses = ["::1:25565"]')[0]!, /IPv6 addresses need brackets/);
+    assert.match(issuesOf('domains = ["a"]\naddresses = ["host:port"]')[0]!, /port "port" must be a number/);
+    assert.match(issuesOf('domains = ["a"]\naddresses = [25565]')[0]!, /expected "host\[:port\]" or \{ address = "host:port", weight = 1 \}/);
+  });
+
+  it('raw-forwarding proxy modes need a domain and cannot join a network (v2 rule)', () => {
+    assert.deepEqual(issuesOf('addresses = ["127.0.0.1"]\n'), ['1:domains:proxy_mode "passthrough" needs at least one domain: nothing else can route players to it']);
+    assert.deepEqual(issuesOf('domains = ["a.example.com"]\naddresses = ["127.0.0.1"]\nproxy_mode = "zero_copy"\nnetwork = "main"\nbungeecord_channel = true\n'), [
+      '4:network:proxy_mode "zero_copy" cannot join a network: server switching needs client_only or offline',
+      '5:bungeecord_channel:needs proxy_mode client_only or offline: in "zero_copy" the proxy does not read backend packets',
+    ]);
+    assert.doesNotThrow(() => parseServerConfig('addresses = ["127.0.0.1"]\nproxy_mode = "client_only"\nnetwork = "main"\nforwarding_mode = "velocity"\n', FILE));
+  });
+
+  it('checks name and network identifiers', () => {
+    assert.equal(parseServerConfig('addresses = ["a"]\nproxy_mode = "offline"\nname = "lobby-1_eu"\n', FILE).name, 'lobby-1_eu');
+    assert.match(issuesOf('addresses = ["a"]\nproxy_mode = "offline"\nnetwork = "Main"\n')[0]!, /^3:network:must be 1-64 characters/);
+    assert.match(issuesOf(`addresses = ["a"]\nproxy_mode = "offline"\nname = "${'a'.repeat(65)}"\n`)[0]!, /^3:name:/);
+  });
+
+  it('explains bad durations and domain_rewrite values', () => {
+    assert.deepEqual(issuesOf('domains = ["a"]\naddresses = ["a"]\nslow_start = "45"\ndomain_rewrite = "backend"\n'), [
+      '3:slow_start:expected a duration like "5s" or "1h30m": "45" has no unit (write "45s" for seconds or "45ms" for milliseconds)',
+      '4:domain_rewrite:expected "none", "from_backend" or { explicit = "host" }',
+    ]);
+    assert.deepEqual(issuesOf('domains = ["a"]\naddresses = ["a"]\ndomain_rewrite = { explict = "x" }\n'), [
+      '3:domain_rewrite.explicit:missing required key',
+      '3:domain_rewrite.explict:unknown key; did you mean "explicit"?',
+    ]);
+  });
+
+  it('an unknown server_manager type lists the known ones', () => {
+    assert.deepEqual(issuesOf('domains = ["a"]\naddresses = ["a"]\n[server_manager]\ntype = "docker"\n'), [
+      '4:server_manager.type:missing or unknown type; expected one of "local", "pterodactyl", "crafty"',
+    ]);
+  });
+
+  it('an explicit id wins over the file name; warnings carry file and line', () => {
+    const { server, warnings } = parseServerConfigDetailed('id = "custom"\ndomains = ["a"]\naddresses = ["a", { address = "b", weight = 0 }]\n', FILE);
+    assert.equal(server.id, 'custom');
+    assert.deepEqual(warnings, [`${FILE}:3: addresses[1].weight: is 0, which counts as 1; remove the address to drain it`]);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The global `infrarust.toml` (v2's `ProxyConfig`): every key v2 accepts, with v2's defaults.
+ *
+ * Unknown keys are errors, as in v2 (`deny_unknown_fields`). Durations come out as milliseconds,
+ * addresses as `{ host, port }`. Paths stay as written here; the loader resolves them against
+ * the config file's folder. Rules that span several keys live in `checkProxyConfig` below.
+ */
+import { z } from 'zod';
+import { positiveDuration } from './duration.ts';
+import { bindAddress } from './schema-address.ts';
+import { ActiveHealthSchema } from './schema-balance.ts';
+import { ForwardingSchema, PluginMessagingSchema } from './schema-forwarding.ts';
+import { IpFilterSchema } from './schema-ip-filter.ts';
+import { MotdConfigSchema, StatusCacheSchema } from './schema-motd.ts';
+import { EventsSchema, PluginsSchema } from './schema-plugins.ts';
+import { AuthSchema, BanSchema, PermissionsSchema, RateLimitSchema } from './schema-security.ts';
+import { DockerSchema, TelemetrySchema } from './schema-telemetry.ts';
+import { KeepaliveSchema } from './schema-timeouts.ts';
+import { WasmSchema } from './schema-wasm.ts';
+import { apiKeyProblem, WebSchema } from './schema-web.ts';
+
+const U32 = z.number().int().min(0).max(0xffff_ffff);
+
+const ProxyConfigShape = z.strictObject({
+  bind: bindAddress().prefault('0.0.0.0:25565'),
+  max_connections: U32.default(0),
+  connect_timeout: positiveDuration().prefault('5s'),
+  connect_max_attempts: U32.default(3),
+  receive_proxy_protocol: z.boolean().default(false),
+  servers_dir: z.string().min(1).default('./servers'),
+  plugins_dir: z.string().min(1).default('./plugins'),
+  worker_threads: U32.default(0),
+  rate_limit: RateLimitSchema.prefault({}),
+  status_cache: StatusCacheSchema.prefault({}),
+  default_motd: MotdConfigSchema.prefault({}),
+  telemetry: TelemetrySchema.prefault({}),
+  keepalive: KeepaliveSchema.prefault({}),
+  so_reuseport: z.boolean().default(false),
+  ban: BanSchema.prefault({}),
+  docker: DockerSchema.optional(),
+  ip_filter: IpFilterSchema.prefault({}),
+  unknown_domain_behavior: z.enum(['default_motd', 'drop']).default('default_motd'),
+  announce_proxy_commands: z.boolean().default(true),
+  forwarding: ForwardingSchema.prefault({}),
+  plugin_messaging: PluginMessagingSchema.prefault({}),
+  auth: AuthSchema.prefault({}),
+  web: WebSchema.optional(),
+  permissions: PermissionsSchema.prefault({}),
+  active_health: ActiveHealthSchema.prefault({}),
+  events: EventsSchema.prefault({}),
+  wasm: WasmSchema.prefault({}),
+  plugins: PluginsSchema.default({}),
+});
+
+type Shape = z.output<typeof ProxyConfigShape>;
+type Ctx = z.RefinementCtx<Shape>;
+
+const isNum = (v: unknown): v is number => typeof v === 'number';
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+function checkRateLimit(rl: unknown, ctx: Ctx): void {
+  if (!isObj(rl) || rl.enabled !== true) return;
+  for (const key of ['window', 'status_window'] as const) {
+    if (rl[key] === 0) ctx.addIssue({ code: 'custom', path: ['rate_limit', key], message: 'must be greater than zero while rate limiting is enabled' });
+  }
+}
+
+function sameListener(a: { host: string; port: number }, b: { host: string; port: number }): boolean {
+  const any = (h: string) => h === '0.0.0.0' || h === '::';
+  return a.port === b.port && (any(a.host) || any(b.host) || a.host === b.host);
+}
+
+function checkWeb(cfg: Partial<Shape>, ctx: Ctx): void {
+  const web = cfg.web;
+  if (!isObj(web) || !isObj(web.bind)) return;
+  if (web.enable_api === false && web.enable_webui === true) {
+    ctx.addIssue({ code: 'custom', path: ['web', 'enable_webui'], message: 'requires enable_api = true: the dashboard is served by the admin API' });
+  }
+  if (web.enable_api !== false) {
+    const problem = apiKeyProblem(web.bind, web.api_key);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['web', 'api_key'], message: problem });
+  }
+  if (isObj(cfg.bind) && sameListener(web.bind, cfg.bind)) {
+    ctx.addIssue({ code: 'custom', path: ['web', 'bind'], message: `collides with the proxy listener bind = "${cfg.bind.host}:${cfg.bind.port}"` });
+  }
+}
+
+function checkWasm(wasm: unknown, ctx: Ctx): void {
+  if (!isObj(wasm) || !isNum(wasm.epoch_tick)) return;
+  for (const key of ['cpu_budget', 'codec_cpu_budget'] as const) {
+    const v = wasm[key];
+    if (isNum(v) && v < wasm.epoch_tick) ctx.addIssue({ code: 'custom', path: ['wasm', key], message: 'must be at least one epoch_tick' });
+  }
+  const r = wasm.recovery;
+  if (isObj(r) && isNum(r.backoff_initial) && isNum(r.backoff_max) && r.backoff_initial > r.backoff_max) {
+    ctx.addIssue({ code: 'custom', path: ['wasm', 'recovery', 'backoff_initial'], message: 'must not be longer than backoff_max' });
+  }
+}
+
+/**
+ * Cross-key rules. Runs even when other keys failed (`when: () => true`) so one run reports
+ * every problem; each check therefore guards the types it reads.
+ */
+function checkProxyConfig(cfg: Shape, ctx: Ctx): void {
+  checkRateLimit(cfg.rate_limit, ctx);
+  checkWeb(cfg, ctx);
+  checkWasm(cfg.wasm, ctx);
+}
+
+/** The global config schema. */
+export const ProxyConfigSchema = ProxyConfigShape.superRefine(checkProxyConfig, { when: () => true });
+
+/** What `infrarust.toml` resolves to: defaults applied, durations in ms, addresses parsed. */
+export type ProxyConfig = z.output<typeof ProxyConfigSchema>;
+/** What users may write in `infrarust.toml`. */
+export type ProxyConfigInput = z.input<typeof ProxyConfigSchema>;

@@ -1,0 +1,93 @@
+/**
+ * One backend server file, `servers/<id>.toml` (v2's `ServerConfig`).
+ *
+ * Unknown keys are errors. `addresses` come out as `{ host, port, weight }`, `domains` lower-cased
+ * without a trailing dot, durations in ms, `domain_rewrite` as a tagged object. Favicons and
+ * `server_manager.working_dir` are resolved by the loader, which knows the file's folder.
+ */
+import { z } from 'zod';
+import { positiveDuration } from './duration.ts';
+import { BackendAddressSchema, DomainSchema, IdentifierSchema } from './schema-address.ts';
+import { ActiveHealthSchema, BalanceStrategySchema } from './schema-balance.ts';
+import { ForwardingModeSchema } from './schema-forwarding.ts';
+import { IpFilterSchema } from './schema-ip-filter.ts';
+import { MotdConfigSchema } from './schema-motd.ts';
+import { ServerManagerSchema } from './schema-server-manager.ts';
+import { TimeoutsSchema } from './schema-timeouts.ts';
+
+/** The raw-forwarding proxy modes: bytes are relayed after login start, so no switching. */
+export const FORWARDING_PROXY_MODES: readonly string[] = ['passthrough', 'zero_copy', 'server_only'];
+
+export const ProxyModeSchema = z.enum(['passthrough', 'zero_copy', 'client_only', 'offline', 'server_only', 'full']);
+export type ProxyMode = z.output<typeof ProxyModeSchema>;
+
+/** `"none" | "from_backend" | { explicit = "host" }`, normalised to a tagged object. */
+export const DomainRewriteSchema = z.union(
+  [
+    z.enum(['none', 'from_backend']).transform((type) => (type === 'none' ? { type: 'none' as const } : { type: 'from_backend' as const })),
+    z.strictObject({ explicit: z.string().min(1) }).transform(({ explicit }) => ({ type: 'explicit' as const, host: explicit })),
+  ],
+  { error: 'expected "none", "from_backend" or { explicit = "host" }' },
+);
+
+export type DomainRewrite = z.output<typeof DomainRewriteSchema>;
+
+export const DEFAULT_DISCONNECT_MESSAGE = 'Server is currently unreachable. Please try again later.';
+
+const ServerConfigShape = z.strictObject({
+  id: z.string().trim().min(1, { message: 'cannot be empty' }).max(64, { message: 'must be at most 64 characters' }).optional(),
+  name: IdentifierSchema.optional(),
+  network: IdentifierSchema.optional(),
+  domains: z.array(DomainSchema).default([]),
+  addresses: z.array(BackendAddressSchema).min(1, { message: 'at least one backend address is required' }),
+  balance: BalanceStrategySchema.default('first_available'),
+  slow_start: positiveDuration().optional(),
+  slow_start_aggression: z.number().gt(0, { message: 'must be a number greater than 0' }).default(1),
+  proxy_mode: ProxyModeSchema.default('passthrough'),
+  forwarding_mode: ForwardingModeSchema.optional(),
+  send_proxy_protocol: z.boolean().default(false),
+  domain_rewrite: DomainRewriteSchema.prefault('none'),
+  motd: MotdConfigSchema.prefault({}),
+  server_manager: ServerManagerSchema.optional(),
+  timeouts: TimeoutsSchema.optional(),
+  max_players: z.number().int().min(0).max(0xffff_ffff).default(0),
+  ip_filter: IpFilterSchema.prefault({}),
+  disconnect_message: z.string().default(DEFAULT_DISCONNECT_MESSAGE),
+  limbo_handlers: z.array(z.string().min(1)).default([]),
+  bungeecord_channel: z.boolean().default(false),
+  active_health: ActiveHealthSchema.optional(),
+});
+
+type Shape = z.output<typeof ServerConfigShape>;
+
+/**
+ * v2's cross-key rules: a raw-forwarding proxy mode (passthrough, zero_copy, server_only) needs
+ * at least one domain (nothing else can reach it) and cannot join a `network` or use the
+ * BungeeCord channel (the proxy never sees its packets). Runs even when other keys failed.
+ */
+function checkServerConfig(cfg: Shape, ctx: z.RefinementCtx<Shape>): void {
+  const mode = typeof cfg.proxy_mode === 'string' ? cfg.proxy_mode : 'passthrough';
+  if (!FORWARDING_PROXY_MODES.includes(mode)) return;
+  if (Array.isArray(cfg.domains) && cfg.domains.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['domains'], message: `proxy_mode "${mode}" needs at least one domain: nothing else can route players to it` });
+  }
+  if (cfg.network !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['network'], message: `proxy_mode "${mode}" cannot join a network: server switching needs client_only or offline` });
+  }
+  if (cfg.bungeecord_channel === true) {
+    ctx.addIssue({ code: 'custom', path: ['bungeecord_channel'], message: `needs proxy_mode client_only or offline: in "${mode}" the proxy does not read backend packets` });
+  }
+}
+
+/** The per-server schema. */
+export const ServerConfigSchema = ServerConfigShape.superRefine(checkServerConfig, { when: () => true });
+
+/** What the schema alone yields for a server file (`id` optional: only the loader knows the file name). */
+export type ServerFileConfig = z.output<typeof ServerConfigSchema>;
+/**
+ * A server as the registry holds it: the schema's output plus the two facts the loader adds,
+ * `id` (the `id` key, else the file name without `.toml`) and `file` (absolute path).
+ */
+export type ServerConfig = ServerFileConfig & { id: string; file: string };
+/** What users may write in a server file. */
+export type ServerConfigInput = z.input<typeof ServerConfigSchema>;

@@ -1,0 +1,39 @@
+/**
+ * `[telemetry]` (OpenTelemetry export) and `[docker]` (container discovery): optional
+ * integrations whose settings the kernel only validates.
+ */
+import { z } from 'zod';
+import { positiveDuration } from './duration.ts';
+
+/**
+ * `[telemetry]`. `sampling_ratio` applies to status-ping traces; logins are always traced.
+ * `service_version` left unset means "the proxy's own version".
+ */
+export const TelemetrySchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  endpoint: z.string().min(1).optional(),
+  protocol: z.enum(['grpc', 'http']).default('grpc'),
+  metrics: z
+    .strictObject({ enabled: z.boolean().default(true), export_interval: positiveDuration().prefault('15s') })
+    .prefault({}),
+  traces: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      sampling_ratio: z.number().min(0, { message: 'must be between 0.0 and 1.0' }).max(1, { message: 'must be between 0.0 and 1.0' }).default(0.1),
+    })
+    .prefault({}),
+  resource: z
+    .strictObject({ service_name: z.string().min(1).default('infrarust'), service_version: z.string().min(1).optional() })
+    .prefault({}),
+});
+
+/**
+ * `[docker]`: discover servers from container labels. Presence of the table turns the provider
+ * on. `poll_interval` is the fallback when the event stream is down.
+ */
+export const DockerSchema = z.strictObject({
+  endpoint: z.string().min(1).default('unix:///var/run/docker.sock'),
+  network: z.string().min(1).optional(),
+  poll_interval: positiveDuration().prefault('30s'),
+  reconnect_delay: positiveDuration().prefault('5s'),
+});
