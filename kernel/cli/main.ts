@@ -53,6 +53,7 @@ async function run(cli: CliOptions): Promise<void> {
   const proxy = new Proxy(config, log);
   const initial = await loadServersDir(config.servers_dir);
   for (const err of initial.errors) log.error(err.message);
+  for (const warning of initial.warnings) log.warn(warning);
   proxy.setServers(initial.servers);
   const watcher = watchServersDir(config.servers_dir, {
     initial: initial.servers,
@@ -61,6 +62,7 @@ async function run(cli: CliOptions): Promise<void> {
       log.info({ servers: servers.size }, 'server configs reloaded');
     },
     onError: (err) => log.error(err.message),
+    log: { warn: (msg) => log.warn(msg) },
   });
   const { host, port } = await proxy.start();
   log.info({ servers: initial.servers.size, version: packageVersion() }, `listening on ${host}:${port}`);
