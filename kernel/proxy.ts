@@ -24,7 +24,7 @@ export class Proxy {
 
   constructor(private config: ProxyConfig, private readonly log: Logger) {
     this.status = new StatusService(config);
-    this.deps = { config: () => this.config, routes: () => this.routes, status: this.status, events: this.events };
+    this.deps = { config: () => this.config, routes: () => this.routes, status: this.status, events: this.events, log };
   }
 
   get activeConnections(): number {
@@ -94,6 +94,7 @@ export class Proxy {
     const ctx = createConnectionContext(this.nextId++, socket, this.log);
     this.connections.add(ctx);
     socket.once('close', () => {
+      ctx.phase = 'closed';
       this.connections.delete(ctx);
       this.events.emit('connection.closed', ctx);
     });

@@ -144,7 +144,8 @@ export class Relays {
           const entry = path.join(this.env.repoRoot, 'bin/infrarust.mjs');
           if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist (yet)`);
           // cwd = the temp dir, so nothing the proxy writes next to itself lands in the repo.
-          child = track(spawn(process.execPath, [entry, '-c', cfg, '-l', 'warn'], { cwd: dir, stdio: ['ignore', out, out] }));
+          // Run the launcher itself (its shebang carries the V8 flags users get).
+          child = track(spawn(entry, ['-c', cfg, '-l', 'warn'], { cwd: dir, stdio: ['ignore', out, out] }));
         }
         fs.closeSync(out);
         recordPid(this.env, child.pid);

@@ -13,10 +13,10 @@ export type KernelEvents = {
   'connection.accepted': ConnectionInfo;
   'connection.handshake': ConnectionInfo;
   'connection.routed': ConnectionInfo;
-  'connection.rejected': ConnectionInfo & { reason: string };
-  'status.served': ConnectionInfo & { source: 'cache' | 'backend' | 'stale' | 'motd' };
+  'connection.rejected': { conn: ConnectionInfo; reason: string };
+  'status.served': { conn: ConnectionInfo; source: 'cache' | 'backend' | 'stale' | 'motd' };
   'login.start': ConnectionInfo;
-  'backend.connected': ConnectionInfo & { backend: string };
+  'backend.connected': { conn: ConnectionInfo; backend: string };
   'connection.closed': ConnectionInfo;
   'servers.changed': { ids: string[] };
   'proxy.listening': { address: string; port: number };

@@ -51,7 +51,7 @@ export async function passthroughLogin(
       return;
     }
     ctx.log.warn({ server: server.id, player: loginStart.name, reason: (err as Error).message }, 'no backend reachable');
-    deps.events.emit('connection.rejected', { ...ctx, reason: 'backend-unreachable' });
+    deps.events.emit('connection.rejected', { conn: ctx, reason: 'backend-unreachable' });
     return rejectLogin(ctx, reader, server.disconnect_message);
   } finally {
     ctx.socket.removeListener('close', onGone);
@@ -61,11 +61,10 @@ export async function passthroughLogin(
   backend.socket.write(needsRewrite(server) ? rewriteHandshake(bytes, ctx, server, backend.address) : bytes);
   ctx.phase = 'relay';
   const target = `${backend.address.host}:${backend.address.port}`;
-  deps.events.emit('backend.connected', { ...ctx, backend: target });
-  ctx.log.info({ player: loginStart.name, server: server.id, backend: target }, 'player connected');
-  relay(ctx.socket, backend.socket, () => {
-    ctx.phase = 'closed';
-  });
+  deps.events.emit('backend.connected', { conn: ctx, backend: target });
+  // Same fields as the child logger's line, without keeping a child alive for every idle relay.
+  deps.log.info({ conn: ctx.id, player: loginStart.name, server: server.id, backend: target }, 'player connected');
+  relay(ctx.socket, backend.socket);
   ctx.socket.resume();
 }
 

@@ -16,7 +16,7 @@ export async function serveStatus(
   ctx.phase = 'status';
   const hs = ctx.handshake!;
   if (server === undefined && deps.config().unknown_domain_behavior === 'drop') {
-    deps.events.emit('connection.rejected', { ...ctx, reason: 'unknown-domain' });
+    deps.events.emit('connection.rejected', { conn: ctx, reason: 'unknown-domain' });
     reader.release();
     ctx.socket.destroy();
     return;
@@ -29,7 +29,7 @@ export async function serveStatus(
   }
   if (ctx.socket.destroyed) return;
   ctx.socket.write(encodeStatusResponse(answer.json));
-  deps.events.emit('status.served', { ...ctx, source: answer.source });
+  deps.events.emit('status.served', { conn: ctx, source: answer.source });
   const ping = await reader.nextPacket(PHASE_TIMEOUT_MS);
   if (ping[0] !== 0x01) throw unexpected('ping', ping[0]);
   reader.release();

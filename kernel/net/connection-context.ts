@@ -44,18 +44,36 @@ export interface ConnectionContext extends ConnectionInfo {
   readonly log: Logger;
 }
 
+/**
+ * A class rather than an object literal: `log` lives on the prototype, so copying or logging a
+ * context never creates the child logger, and an idle relayed connection holds only its fields.
+ */
+class Connection implements ConnectionContext {
+  phase: ConnectionPhase = 'accepted';
+  handshake?: HandshakeInfo;
+  serverId?: string;
+  username?: string;
+  uuid?: string;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly startedAt = Date.now();
+  private childLog: Logger | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket,
+    private readonly parentLog: Logger,
+  ) {
+    this.remoteAddress = socket.remoteAddress ?? 'unknown';
+    this.remotePort = socket.remotePort ?? 0;
+  }
+
+  get log(): Logger {
+    this.childLog ??= this.parentLog.child({ conn: this.id });
+    return this.childLog;
+  }
+}
+
 export function createConnectionContext(id: number, socket: Socket, parentLog: Logger): ConnectionContext {
-  let log: Logger | undefined;
-  return {
-    id,
-    socket,
-    remoteAddress: socket.remoteAddress ?? 'unknown',
-    remotePort: socket.remotePort ?? 0,
-    phase: 'accepted',
-    startedAt: Date.now(),
-    get log(): Logger {
-      log ??= parentLog.child({ conn: id });
-      return log;
-    },
-  };
+  return new Connection(id, socket, parentLog);
 }

@@ -7,6 +7,7 @@ import type { ProxyConfig, LoadedServer } from '../config/index.ts';
 import type { RoutingTable } from '../routing/router.ts';
 import type { StatusService } from '../status/status-service.ts';
 import type { KernelEmitter } from '../lifecycle/kernel-events.ts';
+import type { Logger } from '../log/logger.ts';
 import type { ConnectionContext, HandshakeInfo, Intent } from './connection-context.ts';
 import { ClientReader, ConnectionClosedError } from './client-reader.ts';
 import { decodeHandshake, splitForgeMarker } from '../protocol/packets/handshake.ts';
@@ -23,6 +24,8 @@ export interface ConnectionDeps {
   readonly routes: () => RoutingTable<LoadedServer>;
   readonly status: StatusService;
   readonly events: KernelEmitter;
+  /** The proxy's logger, for happy-path lines that should not create a per-connection child. */
+  readonly log: Logger;
 }
 
 const INTENTS: Record<number, Intent> = { 1: 'status', 2: 'login', 3: 'transfer' };
@@ -65,7 +68,7 @@ function toHandshakeInfo(hs: ReturnType<typeof decodeHandshake>): HandshakeInfo 
 }
 
 async function rejectUnknownLogin(ctx: ConnectionContext, reader: ClientReader, deps: ConnectionDeps): Promise<void> {
-  deps.events.emit('connection.rejected', { ...ctx, reason: 'unknown-domain' });
+  deps.events.emit('connection.rejected', { conn: ctx, reason: 'unknown-domain' });
   ctx.log.debug({ domain: ctx.handshake?.host }, 'login for an unknown domain');
   if (deps.config().unknown_domain_behavior === 'drop') {
     reader.release();

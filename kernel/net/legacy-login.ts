@@ -32,7 +32,7 @@ export async function relayLegacyLogin(ctx: ConnectionContext, reader: ClientRea
   deps.events.emit('connection.handshake', ctx);
   const server = deps.routes().resolve(host);
   if (server === undefined) {
-    deps.events.emit('connection.rejected', { ...ctx, reason: 'unknown-domain' });
+    deps.events.emit('connection.rejected', { conn: ctx, reason: 'unknown-domain' });
     reader.release();
     if (deps.config().unknown_domain_behavior === 'drop') return void ctx.socket.destroy();
     return void ctx.socket.end(encodeLegacyKick('There is no server at this address.'));
@@ -44,12 +44,12 @@ export async function relayLegacyLogin(ctx: ConnectionContext, reader: ClientRea
     backend = await connectToBackend(server.addresses, { timeoutMs: connectTimeout(server, deps.config()) });
   } catch {
     reader.release();
-    deps.events.emit('connection.rejected', { ...ctx, reason: 'backend-unreachable' });
+    deps.events.emit('connection.rejected', { conn: ctx, reason: 'backend-unreachable' });
     return void ctx.socket.end(encodeLegacyKick(stripLegacy(server.disconnect_message)));
   }
   backend.socket.write(reader.release());
   ctx.phase = 'relay';
-  ctx.log.info({ player: login.username, server: server.id, legacy: true }, 'player connected');
-  relay(ctx.socket, backend.socket, () => undefined);
+  deps.log.info({ conn: ctx.id, player: login.username, server: server.id, legacy: true }, 'player connected');
+  relay(ctx.socket, backend.socket);
   ctx.socket.resume();
 }

@@ -53,7 +53,7 @@ export async function serveLegacyPing(ctx: ConnectionContext, reader: ClientRead
     : (await deps.status.forServer(server, { ...ctx.handshake, protocolVersion: 127 })).json;
   const f = legacyFields(json);
   ctx.socket.end(legacyPingReply(ping.kind, { protocol: ping.protocol ?? 127, versionName: f.versionName, motd: f.motd, online: f.online, max: f.max }));
-  deps.events.emit('status.served', { ...ctx, source: 'motd' });
+  deps.events.emit('status.served', { conn: ctx, source: 'motd' });
 }
 
 /** Sends the client's ping bytes to the backend and collects its 0xFF answer until it closes. */

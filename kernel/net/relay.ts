@@ -9,15 +9,9 @@ import type { Socket } from 'node:net';
 /** How long a half-closed pair may linger flushing before it is destroyed. */
 const LINGER_MS = 10_000;
 
-export function relay(client: Socket, backend: Socket, onClosed: () => void): void {
-  let open = 2;
-  const closed = (): void => {
-    if (--open === 0) onClosed();
-  };
+export function relay(client: Socket, backend: Socket): void {
   forward(client, backend);
   forward(backend, client);
-  client.once('close', closed);
-  backend.once('close', closed);
 }
 
 function forward(from: Socket, to: Socket): void {
