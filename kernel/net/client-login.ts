@@ -33,28 +33,23 @@ export async function passthroughLogin(
   deps.events.emit('login.start', ctx);
 
   const config = deps.config();
-  const gone = new AbortController();
-  const onGone = (): void => gone.abort();
-  ctx.socket.once('close', onGone);
   let backend;
   try {
     backend = await connectToBackend(server.addresses, {
       timeoutMs: connectTimeout(server, config),
-      signal: gone.signal,
+      client: ctx.socket,
       keepAliveMs: config.keepalive.time,
       onFailure: (address, cause) =>
         ctx.log.debug({ server: server.id, backend: `${address.host}:${address.port}`, reason: (cause as Error).message }, 'backend address failed'),
     });
   } catch (err) {
-    if (gone.signal.aborted) {
+    if (ctx.socket.destroyed) {
       reader.release();
       return;
     }
     ctx.log.warn({ server: server.id, player: loginStart.name, reason: (err as Error).message }, 'no backend reachable');
     deps.events.emit('connection.rejected', { conn: ctx, reason: 'backend-unreachable' });
     return rejectLogin(ctx, reader, server.disconnect_message);
-  } finally {
-    ctx.socket.removeListener('close', onGone);
   }
 
   const bytes = reader.release();

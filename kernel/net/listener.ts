@@ -18,7 +18,7 @@ export interface ListenerOptions {
 }
 
 export function listen(options: ListenerOptions): Promise<Server> {
-  const server = createServer({ noDelay: true, keepAlive: true, keepAliveInitialDelay: options.keepAliveMs }, (socket) => {
+  const server = createServer({ allowHalfOpen: true, noDelay: true, keepAlive: true, keepAliveInitialDelay: options.keepAliveMs }, (socket) => {
     const max = options.maxConnections();
     if (max > 0 && options.activeConnections() >= max) {
       options.onRejected(socket, 'max-connections');
