@@ -56,7 +56,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     throw new InfrarustError('IR_ERR_CLI_USAGE', `${(cause as Error).message}\nRun \`infrarust --help\` for usage.`, { cause });
   }
   const v = parsed.values;
-  const logLevel = v['log-level'] ?? env.LOG_LEVEL ?? 'info';
+  const logLevel = v['log-level'] ?? (env.LOG_LEVEL || undefined) ?? 'info';
   if (!isLogLevel(logLevel)) {
     throw new InfrarustError('IR_ERR_CLI_USAGE', `unknown log level "${logLevel}"; use one of: ${LOG_LEVELS.join(', ')}`);
   }

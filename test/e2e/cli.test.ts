@@ -1,0 +1,145 @@
+// The `infrarust` command as users run it: help, version, the embedded default config, config
+// errors, `npm start -- --config`, and signal handling with a connection in flight.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile, stat } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, REPO_ROOT, runCli } from '../helpers/cli-process.ts';
+import { encodeHandshake } from '../../kernel/protocol/packets/handshake.ts';
+import { encodeLoginStart } from '../../kernel/protocol/packets/login.ts';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'infrarust-cli-'));
+}
+
+test('--help and --version', async () => {
+  const dir = await tempDir();
+  const help = runCli(['--help'], dir);
+  assert.equal((await help.exited).code, 0);
+  for (const flag of ['--config', '--bind', '--log-level', '--servers-dir', '--plugins-dir', '--version', '--help']) {
+    assert.match(help.output(), new RegExp(flag));
+  }
+  const version = runCli(['-V'], dir);
+  assert.equal((await version.exited).code, 0);
+  assert.match(version.output(), /^infrarust \d+\.\d+\.\d+/);
+  await rm(dir, { recursive: true });
+});
+
+test('without infrarust.toml it runs on the embedded default and explains how to add a server', async () => {
+  const dir = await tempDir();
+  const port = await freePort();
+  const run = runCli(['-b', `127.0.0.1:${port}`], dir);
+  await run.waitFor(/listening on 127\.0\.0\.1:\d+/);
+  assert.match(run.output(), /built-in defaults/);
+  assert.match(run.output(), /domains = \[\\?"play\.example\.com\\?"\]/); // JSON logs escape the quotes
+  assert.ok((await stat(join(dir, 'servers'))).isDirectory(), 'servers_dir was created');
+  run.child.kill('SIGTERM');
+  assert.deepEqual(await run.exited, { code: 0, signal: null });
+  await rm(dir, { recursive: true });
+});
+
+test('a bad config names the file, line and key, with a hint, and exits non-zero', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'infrarust.toml');
+  await writeFile(file, 'bind = "127.0.0.1:0"\n\n[status_cache]\nttl = "5 parsecs"\nmax_entrys = 10\n');
+  const run = runCli(['-c', file], dir);
+  const { code } = await run.exited;
+  assert.equal(code, 2);
+  assert.match(run.output(), /infrarust\.toml:4: status_cache\.ttl/);
+  assert.match(run.output(), /infrarust\.toml:5: status_cache\.max_entrys.*did you mean "max_entries"/);
+  await rm(dir, { recursive: true });
+});
+
+test('an explicit --config that does not exist is an error, not the default', async () => {
+  const dir = await tempDir();
+  const run = runCli(['--config', join(dir, 'missing.toml')], dir);
+  assert.equal((await run.exited).code, 2);
+  assert.match(run.output(), /missing\.toml/);
+  await rm(dir, { recursive: true });
+});
+
+test('npm start -- --config FILE starts the proxy with that file', async () => {
+  const dir = await tempDir();
+  const port = await freePort();
+  const file = join(dir, 'custom.toml');
+  await writeFile(file, `bind = "127.0.0.1:${port}"\nservers_dir = "my-servers"\n`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const run = runCli(['--config', file], REPO_ROOT, [npm, 'start', '--silent', '--']);
+  await run.waitFor(new RegExp(`listening on 127\\.0\\.0\\.1:${port}`));
+  assert.ok((await stat(join(dir, 'my-servers'))).isDirectory(), 'servers_dir resolved next to the config file');
+  run.child.kill('SIGTERM');
+  await run.exited;
+  await rm(dir, { recursive: true });
+});
+
+/** A backend that swallows the login preamble and then echoes. */
+async function echoBackend(): Promise<{ port: number; close(): void }> {
+  const server = createServer((s) => {
+    s.on('error', () => undefined);
+    s.pipe(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { port: (server.address() as { port: number }).port, close: () => server.close() };
+}
+
+async function startWithBackend(dir: string): Promise<{ port: number; backend: { close(): void }; run: ReturnType<typeof runCli> }> {
+  const backend = await echoBackend();
+  const port = await freePort();
+  await writeFile(join(dir, 'infrarust.toml'), `bind = "127.0.0.1:${port}"\n`);
+  await (await import('node:fs/promises')).mkdir(join(dir, 'servers'));
+  await writeFile(join(dir, 'servers', 'echo.toml'), `domains = ["echo.test"]\naddresses = ["127.0.0.1:${backend.port}"]\n`);
+  const run = runCli([], dir);
+  await run.waitFor(/listening on/);
+  return { port, backend, run };
+}
+
+async function openRelayed(port: number): Promise<ReturnType<typeof connect>> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  await new Promise((r) => socket.once('connect', r));
+  socket.write(Buffer.concat([
+    encodeHandshake({ protocolVersion: 769, address: 'echo.test', port: 25565, nextState: 2 }),
+    encodeLoginStart({ name: 'stayer' }, 769),
+  ]));
+  await new Promise((r) => socket.once('data', r)); // the echo proves the relay is up
+  return socket;
+}
+
+test('SIGTERM drains: live connections keep working, new ones are refused, exit 0 when they end', async () => {
+  const dir = await tempDir();
+  const { port, backend, run } = await startWithBackend(dir);
+  const player = await openRelayed(port);
+  run.child.kill('SIGTERM');
+  await run.waitFor(/waiting for connections to finish/);
+  const refused = await new Promise<boolean>((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('error', () => resolve(true));
+    s.once('connect', () => { s.destroy(); resolve(false); });
+  });
+  assert.equal(refused, true, 'no new connections during the drain');
+  const echoed = new Promise<string>((r) => player.once('data', (d) => r(d.toString())));
+  player.write('still here');
+  assert.equal(await echoed, 'still here');
+  assert.equal(run.child.exitCode, null, 'still running while a connection is open');
+  player.end();
+  assert.deepEqual(await run.exited, { code: 0, signal: null });
+  backend.close();
+  await rm(dir, { recursive: true });
+});
+
+test('a second signal exits at once', async () => {
+  const dir = await tempDir();
+  const { port, backend, run } = await startWithBackend(dir);
+  const player = await openRelayed(port);
+  run.child.kill('SIGINT');
+  await run.waitFor(/waiting for connections to finish/);
+  run.child.kill('SIGINT');
+  const { code } = await run.exited;
+  assert.notEqual(code, 0);
+  assert.match(run.output(), /second signal/);
+  player.destroy();
+  backend.close();
+  await rm(dir, { recursive: true });
+});
