@@ -69,7 +69,7 @@ test('npm start -- --config FILE starts the proxy with that file', async () => {
   const run = runCli(['--config', file], REPO_ROOT, [npm, 'start', '--silent', '--']);
   await run.waitFor(new RegExp(`listening on 127\\.0\\.0\\.1:${port}`));
   assert.ok((await stat(join(dir, 'my-servers'))).isDirectory(), 'servers_dir resolved next to the config file');
-  run.child.kill('SIGTERM');
+  run.killGroup('SIGTERM');
   await run.exited;
   await rm(dir, { recursive: true });
 });

@@ -8,13 +8,21 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface Running {
   child: ChildProcess;
+  /** Sends a signal to the whole process group (the wrapper and what it started). */
+  killGroup(signal: NodeJS.Signals): void;
   output(): string;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export function runCli(args: string[], cwd: string, command: string[] = [process.execPath, LAUNCHER]): Running {
-  const child = spawn(command[0], [...command.slice(1), ...args], { cwd, env: { ...process.env, LOG_LEVEL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group, so a wrapper (npm) and the proxy under it can be signalled together.
+  const child = spawn(command[0], [...command.slice(1), ...args], {
+    cwd,
+    env: { ...process.env, LOG_LEVEL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let out = '';
   const waiters = new Set<() => void>();
   const onData = (d: Buffer): void => {
@@ -28,6 +36,13 @@ export function runCli(args: string[], cwd: string, command: string[] = [process
   );
   return {
     child,
+    killGroup: (signal) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // already gone
+      }
+    },
     output: () => out,
     exited,
     waitFor: (pattern, timeoutMs = 15_000) =>
