@@ -1,12 +1,12 @@
 // A real minecraft-protocol client joins a real minecraft-protocol backend through the proxy,
-// in passthrough mode, for each supported version from 1.8.8 to 26.1.
+// in passthrough mode, for versions from 1.7.10 to 26.1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBackend, type Backend } from '../helpers/backend.ts';
 import { join } from '../helpers/client.ts';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
 
-const VERSIONS = ['1.8.8', '1.12.2', '1.16.5', '1.20.4', '1.21.4', '1.21.11', '26.1'];
+const VERSIONS = ['1.7', '1.8.8', '1.12.2', '1.16.5', '1.20.4', '1.21.4', '1.21.11', '26.1'];
 const backends = new Map<string, Backend>();
 let proxy: Harness;
 

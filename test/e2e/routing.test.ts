@@ -101,3 +101,19 @@ test('no backend answering: the player is kicked with disconnect_message', async
   assert.equal(reason.extra[0].color, 'red');
   assert.equal(reason.extra[1].bold, true);
 });
+
+test('domain_rewrite: the backend sees the configured host, Forge marker kept', async () => {
+  const target = await startBackend({ version: VERSION });
+  const reloaded = proxy.nextReload();
+  await proxy.writeServer('rewrite', serverToml(['rewrite.test'], [target.port], 'domain_rewrite = { explicit = "internal.lobby" }'));
+  await reloaded;
+  await join({ port: proxy.port, domain: 'rewrite.test\0FML3\0', version: VERSION, username: 'rw1' });
+  assert.deepEqual(target.joined, ['rw1']);
+  assert.deepEqual(target.hosts, ['internal.lobby\0FML3\0']);
+  const reloaded2 = proxy.nextReload();
+  await proxy.writeServer('rewrite', serverToml(['rewrite.test'], [target.port], 'domain_rewrite = "from_backend"'));
+  await reloaded2;
+  await join({ port: proxy.port, domain: 'rewrite.test', version: VERSION, username: 'rw2' });
+  assert.equal(target.hosts[1], '127.0.0.1');
+  await target.close();
+});

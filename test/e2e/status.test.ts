@@ -11,6 +11,8 @@ let alpha: Backend;
 let beta: Backend;
 let proxy: Harness;
 let deadPort: number;
+// A 1x1 PNG, written raw (no data: prefix) as users may; the proxy serves it as a data URI.
+const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -31,6 +33,7 @@ ttl = "30s"
 [default_motd.online]
 text = "§6Default MOTD of the proxy"
 version_name = "Proxy"
+favicon = "${PNG_BASE64}"
 `,
     servers: {
       alpha: serverToml(['alpha.test'], [alpha.port]),
@@ -76,6 +79,7 @@ test('an unknown domain gets the default MOTD instead of a closed socket', async
   const r = await ping(proxy.port, 'nobody.test', '1.21.4');
   assert.equal(plainText(r.description), 'Default MOTD of the proxy');
   assert.equal(r.version.name, 'Proxy');
+  assert.equal(r.favicon, `data:image/png;base64,${PNG_BASE64}`);
 });
 
 test('a dead backend gets its unreachable MOTD, without the online overrides', async () => {
