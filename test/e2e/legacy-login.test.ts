@@ -4,17 +4,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer, type Server } from 'node:net';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
+import { decodeKick, utf16 } from '../helpers/legacy-bytes.ts';
 
 let backend: Server;
 let received: Buffer[] = [];
 let proxy: Harness;
 
-function utf16(s: string): Buffer {
-  const b = Buffer.alloc(2 + s.length * 2);
-  b.writeUInt16BE(s.length, 0);
-  for (let i = 0; i < s.length; i++) b.writeUInt16BE(s.charCodeAt(i), 2 + i * 2);
-  return b;
-}
 
 /** A 1.6.4 (protocol 78) login handshake: 0x02, protocol, username, host, port. */
 function legacyLogin(name: string, host: string): Buffer {
@@ -56,7 +51,5 @@ test('an unknown host gets a legacy 0xFF kick', async () => {
   await new Promise((r) => socket.once('close', r));
   const kick = Buffer.concat(chunks);
   assert.equal(kick[0], 0xff);
-  const len = kick.readUInt16BE(1);
-  const text = Array.from({ length: len }, (_, i) => String.fromCharCode(kick.readUInt16BE(3 + i * 2))).join('');
-  assert.match(text, /no server at this address/i);
+  assert.match(decodeKick(kick), /no server at this address/i);
 });

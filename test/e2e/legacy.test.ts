@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { startBackend, type Backend } from '../helpers/backend.ts';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
+import { decodeKick, utf16 } from '../helpers/legacy-bytes.ts';
 
 let backend: Backend;
 let proxy: Harness;
@@ -21,12 +22,6 @@ after(async () => {
   await backend?.close();
 });
 
-function utf16(s: string): Buffer {
-  const b = Buffer.alloc(2 + s.length * 2);
-  b.writeUInt16BE(s.length, 0);
-  for (let i = 0; i < s.length; i++) b.writeUInt16BE(s.charCodeAt(i), 2 + i * 2);
-  return b;
-}
 
 function ping16(host: string, port: number): Buffer {
   const hostBytes = utf16(host);
@@ -47,10 +42,7 @@ function legacyExchange(bytes: Buffer): Promise<string> {
     socket.on('close', () => {
       const all = Buffer.concat(chunks);
       if (all[0] !== 0xff) return reject(new Error(`expected 0xFF kick, got ${all.subarray(0, 8).toString('hex')}`));
-      const len = all.readUInt16BE(1);
-      let s = '';
-      for (let i = 0; i < len; i++) s += String.fromCharCode(all.readUInt16BE(3 + i * 2));
-      resolve(s);
+      resolve(decodeKick(all));
     });
   });
 }

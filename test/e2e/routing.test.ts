@@ -2,10 +2,10 @@
 // and the disconnect message when no backend answers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { startBackend, type Backend } from '../helpers/backend.ts';
 import { join, KickError } from '../helpers/client.ts';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
+import { freePort } from '../helpers/cli-process.ts';
 
 const VERSION = '1.21.4';
 let exact: Backend;
@@ -13,13 +13,6 @@ let wildNarrow: Backend;
 let wildBroad: Backend;
 let proxy: Harness;
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 before(async () => {
   [exact, wildNarrow, wildBroad] = await Promise.all([

@@ -1,11 +1,11 @@
 // Server-list pings through the proxy: relayed per backend, cached, MOTD fallbacks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import type { EventEmitter } from 'node:events';
 import { startBackend, type Backend } from '../helpers/backend.ts';
 import { ping, plainText } from '../helpers/client.ts';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
+import { freePort } from '../helpers/cli-process.ts';
 
 let alpha: Backend;
 let beta: Backend;
@@ -14,13 +14,6 @@ let deadPort: number;
 // A 1x1 PNG, written raw (no data: prefix) as users may; the proxy serves it as a data URI.
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 before(async () => {
   alpha = await startBackend({ version: '1.21.4', motd: 'Alpha backend', maxPlayers: 11 });
