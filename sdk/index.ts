@@ -3,3 +3,9 @@
  * Types and pure helpers only; it imports nothing else from the repository.
  */
 export * from './text.ts';
+export * from './results.ts';
+export * from './events.ts';
+export * from './filters.ts';
+export * from './limbo.ts';
+export * from './commands.ts';
+export * from './plugin.ts';

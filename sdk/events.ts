@@ -1,0 +1,103 @@
+/**
+ * The event catalogue: every event's name, payload and result type, and how the kernel treats it.
+ * `access` events gate a connection and fail closed (a throwing or timed-out listener denies);
+ * `resulted` events are read after all listeners and fail open; `observer` events are
+ * notifications (errors logged, nothing decided).
+ */
+import type * as R from './results.ts';
+
+/** Listener priority, a u8: lower runs first. Custom values 0–255 are allowed. */
+export const EventPriority = { FIRST: 0, EARLY: 64, NORMAL: 128, LATE: 192, LAST: 255 } as const;
+
+export interface PlayerRef {
+  readonly connectionId: number;
+  readonly username: string;
+  readonly uuid?: string;
+  readonly remoteAddress: string;
+  readonly protocolVersion: number;
+}
+
+export interface ConnectionRef {
+  readonly connectionId: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+}
+
+/** The server-list response a ProxyPing listener may change in place. */
+export interface PingResponse {
+  version: { name: string; protocol: number };
+  players: { max: number; online: number; sample?: { name: string; id: string }[] };
+  description: unknown;
+  favicon?: string;
+}
+
+export interface EventMap {
+  ConnectionHandshake: { conn: ConnectionRef; domain: string; protocolVersion: number; intent: 'status' | 'login' | 'transfer' | 'legacy'; result?: R.Allowed | R.Denied | R.DroppedSilently };
+  ConnectionRejected: { conn: ConnectionRef; reason: string };
+  ProxyPing: { conn: ConnectionRef; domain: string; serverId?: string; response: PingResponse };
+  PreLogin: { player: PlayerRef; serverId: string; result?: R.Allowed | R.Denied | R.ForceOffline | R.ForceOnline };
+  PostLogin: { player: PlayerRef };
+  OnlineAuthFailed: { player: PlayerRef; reason: string };
+  PermissionsSetup: { player: PlayerRef; result?: R.Allowed };
+  PlayerChooseInitialServer: { player: PlayerRef; serverId?: string; result?: R.Allowed | R.RedirectTo | R.SendToLimbo };
+  ServerPreConnect: { player: PlayerRef; serverId: string; result?: R.Allowed | R.ConnectTo | R.SendToLimbo | R.Denied };
+  ServerConnected: { player: PlayerRef; serverId: string; backend: string };
+  ServerSwitch: { player: PlayerRef; previous: string; next: string };
+  KickedFromServer: { player: PlayerRef; serverId: string; reason: string; result?: R.DisconnectPlayer | R.RedirectTo | R.SendToLimbo | R.Notify };
+  Disconnect: { player: PlayerRef; serverId?: string };
+  ChatMessage: { player: PlayerRef; message: string; result?: R.Allowed | R.Denied | R.Modify<string> };
+  CommandExecute: { player?: PlayerRef; command: string; args: string[]; result?: R.Allowed | R.Denied };
+  RawPacket: { player: PlayerRef; direction: 'serverbound' | 'clientbound'; state: string; packetId: number; data: Uint8Array; result?: R.Pass | R.Modify<Uint8Array> | R.Drop };
+  ProxyInitialize: Record<string, never>;
+  ProxyShutdown: Record<string, never>;
+  ConfigReload: { servers: string[] };
+  ServerStateChange: { serverId: string; previous: string; next: string };
+}
+
+export type EventName = keyof EventMap;
+export type EventKind = 'access' | 'resulted' | 'observer';
+
+/** How the kernel treats each event: kind, and whether the kernel waits for its listeners. */
+export const EVENT_INFO: { readonly [K in EventName]: { readonly kind: EventKind; readonly awaited: boolean } } = {
+  ConnectionHandshake: { kind: 'access', awaited: true },
+  ConnectionRejected: { kind: 'observer', awaited: false },
+  ProxyPing: { kind: 'resulted', awaited: true },
+  PreLogin: { kind: 'access', awaited: true },
+  PostLogin: { kind: 'observer', awaited: false },
+  OnlineAuthFailed: { kind: 'observer', awaited: false },
+  PermissionsSetup: { kind: 'resulted', awaited: true },
+  PlayerChooseInitialServer: { kind: 'resulted', awaited: true },
+  ServerPreConnect: { kind: 'access', awaited: true },
+  ServerConnected: { kind: 'observer', awaited: false },
+  ServerSwitch: { kind: 'observer', awaited: false },
+  KickedFromServer: { kind: 'resulted', awaited: true },
+  Disconnect: { kind: 'observer', awaited: false },
+  ChatMessage: { kind: 'resulted', awaited: true },
+  CommandExecute: { kind: 'resulted', awaited: true },
+  RawPacket: { kind: 'resulted', awaited: true },
+  ProxyInitialize: { kind: 'observer', awaited: true },
+  ProxyShutdown: { kind: 'observer', awaited: true },
+  ConfigReload: { kind: 'observer', awaited: false },
+  ServerStateChange: { kind: 'observer', awaited: false },
+};
+
+/** The result type of an event, or never for events without one. */
+export type EventResult<K extends EventName> = EventMap[K] extends { result?: infer T } ? T : never;
+
+/**
+ * A listener sees the event (with earlier listeners' changes) and may return a result, which
+ * replaces the current one for the listeners after it.
+ */
+export type EventListener<K extends EventName> = (event: EventMap[K]) => EventResult<K> | void | Promise<EventResult<K> | void>;
+
+export interface ListenOptions {
+  /** 0–255, lowest first. Default EventPriority.NORMAL. */
+  priority?: number;
+}
+
+/** Selects RawPacket events: listeners for packets nobody selected cost nothing. */
+export interface PacketSelector {
+  direction: 'serverbound' | 'clientbound';
+  state: 'handshake' | 'status' | 'login' | 'configuration' | 'play';
+  packetId: number;
+}

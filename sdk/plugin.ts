@@ -1,0 +1,99 @@
+/**
+ * The plugin contract: a manifest (`plugin.json`, read and validated before any code runs) and a
+ * module whose default export is `definePlugin({...})`. Everything a plugin registers through its
+ * context is owned by it and undone when it unloads.
+ *
+ * @example
+ * import { z } from 'zod';
+ * import { definePlugin, EventPriority } from 'infrarust/sdk';
+ * export default definePlugin({
+ *   configSchema: z.object({ motd: z.string().default('§aHello') }),
+ *   setup(ctx) {
+ *     ctx.events.on('ProxyPing', (e) => { e.response.description = { text: ctx.config.motd }; }, { priority: EventPriority.LATE });
+ *   },
+ * });
+ */
+import type { Logger } from 'pino';
+import type { ZodType } from 'zod';
+import type { EventListener, EventName, ListenOptions, PacketSelector, EventMap } from './events.ts';
+import type { CodecFilterFactory, TransportFilter } from './filters.ts';
+import type { LimboHandler } from './limbo.ts';
+import type { Command } from './commands.ts';
+
+/** The plugin API version this sdk implements (manifests give a range). */
+export const API_VERSION = '0.1.0';
+
+/** Manifest id rule: lowercase, starts with a letter, at most 64 characters. */
+export const PLUGIN_ID_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
+
+export interface PluginDependency {
+  id: string;
+  /** An optional dependency loads first when present; its absence is not an error. */
+  optional?: boolean;
+}
+
+/** `plugin.json`. */
+export interface PluginManifest {
+  id: string;
+  name?: string;
+  version: string;
+  /** A semver range of API_VERSION values this plugin works with, e.g. "^0.1.0". */
+  apiVersion: string;
+  description?: string;
+  /** Entry file relative to the plugin folder; default `index.ts`. */
+  main?: string;
+  dependencies?: PluginDependency[];
+}
+
+/** Undoes a registration. Calling it twice is harmless. */
+export type Unregister = () => void;
+
+export interface ScheduledTask {
+  cancel(): void;
+}
+
+export interface PluginContext<Config = Record<string, unknown>> {
+  readonly id: string;
+  readonly manifest: Readonly<PluginManifest>;
+  /** A pino child logger bound to `{ plugin: id }`. */
+  readonly log: Logger;
+  /** `[plugins.<id>]`, validated by `configSchema` and frozen. */
+  readonly config: Readonly<Config>;
+  /** `plugins_dir/<id>/`, created on demand. */
+  readonly dataDir: string;
+  /** Aborted when the plugin unloads (reload, removal, shutdown). */
+  readonly signal: AbortSignal;
+  readonly events: {
+    on<K extends EventName>(name: K, listener: EventListener<K>, options?: ListenOptions): Unregister;
+    /** RawPacket listeners for selected packets only: unselected packets cost nothing. */
+    onPacket(selector: PacketSelector, listener: EventListener<'RawPacket'>, options?: ListenOptions): Unregister;
+    /** Fires an observer-style custom notification to other plugins' listeners of that name. */
+    emit<K extends EventName>(name: K, event: EventMap[K]): Promise<EventMap[K]>;
+  };
+  readonly transport: { register(filter: TransportFilter): Unregister };
+  readonly codec: { register(factory: CodecFilterFactory): Unregister };
+  readonly limbo: { register(handler: LimboHandler): Unregister };
+  readonly commands: { register(command: Command): Unregister };
+  readonly scheduler: {
+    delay(ms: number, task: () => void | Promise<void>): ScheduledTask;
+    interval(ms: number, task: () => void | Promise<void>): ScheduledTask;
+  };
+  readonly services: {
+    provide<T extends object>(name: string, implementation: T): Unregister;
+    get<T extends object>(name: string): T | undefined;
+  };
+}
+
+export interface PluginDefinition<Config = Record<string, unknown>> {
+  /** Validates `[plugins.<id>]` before setup; its output is `ctx.config`. */
+  configSchema?: ZodType<Config>;
+  /** Registers everything; may be async (plugins cannot use top-level await). */
+  setup(ctx: PluginContext<Config>): void | Promise<void>;
+  /** Extra cleanup beyond the registrations the host undoes by itself. */
+  teardown?(): void | Promise<void>;
+}
+
+/** Identity helper that gives `setup` its types. @example export default definePlugin({ setup(ctx) {} }) */
+export function definePlugin<Config = Record<string, unknown>>(definition: PluginDefinition<Config>): PluginDefinition<Config> {
+  return definition;
+}
