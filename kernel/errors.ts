@@ -24,6 +24,20 @@ export const ERROR_CODES = {
   IR_ERR_BACKEND_UNREACHABLE: 'No backend address answered within connect_timeout',
   IR_ERR_ROUTE_UNKNOWN_DOMAIN: 'No server is configured for the requested domain',
   IR_ERR_NET_LISTEN: 'The proxy could not listen on its bind address',
+  IR_ERR_PLUGIN_MANIFEST: 'A plugin.json is missing, unreadable or invalid',
+  IR_ERR_PLUGIN_API_VERSION: 'A plugin needs an API version this proxy does not provide',
+  IR_ERR_PLUGIN_DUPLICATE: 'Two plugins declare the same id',
+  IR_ERR_PLUGIN_DEPENDENCY: 'A plugin cannot load because a dependency is missing, failed or forms a cycle',
+  IR_ERR_PLUGIN_CONFIG: "A plugin's [plugins.<id>] settings fail its config schema",
+  IR_ERR_PLUGIN_SETUP: 'A plugin threw or timed out in setup',
+  IR_ERR_PLUGIN_HOOK: 'A plugin hook threw or timed out',
+  IR_ERR_PLUGIN_SCAFFOLD: '`plugin new` cannot create the plugin folder',
+  IR_ERR_PLUGIN_BUILD: "A native plugin's TypeScript failed to bundle (esbuild errors with file:line:col)",
+  IR_ERR_PLUGIN_INVALID_MODULE: "A native plugin's entry does not default-export definePlugin({ setup })",
+  IR_ERR_PLUGIN_REGISTRATION_INVALID: 'A listener or filter was registered with a bad priority, id or packet selector',
+  IR_ERR_PLUGIN_FILTER_DUPLICATE: 'Two filters in the same layer have the same id',
+  IR_ERR_PLUGIN_FILTER_CYCLE: 'The after/before constraints of some filters form a cycle',
+  IR_ERR_PLUGIN_CODEC_REJECT: 'A codec filter returned an error verdict, so the connection was closed',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -12,19 +12,37 @@ import { createKernelEmitter, type KernelEmitter } from './lifecycle/kernel-even
 import { createConnectionContext, type ConnectionContext } from './net/connection-context.ts';
 import { handleConnection, type ConnectionDeps } from './net/handle-connection.ts';
 import { listen } from './net/listener.ts';
+import type { PluginLayers } from './plugins/host/layers.ts';
+import { createLayers } from './plugins/create-layers.ts';
+import { bridgeKernelEvents } from './plugins/event-bridge.ts';
+import type { TransportContext } from '../sdk/filters.ts';
 
 export class Proxy {
   readonly events: KernelEmitter = createKernelEmitter();
+  /** The plugin layers: the kernel asks them, plugins answer (the host registers into them). */
+  readonly layers: PluginLayers;
   private routes = new RoutingTable<LoadedServer>([]);
+  private servers: ReadonlyMap<string, LoadedServer> = new Map();
   private readonly status: StatusService;
   private readonly connections = new Set<ConnectionContext>();
   private server: Server | undefined;
   private nextId = 1;
+  private port = 0;
   private readonly deps: ConnectionDeps;
 
   constructor(private config: ProxyConfig, private readonly log: Logger) {
     this.status = new StatusService(config);
-    this.deps = { config: () => this.config, routes: () => this.routes, status: this.status, events: this.events, log };
+    this.layers = createLayers(config, log);
+    bridgeKernelEvents(this.events, this.layers.events);
+    this.deps = {
+      config: () => this.config,
+      routes: () => this.routes,
+      status: this.status,
+      events: this.events,
+      log,
+      plugins: this.layers,
+      serverById: (id) => this.servers.get(id),
+    };
   }
 
   get activeConnections(): number {
@@ -39,6 +57,7 @@ export class Proxy {
       this.log.warn({ domain: c.domain, kept: c.kept, dropped: c.dropped }, 'domain claimed by two servers; the later one wins');
     }
     this.routes = routes;
+    this.servers = servers;
     this.status.reset(this.config);
     this.events.emit('servers.changed', { ids: ordered.map((s) => s.id) });
   }
@@ -57,6 +76,7 @@ export class Proxy {
     });
     const address = this.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : bind.port;
+    this.port = port;
     this.events.emit('proxy.listening', { address: bind.host, port });
     return { host: bind.host, port };
   }
@@ -93,12 +113,25 @@ export class Proxy {
   private accept(socket: Socket): void {
     const ctx = createConnectionContext(this.nextId++, socket, this.log);
     this.connections.add(ctx);
+    const transport = this.layers.transport;
     socket.once('close', () => {
       ctx.phase = 'closed';
       this.connections.delete(ctx);
+      if (!transport.isEmpty) transport.runClose(transportContext(ctx, this.port));
       this.events.emit('connection.closed', ctx);
     });
     this.events.emit('connection.accepted', ctx);
-    void handleConnection(ctx, this.deps);
+    if (transport.isEmpty) return void handleConnection(ctx, this.deps);
+    void transport.runAccept(transportContext(ctx, this.port)).then((verdict) => {
+      if (verdict.type === 'reject') {
+        this.events.emit('connection.rejected', { conn: ctx, reason: verdict.reason ?? 'transport-filter' });
+        return void socket.destroy();
+      }
+      return handleConnection(ctx, this.deps);
+    });
   }
+}
+
+function transportContext(ctx: ConnectionContext, localPort: number): TransportContext {
+  return { connectionId: ctx.id, remoteAddress: ctx.remoteAddress, remotePort: ctx.remotePort, localPort };
 }

@@ -73,8 +73,18 @@ export interface CodecFilterFactory extends FilterMetadata {
   create(ctx: CodecContext): CodecFilterInstance | undefined;
 }
 
-export const continueVerdict = (): TransportVerdict => ({ type: 'continue' });
+// Shared frozen verdicts: the hot path allocates nothing when a filter lets a packet through.
+const CONTINUE: TransportVerdict = Object.freeze({ type: 'continue' });
+const PASS: CodecVerdict = Object.freeze({ type: 'pass' });
+const DROP: CodecVerdict = Object.freeze({ type: 'drop' });
+
+/** @example onClientData: () => continueVerdict() */
+export const continueVerdict = (): TransportVerdict => CONTINUE;
+/** @example onAccept: (c) => (blocked(c) ? rejectVerdict('blocked') : continueVerdict()) */
 export const rejectVerdict = (reason?: string): TransportVerdict => ({ type: 'reject', reason });
-export const passPacket = (): CodecVerdict => ({ type: 'pass' });
-export const dropPacket = (): CodecVerdict => ({ type: 'drop' });
+/** @example filter: () => passPacket() */
+export const passPacket = (): CodecVerdict => PASS;
+/** @example filter: (p) => (p.id === 0x1a ? dropPacket() : passPacket()) */
+export const dropPacket = (): CodecVerdict => DROP;
+/** @example filter: (p) => replacePacket({ id: p.id, data: rewritten }) */
 export const replacePacket = (packet: FramedPacket): CodecVerdict => ({ type: 'replace', packet });

@@ -15,8 +15,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
 import type { z } from 'zod';
-import { MOTD_STATES, ProxyConfigSchema, ServerConfigSchema } from '../kernel/config/index.ts';
+import { HELP } from '../kernel/cli/args.ts';
+import { embeddedDefaultConfig, MOTD_STATES, parseProxyConfig, ProxyConfigSchema, ServerConfigSchema } from '../kernel/config/index.ts';
 
 type Schema = z.core.$ZodType;
 interface Def {
@@ -142,7 +144,9 @@ function collectKeys(schema: Schema): KeyRef[] {
   const out: KeyRef[] = [];
   collectTable(formsOf(schema).tables, '', out);
   assert.ok(out.length > 0, 'the walker found no keys: did the zod internals change?');
-  return out;
+  // Options of a union share keys (every [server_manager] type has `type`): keep each once.
+  const unique = new Map(out.map((k) => [`${k.table}\0${k.key}`, k]));
+  return [...unique.values()];
 }
 
 /** The heading text a table is documented under: `[table]`, `[[table]]`, or "Top-level keys". */
@@ -243,7 +247,8 @@ function withoutCode(text: string): string {
     .join('\n');
 }
 
-const doc = withoutCode(readFileSync(DOC_PATH, 'utf8'));
+const rawDoc = readFileSync(DOC_PATH, 'utf8');
+const doc = withoutCode(rawDoc);
 const globalKeys = collectKeys(ProxyConfigSchema);
 const serverKeys = collectKeys(ServerConfigSchema);
 
@@ -289,4 +294,19 @@ test('the check fails when a key is missing from the document', () => {
   const at = invented.findIndex((l) => /^\|\s*`connect`\s*\|/.test(l));
   invented.splice(at + 1, 0, '| `bogus` | string | — | parsed only | not a real key |');
   assert.ok(checkPart('servers/*.toml', invented, serverKeys).some((p) => p.includes('`bogus`')), 'a stale row went unnoticed');
+});
+
+test('the CLI section shows the current --help text', () => {
+  assert.ok(rawDoc.includes(`\`\`\`text\n${HELP}\n\`\`\``), 'docs/configuration.md does not contain `infrarust --help` verbatim (kernel/cli/args.ts HELP)');
+});
+
+test('the written-out embedded default config is the embedded default', () => {
+  const lines = rawDoc.split('\n');
+  const heading = lines.findIndex((l) => l.startsWith('## Embedded default config'));
+  assert.ok(heading >= 0, 'no "## Embedded default config" heading');
+  const open = lines.findIndex((l, i) => i > heading && l.startsWith('```toml'));
+  const close = lines.findIndex((l, i) => i > open && l.startsWith('```'));
+  assert.ok(open > heading && close > open, 'no ```toml block under "## Embedded default config"');
+  const written = parseProxyConfig(lines.slice(open + 1, close).join('\n'), joinPath(process.cwd(), 'infrarust.toml')).config;
+  assert.deepEqual(written, embeddedDefaultConfig());
 });

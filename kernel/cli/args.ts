@@ -7,7 +7,11 @@ import { InfrarustError } from '../errors.ts';
 import { isLogLevel, LOG_LEVELS } from '../log/logger.ts';
 
 export interface CliOptions {
-  command: 'run' | 'help' | 'version';
+  command: 'run' | 'help' | 'version' | 'plugin-new' | 'plugin-list';
+  /** For `plugin new NAME`. */
+  pluginName?: string;
+  /** Development mode: plugins reload when their files change. */
+  dev: boolean;
   config: string;
   /** True when -c/--config was given (a missing explicit file is an error, not a default). */
   configExplicit: boolean;
@@ -18,8 +22,15 @@ export interface CliOptions {
 }
 
 export const HELP = `Usage: infrarust [options]
+       infrarust plugin new <name> [--plugins-dir <dir>]
+       infrarust plugin list [options]
 
 Minecraft Java Edition reverse proxy: routes each player by the domain they connect to.
+
+Commands:
+  (none)                    Run the proxy
+  plugin new <name>         Create plugins/<name> from the native plugin template
+  plugin list               List discovered plugins with version, source and state
 
 Options:
   -c, --config <file>       Global config (default: infrarust.toml). When the default file
@@ -28,6 +39,7 @@ Options:
   -l, --log-level <level>   ${LOG_LEVELS.join(', ')} (default: info; env LOG_LEVEL)
       --servers-dir <dir>   Per-server config directory, overrides \`servers_dir\`
       --plugins-dir <dir>   Plugin directory, overrides \`plugins_dir\`
+      --dev                 Development mode: reload a plugin when its files change
   -V, --version             Print the version and exit
   -h, --help                Print this help and exit
 
@@ -40,7 +52,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   try {
     parsed = parseArgs({
       args: [...argv],
-      allowPositionals: false,
+      allowPositionals: true,
       strict: true,
       options: {
         config: { type: 'string', short: 'c' },
@@ -49,6 +61,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
         'servers-dir': { type: 'string' },
         'plugins-dir': { type: 'string' },
         version: { type: 'boolean', short: 'V' },
+        dev: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -60,8 +73,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   if (!isLogLevel(logLevel)) {
     throw new InfrarustError('IR_ERR_CLI_USAGE', `unknown log level "${logLevel}"; use one of: ${LOG_LEVELS.join(', ')}`);
   }
+  const command = v.help === true ? 'help' : v.version === true ? 'version' : subcommand(parsed.positionals);
   return {
-    command: v.help === true ? 'help' : v.version === true ? 'version' : 'run',
+    command,
+    pluginName: command === 'plugin-new' ? parsed.positionals[2] : undefined,
+    dev: v.dev === true,
     config: v.config ?? 'infrarust.toml',
     configExplicit: v.config !== undefined,
     bind: v.bind,
@@ -79,4 +95,15 @@ export function parseBind(bind: string): { host: string; port: number } {
     throw new InfrarustError('IR_ERR_CLI_USAGE', `invalid bind address "${bind}"; expected host:port, e.g. 0.0.0.0:25565`);
   }
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+function subcommand(positionals: string[]): CliOptions['command'] {
+  const [group, action, name, ...extra] = positionals;
+  if (group === undefined) return 'run';
+  if (group === 'plugin' && action === 'list' && name === undefined) return 'plugin-list';
+  if (group === 'plugin' && action === 'new' && name !== undefined && extra.length === 0) return 'plugin-new';
+  if (group === 'plugin' && action === 'new') {
+    throw new InfrarustError('IR_ERR_CLI_USAGE', 'usage: infrarust plugin new <name>');
+  }
+  throw new InfrarustError('IR_ERR_CLI_USAGE', `unknown command "${positionals.join(' ')}"\nRun \`infrarust --help\` for usage.`);
 }

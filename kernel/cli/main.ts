@@ -5,14 +5,20 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HELP, parseBind, parseCli, type CliOptions } from './args.ts';
 import { createRootLogger, type Logger } from '../log/logger.ts';
 import { embeddedDefaultConfig, loadProxyConfig, loadServersDir, watchServersDir, type ProxyConfig } from '../config/index.ts';
 import { Proxy } from '../proxy.ts';
+import { DATA_SUBDIR, PluginHost } from '../plugins/host/plugin-host.ts';
+import { createLayers } from '../plugins/create-layers.ts';
+import { watchPluginDirs } from '../plugins/loader/plugin-watcher.ts';
+import { scaffoldPlugin } from './plugin-commands.ts';
 import { InfrarustError, isInfrarustError } from '../errors.ts';
 
 const SHUTDOWN_GRACE_MS = 30_000;
+const BUILTIN_PLUGINS_DIR = fileURLToPath(new URL('../../builtin-plugins', import.meta.url));
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -64,12 +70,39 @@ async function run(cli: CliOptions): Promise<void> {
     onError: (err) => log.error(err.message),
     log: { warn: (msg) => log.warn(msg) },
   });
+  const plugins = await startPlugins(config, cli, proxy, log);
   const { host, port } = await proxy.start();
-  log.info({ servers: initial.servers.size, version: packageVersion() }, `listening on ${host}:${port}`);
-  handleSignals(proxy, watcher, log);
+  log.info({ servers: initial.servers.size, version: packageVersion(), dev: cli.dev }, `listening on ${host}:${port}`);
+  handleSignals(proxy, plugins, watcher, log);
 }
 
-function handleSignals(proxy: Proxy, watcher: { close(): void }, log: Logger): void {
+async function startPlugins(config: ProxyConfig, cli: CliOptions, proxy: Proxy, log: Logger): Promise<Plugins> {
+  const host = new PluginHost({
+    builtinDir: BUILTIN_PLUGINS_DIR,
+    pluginsDir: config.plugins_dir,
+    dev: cli.dev,
+    log,
+    layers: proxy.layers,
+    pluginConfig: (id) => config.plugins[id],
+  });
+  await host.loadAll();
+  const watcher = cli.dev ? watchPluginDirs([BUILTIN_PLUGINS_DIR, config.plugins_dir], {
+    onChange: (dir) => void host.reloadDir(dir),
+    onAdded: (dir) => void host.reloadDir(dir),
+    onRemoved: (dir) => void host.unloadDir(dir),
+    ignore: (path) => path.split('/')[1] === DATA_SUBDIR,
+    onError: (err) => log.error({ err }, 'plugin watcher failed'),
+  }) : undefined;
+  await proxy.layers.events.fire('ProxyInitialize', {});
+  return { host, watcher };
+}
+
+interface Plugins {
+  host: PluginHost;
+  watcher?: { close(): void };
+}
+
+function handleSignals(proxy: Proxy, plugins: Plugins, watcher: { close(): void }, log: Logger): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -79,13 +112,34 @@ function handleSignals(proxy: Proxy, watcher: { close(): void }, log: Logger): v
     stopping = true;
     log.info({ signal }, 'shutting down: no new connections, waiting for players to leave');
     watcher.close();
-    void proxy.stop(SHUTDOWN_GRACE_MS).then(() => {
+    plugins.watcher?.close();
+    void (async () => {
+      await proxy.stop(SHUTDOWN_GRACE_MS);
+      // Plugins hear ProxyShutdown while they are all still loaded, then unload in reverse order.
+      await proxy.layers.events.fire('ProxyShutdown', {});
+      await plugins.host.shutdown();
       log.info('stopped');
       process.exit(0);
-    });
+    })();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+}
+
+async function pluginCommand(cli: CliOptions): Promise<void> {
+  const log = createRootLogger({ level: 'silent', pretty: false });
+  const config = await loadConfig(cli, log);
+  if (cli.command === 'plugin-new') {
+    const dir = await scaffoldPlugin(cli.pluginName!, config.plugins_dir);
+    console.log(`Created ${dir}. Run \`npm start -- --dev\` and edit ${join(dir, 'index.ts')}: it reloads on save.`);
+    return;
+  }
+  const host = new PluginHost({ builtinDir: BUILTIN_PLUGINS_DIR, pluginsDir: config.plugins_dir, dev: false, log, layers: createLayers(config, log), pluginConfig: (id) => config.plugins[id] });
+  await host.loadAll();
+  const rows = host.list();
+  await host.shutdown();
+  if (rows.length === 0) return void console.log(`No plugins in ${BUILTIN_PLUGINS_DIR} or ${config.plugins_dir}.`);
+  for (const p of rows) console.log(`${p.id.padEnd(24)} ${p.version.padEnd(10)} ${p.source.padEnd(8)} ${p.state}${p.error !== undefined ? `: ${p.error}` : ''}`);
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
@@ -93,6 +147,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     const cli = parseCli(argv, process.env);
     if (cli.command === 'help') return void console.log(HELP);
     if (cli.command === 'version') return void console.log(`infrarust ${packageVersion()}`);
+    if (cli.command === 'plugin-new' || cli.command === 'plugin-list') return await pluginCommand(cli);
     await run(cli);
   } catch (err) {
     const code = isInfrarustError(err) ? ` [${err.code}]` : '';

@@ -17,11 +17,12 @@ import { backendHandshakeAddress, needsRewrite } from './domain-rewrite.ts';
 import { connectTimeout } from '../status/status-service.ts';
 import { relay } from './relay.ts';
 import { PHASE_TIMEOUT_MS } from './timeouts.ts';
+import { loginGates } from './plugin-hooks.ts';
 
 export async function passthroughLogin(
   ctx: ConnectionContext,
   reader: ClientReader,
-  server: LoadedServer,
+  routed: LoadedServer,
   deps: ConnectionDeps,
 ): Promise<void> {
   ctx.phase = 'login';
@@ -31,6 +32,17 @@ export async function passthroughLogin(
   ctx.username = loginStart.name;
   ctx.uuid = loginStart.uuid;
   deps.events.emit('login.start', ctx);
+  const gate = await loginGates(ctx, routed.id, deps.plugins.events);
+  if (gate.type === 'deny') {
+    deps.events.emit('connection.rejected', { conn: ctx, reason: 'plugin-denied' });
+    return rejectLogin(ctx, reader, gate.reason);
+  }
+  const server = gate.serverId === routed.id ? routed : deps.serverById(gate.serverId);
+  if (server === undefined) {
+    ctx.log.warn({ server: gate.serverId }, 'ServerPreConnect named a server that does not exist');
+    return rejectLogin(ctx, reader, routed.disconnect_message);
+  }
+  ctx.serverId = server.id;
 
   const config = deps.config();
   let backend;

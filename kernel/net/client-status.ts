@@ -6,6 +6,7 @@ import type { ConnectionDeps } from './handle-connection.ts';
 import { decodePing, encodePong, encodeStatusResponse } from '../protocol/packets/status.ts';
 import { InfrarustError } from '../errors.ts';
 import { PHASE_TIMEOUT_MS } from './timeouts.ts';
+import { pingHook } from './plugin-hooks.ts';
 
 export async function serveStatus(
   ctx: ConnectionContext,
@@ -27,8 +28,9 @@ export async function serveStatus(
   if (answer.error !== undefined) {
     ctx.log.debug({ server: server?.id, reason: (answer.error as Error).message }, 'backend status unavailable, answered with MOTD');
   }
+  const json = await pingHook(ctx, server?.id, answer.json, deps.plugins.events);
   if (ctx.socket.destroyed) return;
-  ctx.socket.write(encodeStatusResponse(answer.json));
+  ctx.socket.write(encodeStatusResponse(json));
   deps.events.emit('status.served', { conn: ctx, source: answer.source });
   const ping = await reader.nextPacket(PHASE_TIMEOUT_MS);
   if (ping[0] !== 0x01) throw unexpected('ping', ping[0]);

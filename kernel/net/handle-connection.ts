@@ -8,6 +8,8 @@ import type { RoutingTable } from '../routing/router.ts';
 import type { StatusService } from '../status/status-service.ts';
 import type { KernelEmitter } from '../lifecycle/kernel-events.ts';
 import type { Logger } from '../log/logger.ts';
+import type { PluginLayers } from '../plugins/host/layers.ts';
+import { handshakeGate } from './plugin-hooks.ts';
 import type { ConnectionContext, HandshakeInfo, Intent } from './connection-context.ts';
 import { ClientReader, ConnectionClosedError } from './client-reader.ts';
 import { decodeHandshake, splitForgeMarker } from '../protocol/packets/handshake.ts';
@@ -26,6 +28,10 @@ export interface ConnectionDeps {
   readonly events: KernelEmitter;
   /** The proxy's logger, for happy-path lines that should not create a per-connection child. */
   readonly log: Logger;
+  /** The plugin layers (events, filters, registries). */
+  readonly plugins: PluginLayers;
+  /** A server by id (for ServerPreConnect's ConnectTo). */
+  readonly serverById: (id: string) => LoadedServer | undefined;
 }
 
 const INTENTS: Record<number, Intent> = { 1: 'status', 2: 'login', 3: 'transfer' };
@@ -44,6 +50,8 @@ export async function handleConnection(ctx: ConnectionContext, deps: ConnectionD
     const packet = await reader.nextPacket(HANDSHAKE_TIMEOUT_MS - (Date.now() - ctx.startedAt));
     ctx.handshake = toHandshakeInfo(decodeHandshake(packet));
     deps.events.emit('connection.handshake', ctx);
+    const gate = await handshakeGate(ctx, deps.plugins.events);
+    if (gate.type !== 'allow') return refuseHandshake(ctx, reader, deps, gate.type === 'deny' ? gate.reason : undefined);
     const server = deps.routes().resolve(ctx.handshake.host);
     if (server !== undefined) {
       ctx.serverId = server.id;
@@ -76,6 +84,14 @@ async function rejectUnknownLogin(ctx: ConnectionContext, reader: ClientReader, 
     return;
   }
   rejectLogin(ctx, reader, '§cThere is no server at this address.');
+}
+
+/** A ConnectionHandshake listener said no: a login gets the reason, anything else just closes. */
+function refuseHandshake(ctx: ConnectionContext, reader: ClientReader, deps: ConnectionDeps, reason: string | undefined): void {
+  deps.events.emit('connection.rejected', { conn: ctx, reason: 'plugin-denied' });
+  if (reason !== undefined && ctx.handshake?.intent !== 'status') return rejectLogin(ctx, reader, reason);
+  reader.release();
+  ctx.socket.destroy();
 }
 
 /** Ends a connection after a protocol error, timeout or early close, without disturbing anyone. */

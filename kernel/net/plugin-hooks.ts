@@ -1,0 +1,69 @@
+/**
+ * Where the connection phases ask the plugin layers. Each hook checks first whether anyone
+ * listens, so a proxy without plugins pays one map lookup per phase and builds no event.
+ */
+import type { ConnectionContext } from './connection-context.ts';
+import type { EventBus } from '../plugins/layers/event-bus.ts';
+import type { ConnectionRef, PingResponse, PlayerRef } from '../../sdk/events.ts';
+
+export function connectionRef(ctx: ConnectionContext): ConnectionRef {
+  return { connectionId: ctx.id, remoteAddress: ctx.remoteAddress, remotePort: ctx.remotePort };
+}
+
+export function playerRef(ctx: ConnectionContext): PlayerRef {
+  return {
+    connectionId: ctx.id,
+    username: ctx.username ?? '',
+    uuid: ctx.uuid,
+    remoteAddress: ctx.remoteAddress,
+    protocolVersion: ctx.handshake?.protocolVersion ?? 0,
+  };
+}
+
+export type GateOutcome = { type: 'allow' } | { type: 'deny'; reason: string } | { type: 'drop' };
+
+/** ConnectionHandshake (access): allow, deny with a reason, or drop silently. */
+export async function handshakeGate(ctx: ConnectionContext, events: EventBus): Promise<GateOutcome> {
+  if (events.listenerCount('ConnectionHandshake') === 0) return { type: 'allow' };
+  const hs = ctx.handshake!;
+  const intent = hs.intent === 'legacy-ping' || hs.intent === 'legacy-login' ? 'legacy' : hs.intent;
+  const event = await events.fire('ConnectionHandshake', { conn: connectionRef(ctx), domain: hs.host, protocolVersion: hs.protocolVersion, intent });
+  const r = event.result;
+  if (r?.type === 'denied') return { type: 'deny', reason: r.reason };
+  if (r?.type === 'drop-silently') return { type: 'drop' };
+  return { type: 'allow' };
+}
+
+/** ProxyPing (resulted): plugins may rewrite the response; unparsable backend JSON is left alone. */
+export async function pingHook(ctx: ConnectionContext, serverId: string | undefined, json: string, events: EventBus): Promise<string> {
+  if (events.listenerCount('ProxyPing') === 0) return json;
+  let response: PingResponse;
+  try {
+    response = JSON.parse(json) as PingResponse;
+  } catch {
+    return json;
+  }
+  const event = await events.fire('ProxyPing', { conn: connectionRef(ctx), domain: ctx.handshake?.host ?? '', serverId, response });
+  return JSON.stringify(event.response);
+}
+
+export type LoginOutcome = { type: 'allow'; serverId: string } | { type: 'deny'; reason: string };
+
+/**
+ * PreLogin then ServerPreConnect (both access events, fail closed). In passthrough the proxy
+ * cannot force online/offline mode or hold a player in limbo, so those results are logged and
+ * treated as allow; ConnectTo is honoured (the anchor ignores it on the initial connect).
+ */
+export async function loginGates(ctx: ConnectionContext, serverId: string, events: EventBus): Promise<LoginOutcome> {
+  if (events.listenerCount('PreLogin') > 0) {
+    const pre = await events.fire('PreLogin', { player: playerRef(ctx), serverId });
+    if (pre.result?.type === 'denied') return { type: 'deny', reason: pre.result.reason };
+  }
+  if (events.listenerCount('ServerPreConnect') === 0) return { type: 'allow', serverId };
+  const event = await events.fire('ServerPreConnect', { player: playerRef(ctx), serverId });
+  const r = event.result;
+  if (r?.type === 'denied') return { type: 'deny', reason: r.reason };
+  if (r?.type === 'connect-to') return { type: 'allow', serverId: r.server };
+  if (r?.type === 'send-to-limbo') ctx.log.warn({ server: serverId }, 'ServerPreConnect asked for limbo, which passthrough mode cannot do; connecting normally');
+  return { type: 'allow', serverId };
+}

@@ -1,0 +1,80 @@
+/**
+ * Builds a plugin's context: its logger, frozen config, data dir, abort signal, and registration
+ * methods that record every registration in the plugin's ledger so unload can undo it.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Logger } from '../../log/logger.ts';
+import type { PluginContext, PluginManifest, ScheduledTask } from '../../../sdk/plugin.ts';
+import type { PluginLayers } from './layers.ts';
+import { Ledger } from './ledger.ts';
+import { commandNames } from './registries.ts';
+
+export interface ContextParts<C> {
+  owner: string;
+  manifest: PluginManifest;
+  log: Logger;
+  config: C;
+  dataDir: string;
+  layers: PluginLayers;
+}
+
+export interface OwnedContext<C> {
+  context: PluginContext<C>;
+  ledger: Ledger;
+  abort: AbortController;
+}
+
+export function createPluginContext<C>(parts: ContextParts<C>): OwnedContext<C> {
+  const { owner, layers, log } = parts;
+  const ledger = new Ledger();
+  const abort = new AbortController();
+  let dataDirMade = false;
+  const context: PluginContext<C> = {
+    id: parts.manifest.id,
+    manifest: Object.freeze({ ...parts.manifest }),
+    log,
+    config: parts.config,
+    get dataDir(): string {
+      if (!dataDirMade) mkdirSync(parts.dataDir, { recursive: true });
+      dataDirMade = true;
+      return parts.dataDir;
+    },
+    signal: abort.signal,
+    events: {
+      on: (name, listener, options) =>
+        ledger.add('listener', name, layers.events.on(owner, name, listener, options)),
+      onPacket: (selector, listener, options) =>
+        ledger.add('listener', `RawPacket ${selector.direction}/${selector.state}/0x${selector.packetId.toString(16)}`, layers.events.onPacket(owner, selector, listener, options)),
+      emit: (name, event) => layers.events.fire(name, event),
+    },
+    transport: { register: (filter) => ledger.add('transport-filter', filter.id, layers.transport.register(owner, filter)) },
+    codec: { register: (factory) => ledger.add('codec-filter', factory.id, layers.codec.register(owner, factory)) },
+    limbo: { register: (handler) => ledger.add('limbo-handler', handler.name, layers.registries.limbo.add(owner, [handler.name], handler)) },
+    commands: { register: (command) => ledger.add('command', command.name, layers.registries.commands.add(owner, commandNames(command), command)) },
+    services: {
+      provide: (name, implementation) => ledger.add('service', name, layers.registries.services.add(owner, [name], implementation)),
+      get: <T extends object>(name: string) => layers.registries.services.get(name) as T | undefined,
+    },
+    scheduler: {
+      delay: (ms, task) => schedule(ledger, log, 'delay', ms, task, false),
+      interval: (ms, task) => schedule(ledger, log, 'interval', ms, task, true),
+    },
+  };
+  return { context, ledger, abort };
+}
+
+function schedule(ledger: Ledger, log: Logger, kind: string, ms: number, task: () => void | Promise<void>, repeat: boolean): ScheduledTask {
+  const run = (): void => {
+    try {
+      const r = task();
+      if (r instanceof Promise) r.catch((err: unknown) => log.error({ err, hook: `scheduler:${kind}` }, 'scheduled task failed'));
+    } catch (err) {
+      log.error({ err, hook: `scheduler:${kind}` }, 'scheduled task failed');
+    }
+    if (!repeat) cancel();
+  };
+  const timer = repeat ? setInterval(run, ms) : setTimeout(run, ms);
+  timer.unref();
+  const cancel = ledger.add('task', `${kind} ${ms}ms`, () => (repeat ? clearInterval(timer) : clearTimeout(timer)));
+  return { cancel };
+}

@@ -1,0 +1,229 @@
+/**
+ * The plugin host: discovers native plugins, loads them in dependency order, gives each its
+ * context, and unloads or hot-swaps them. A new version replaces the old only after its setup
+ * succeeded; otherwise the old one keeps running and the error is logged. One bad plugin never
+ * stops the others or the proxy.
+ */
+import { join } from 'node:path';
+import type { Logger } from '../../log/logger.ts';
+import type { PluginEntry } from '../../config/index.ts';
+import type { PluginDefinition } from '../../../sdk/plugin.ts';
+import type { PluginLayers } from './layers.ts';
+import { discoverPlugins, type Candidate, type PluginSource } from './discovery.ts';
+import { readManifest } from './manifest.ts';
+import { loadOrder } from './load-order.ts';
+import { createPluginContext, type OwnedContext } from './context.ts';
+import { validatePluginConfig } from './plugin-config.ts';
+import { callPlugin } from './call.ts';
+import { createNativeLoader } from '../loader/native-loader.ts';
+import { InfrarustError } from '../../errors.ts';
+
+/**
+ * A plugin's data lives in `plugins_dir/<id>/data/`: inside its folder (so it moves with it) but
+ * in a subfolder the dev watcher ignores, so writing data never triggers a reload.
+ */
+export const DATA_SUBDIR = 'data';
+
+export type PluginState = 'loaded' | 'failed' | 'disabled' | 'skipped';
+
+export interface PluginInfo {
+  id: string;
+  version: string;
+  source: PluginSource;
+  dir: string;
+  state: PluginState;
+  error?: string;
+}
+
+interface Active {
+  owner: string;
+  owned: OwnedContext<unknown>;
+  definition: PluginDefinition<unknown>;
+}
+
+interface PluginRecord extends Candidate {
+  state: PluginState;
+  error?: string;
+  active?: Active;
+  generation: number;
+}
+
+export interface PluginHostOptions {
+  builtinDir: string;
+  pluginsDir: string;
+  dev: boolean;
+  log: Logger;
+  layers: PluginLayers;
+  pluginConfig: (id: string) => PluginEntry | undefined;
+  setupTimeoutMs?: number;
+}
+
+export class PluginHost {
+  private readonly records = new Map<string, PluginRecord>();
+  private readonly loader;
+  private readonly setupTimeoutMs: number;
+
+  constructor(private readonly options: PluginHostOptions) {
+    this.loader = createNativeLoader({ dev: options.dev, log: options.log });
+    this.setupTimeoutMs = options.setupTimeoutMs ?? 10_000;
+  }
+
+  get layers(): PluginLayers {
+    return this.options.layers;
+  }
+
+  async loadAll(): Promise<void> {
+    const found = await discoverPlugins(this.roots());
+    for (const err of found.errors) this.options.log.error({ code: err.code }, err.message);
+    const manifests = new Map([...found.candidates].map(([id, c]) => [id, c.manifest]));
+    const { order, skipped } = loadOrder(manifests);
+    for (const { id, reason } of skipped) {
+      const c = found.candidates.get(id)!;
+      this.records.set(id, { ...c, state: 'skipped', error: reason, generation: 0 });
+      this.options.log.error({ plugin: id, code: 'IR_ERR_PLUGIN_DEPENDENCY' }, `plugin ${id} skipped: ${reason}`);
+    }
+    for (const id of order) {
+      const c = found.candidates.get(id)!;
+      const record: PluginRecord = { ...c, state: 'disabled', generation: 0 };
+      this.records.set(id, record);
+      const failedDep = (c.manifest.dependencies ?? []).find((d) => d.optional !== true && this.records.get(d.id)?.state !== 'loaded');
+      if (failedDep !== undefined) {
+        this.markFailed(record, `requires plugin "${failedDep.id}", which did not load`, 'skipped');
+        continue;
+      }
+      await this.activate(record);
+    }
+  }
+
+  /** Loads (or reloads) the plugin in `dir`: the new version replaces the old one only if its setup succeeds. */
+  async reloadDir(dir: string): Promise<boolean> {
+    let manifest;
+    try {
+      manifest = await readManifest(dir);
+    } catch (err) {
+      this.options.log.error({ code: (err as InfrarustError).code }, (err as Error).message);
+      return false;
+    }
+    const existing = this.records.get(manifest.id);
+    if (existing !== undefined && existing.dir !== dir) {
+      this.options.log.error({ plugin: manifest.id, code: 'IR_ERR_PLUGIN_DUPLICATE' }, `plugin id "${manifest.id}" is already loaded from ${existing.dir}; ${dir} ignored`);
+      return false;
+    }
+    const record: PluginRecord = existing ?? { dir, source: this.sourceOf(dir), manifest, state: 'disabled', generation: 0 };
+    record.manifest = manifest;
+    this.records.set(manifest.id, record);
+    return this.activate(record);
+  }
+
+  /** Unloads the plugin that lives in `dir` (its folder was removed). */
+  async unloadDir(dir: string): Promise<void> {
+    const record = [...this.records.values()].find((r) => r.dir === dir);
+    if (record === undefined) return;
+    await this.deactivate(record);
+    this.records.delete(record.manifest.id);
+    await this.loader.dispose(record.manifest.id);
+    this.options.log.info({ plugin: record.manifest.id }, `plugin ${record.manifest.id} unloaded (folder removed)`);
+  }
+
+  /** Unloads every plugin, dependents before their dependencies. */
+  async shutdown(): Promise<void> {
+    for (const record of [...this.records.values()].reverse()) await this.deactivate(record);
+    await this.loader.close();
+  }
+
+  list(): PluginInfo[] {
+    return [...this.records.values()].map((r) => ({
+      id: r.manifest.id,
+      version: r.manifest.version,
+      source: r.source,
+      dir: r.dir,
+      state: r.state,
+      error: r.error,
+    }));
+  }
+
+  /** Owner keys of live registrations, for conformance checks. */
+  activeOwner(id: string): string | undefined {
+    return this.records.get(id)?.active?.owner;
+  }
+
+  private roots(): { dir: string; source: PluginSource }[] {
+    return [
+      { dir: this.options.builtinDir, source: 'builtin' },
+      { dir: this.options.pluginsDir, source: 'user' },
+    ];
+  }
+
+  private sourceOf(dir: string): PluginSource {
+    return dir.startsWith(this.options.builtinDir) ? 'builtin' : 'user';
+  }
+
+  private async activate(record: PluginRecord): Promise<boolean> {
+    const id = record.manifest.id;
+    const log = this.options.log.child({ plugin: id });
+    const entry = this.options.pluginConfig(id);
+    if (entry?.enabled === false) {
+      await this.deactivate(record);
+      record.state = 'disabled';
+      log.info(`plugin ${id} disabled by [plugins.${id}] enabled = false`);
+      return false;
+    }
+    const started = Date.now();
+    const owner = `${id}#${record.generation + 1}`;
+    let owned: OwnedContext<unknown> | undefined;
+    try {
+      const { definition } = await this.loader.load(record.dir, id, record.manifest.main ?? 'index.ts');
+      const config = validatePluginConfig(id, definition.configSchema, entry);
+      owned = createPluginContext({ owner, manifest: record.manifest, log, config, dataDir: join(this.options.pluginsDir, id, DATA_SUBDIR), layers: this.options.layers });
+      const ctx = owned.context;
+      await callPlugin(id, 'setup', this.setupTimeoutMs, () => definition.setup(ctx));
+      const previous = record.active;
+      record.active = { owner, owned, definition: definition as PluginDefinition<unknown> };
+      record.generation++;
+      record.state = 'loaded';
+      record.error = undefined;
+      if (previous !== undefined) await this.teardown(id, previous);
+      log.info({ version: record.manifest.version, ms: Date.now() - started }, `plugin ${id} ${previous === undefined ? 'loaded' : 'reloaded'}`);
+      return true;
+    } catch (err) {
+      if (owned !== undefined) {
+        owned.abort.abort();
+        owned.ledger.undoAll();
+      }
+      const message = (err as Error).message;
+      if (record.active !== undefined) {
+        record.error = message;
+        log.error({ err, code: (err as InfrarustError).code }, `plugin ${id} reload failed; the previous version keeps running`);
+      } else {
+        this.markFailed(record, message, 'failed', err);
+      }
+      return false;
+    }
+  }
+
+  private markFailed(record: PluginRecord, reason: string, state: PluginState, err?: unknown): void {
+    record.state = state;
+    record.error = reason;
+    this.options.log.error({ plugin: record.manifest.id, err, code: (err as InfrarustError | undefined)?.code }, `plugin ${record.manifest.id} failed: ${reason}`);
+  }
+
+  private async deactivate(record: PluginRecord): Promise<void> {
+    const active = record.active;
+    record.active = undefined;
+    if (active !== undefined) await this.teardown(record.manifest.id, active);
+    if (record.state === 'loaded') record.state = 'disabled';
+  }
+
+  private async teardown(id: string, active: Active): Promise<void> {
+    active.owned.abort.abort();
+    if (active.definition.teardown !== undefined) {
+      await callPlugin(id, 'teardown', this.setupTimeoutMs, () => active.definition.teardown!()).catch((err: unknown) =>
+        this.options.log.error({ plugin: id, err }, `plugin ${id} teardown failed`),
+      );
+    }
+    for (const err of active.owned.ledger.undoAll()) this.options.log.error({ plugin: id, err }, 'undoing a registration failed');
+    this.options.layers.events.removeOwner(active.owner);
+    this.options.layers.transport.removeOwner(active.owner);
+    this.options.layers.codec.removeOwner(active.owner);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Name-keyed registries for the parts of the plugin API that are not event or filter chains:
+ * limbo handlers, commands and services. Each entry remembers its owner, so a conflict names
+ * both plugins and `owned(owner)` can prove an unloaded plugin left nothing behind.
+ */
+import type { Command } from '../../../sdk/commands.ts';
+import type { LimboHandler } from '../../../sdk/limbo.ts';
+
+export class NamedRegistry<T> {
+  /** Per name, a stack: during a hot reload the new version's entry shadows the old one's. */
+  private readonly items = new Map<string, { owner: string; value: T }[]>();
+
+  constructor(private readonly what: string) {}
+
+  /** Another plugin's name is a conflict; the same plugin's (an older generation) is shadowed. */
+  add(owner: string, names: readonly string[], value: T): () => void {
+    for (const name of names) {
+      const holder = this.items.get(name)?.at(-1);
+      if (holder !== undefined && pluginOf(holder.owner) !== pluginOf(owner)) {
+        throw new Error(`${this.what} "${name}" is already registered by plugin ${pluginOf(holder.owner)}`);
+      }
+    }
+    const entry = { owner, value };
+    for (const name of names) this.items.set(name, [...(this.items.get(name) ?? []), entry]);
+    return () => {
+      for (const name of names) {
+        const rest = (this.items.get(name) ?? []).filter((e) => e !== entry);
+        if (rest.length === 0) this.items.delete(name);
+        else this.items.set(name, rest);
+      }
+    };
+  }
+
+  get(name: string): T | undefined {
+    return this.items.get(name)?.at(-1)?.value;
+  }
+
+  names(): string[] {
+    return [...this.items.keys()].sort();
+  }
+
+  owned(owner: string): string[] {
+    return [...this.items].filter(([, stack]) => stack.some((e) => e.owner === owner)).map(([k]) => k);
+  }
+}
+
+/** Owner keys are `<plugin id>#<generation>`. */
+function pluginOf(owner: string): string {
+  const i = owner.lastIndexOf('#');
+  return i < 0 ? owner : owner.slice(0, i);
+}
+
+export class Registries {
+  readonly limbo = new NamedRegistry<LimboHandler>('limbo handler');
+  readonly commands = new NamedRegistry<Command>('command');
+  readonly services = new NamedRegistry<object>('service');
+}
+
+export function commandNames(command: Command): string[] {
+  return [command.name, ...(command.aliases ?? [])].map((n) => n.toLowerCase());
+}

@@ -1,0 +1,63 @@
+// Scaffold → load → edit → reload, end to end, with the real CLI in --dev mode: a real client
+// stays connected through the reload, and a ping after the edit shows the edited plugin's MOTD.
+// A broken edit keeps the previous version running.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBackend, type Backend } from '../helpers/backend.ts';
+import { join as joinServer, ping, plainText } from '../helpers/client.ts';
+import { freePort, runCli, type Running } from '../helpers/cli-process.ts';
+
+let dir: string;
+let backend: Backend;
+let proxy: Running;
+let port: number;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'infrarust-reload-'));
+  backend = await startBackend({ version: '1.21.4', motd: 'from the backend' });
+  port = await freePort();
+  await writeFile(join(dir, 'infrarust.toml'), `bind = "127.0.0.1:${port}"\nplugins_dir = "plugins"\n`);
+  await mkdir(join(dir, 'servers'));
+  await writeFile(join(dir, 'servers', 'main.toml'), `domains = ["main.test"]\naddresses = ["127.0.0.1:${backend.port}"]\n`);
+  const scaffold = runCli(['plugin', 'new', 'motdy'], dir);
+  assert.equal((await scaffold.exited).code, 0, scaffold.output());
+  proxy = runCli(['--dev', '-l', 'info'], dir);
+  await proxy.waitFor(/listening on/);
+});
+
+after(async () => {
+  proxy?.child.kill('SIGKILL');
+  await backend?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('the scaffolded plugin loads and rewrites the MOTD', async () => {
+  assert.match(proxy.output(), /plugin motdy loaded/);
+  assert.equal(plainText((await ping(port, 'main.test')).description), 'Hello from motdy');
+});
+
+test('an edit reloads the plugin while a player stays connected', async () => {
+  const { client } = await joinServer({ port, domain: 'main.test', version: '1.21.4', username: 'stayer', keep: true });
+  let ended = false;
+  client.on('end', () => { ended = true; });
+  const file = join(dir, 'plugins', 'motdy', 'index.ts');
+  const source = await readFile(file, 'utf8');
+  await writeFile(file, source.replace("'§bHello from motdy'", "'§dEdited live'"));
+  await proxy.waitFor(/plugin motdy reloaded/, 5000);
+  assert.equal(plainText((await ping(port, 'main.test')).description), 'Edited live');
+  assert.equal(ended, false, 'the player was not disconnected by the reload');
+  assert.equal(client.state, 'play');
+  client.end();
+});
+
+test('a broken edit keeps the previous version running', async () => {
+  const file = join(dir, 'plugins', 'motdy', 'index.ts');
+  const source = await readFile(file, 'utf8');
+  await writeFile(file, source.replace('export default definePlugin({', 'export default definePlugin({ this is not typescript'));
+  await proxy.waitFor(/plugin motdy reload failed/, 5000);
+  const answer = await ping(port, 'main.test').catch((err: Error) => assert.fail(`${err.message}\n${proxy.output()}`));
+  assert.equal(plainText(answer.description), 'Edited live');
+});
