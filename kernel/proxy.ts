@@ -12,6 +12,7 @@ import { createKernelEmitter, type KernelEmitter } from './lifecycle/kernel-even
 import { createConnectionContext, type ConnectionContext } from './net/connection-context.ts';
 import { handleConnection, type ConnectionDeps } from './net/handle-connection.ts';
 import { listen } from './net/listener.ts';
+import { TransportTap } from './net/transport-tap.ts';
 import type { PluginLayers } from './plugins/host/layers.ts';
 import { createLayers } from './plugins/create-layers.ts';
 import { bridgeKernelEvents } from './plugins/event-bridge.ts';
@@ -117,12 +118,13 @@ export class Proxy {
     socket.once('close', () => {
       ctx.phase = 'closed';
       this.connections.delete(ctx);
-      if (!transport.isEmpty) transport.runClose(transportContext(ctx, this.port));
+      if (ctx.transport !== undefined) transport.runClose(ctx.transport.ctx);
       this.events.emit('connection.closed', ctx);
     });
     this.events.emit('connection.accepted', ctx);
     if (transport.isEmpty) return void handleConnection(ctx, this.deps);
-    void transport.runAccept(transportContext(ctx, this.port)).then((verdict) => {
+    ctx.transport = new TransportTap(transport, transportContext(ctx, this.port));
+    void transport.runAccept(ctx.transport.ctx).then((verdict) => {
       if (verdict.type === 'reject') {
         this.events.emit('connection.rejected', { conn: ctx, reason: verdict.reason ?? 'transport-filter' });
         return void socket.destroy();

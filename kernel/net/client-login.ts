@@ -71,7 +71,7 @@ export async function passthroughLogin(
   deps.events.emit('backend.connected', { conn: ctx, backend: target });
   // Same fields as the child logger's line, without keeping a child alive for every idle relay.
   deps.log.info({ conn: ctx.id, player: loginStart.name, server: server.id, backend: target }, 'player connected');
-  relay(ctx.socket, backend.socket);
+  relay(ctx.socket, backend.socket, ctx.transport);
   ctx.socket.resume();
 }
 

@@ -7,6 +7,7 @@
 import type { Socket } from 'node:net';
 import { FrameSplitter } from '../protocol/frame-splitter.ts';
 import { InfrarustError } from '../errors.ts';
+import type { TransportTap } from './transport-tap.ts';
 
 /** The most a client may send before its connection is routed (a handshake + login is < 1 KiB). */
 export const PRE_ROUTE_LIMIT = 64 * 1024;
@@ -28,7 +29,11 @@ export class ClientReader {
   private readonly onEnd = (): void => this.fail(new ConnectionClosedError());
   private readonly onError = (err: Error): void => this.fail(err);
 
-  constructor(private readonly socket: Socket) {
+  constructor(
+    private readonly socket: Socket,
+    /** Transport filters see (and may change or refuse) the client's bytes before routing too. */
+    private readonly tap?: TransportTap,
+  ) {
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('close', this.onEnd);
@@ -97,7 +102,13 @@ export class ClientReader {
     return all;
   }
 
-  private receive(chunk: Buffer): void {
+  private receive(raw: Buffer): void {
+    const chunk = this.tap === undefined ? raw : this.tap.clientData(raw);
+    if (chunk === null) {
+      this.fail(new InfrarustError('IR_ERR_CONN_TRANSPORT_REJECTED', 'a transport filter rejected the client\'s bytes'));
+      this.socket.destroy();
+      return;
+    }
     this.receivedLength += chunk.length;
     if (this.receivedLength > PRE_ROUTE_LIMIT) {
       // Never drop bytes and carry on: the connection is unusable once anything is lost.

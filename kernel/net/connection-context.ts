@@ -6,6 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../log/logger.ts';
+import type { TransportTap } from './transport-tap.ts';
 
 export type ConnectionPhase = 'accepted' | 'handshake' | 'status' | 'login' | 'relay' | 'closed';
 export type Intent = 'status' | 'login' | 'transfer' | 'legacy-ping' | 'legacy-login';
@@ -40,6 +41,8 @@ export interface ConnectionContext extends ConnectionInfo {
   uuid?: string;
   readonly socket: Socket;
   readonly startedAt: number;
+  /** Transport filters for this connection's bytes (absent when the proxy has none at accept). */
+  transport?: TransportTap;
   /** The per-connection child logger (created on first use: idle relays never pay for it). */
   readonly log: Logger;
 }
@@ -54,6 +57,7 @@ class Connection implements ConnectionContext {
   serverId?: string;
   username?: string;
   uuid?: string;
+  transport?: TransportTap;
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly startedAt = Date.now();

@@ -37,7 +37,7 @@ export interface ConnectionDeps {
 const INTENTS: Record<number, Intent> = { 1: 'status', 2: 'login', 3: 'transfer' };
 
 export async function handleConnection(ctx: ConnectionContext, deps: ConnectionDeps): Promise<void> {
-  const reader = new ClientReader(ctx.socket);
+  const reader = new ClientReader(ctx.socket, ctx.transport);
   try {
     await reader.waitForData(HANDSHAKE_TIMEOUT_MS);
     const first = reader.bytes()[0];

@@ -50,6 +50,6 @@ export async function relayLegacyLogin(ctx: ConnectionContext, reader: ClientRea
   backend.socket.write(reader.release());
   ctx.phase = 'relay';
   deps.log.info({ conn: ctx.id, player: login.username, server: server.id, legacy: true }, 'player connected');
-  relay(ctx.socket, backend.socket);
+  relay(ctx.socket, backend.socket, ctx.transport);
   ctx.socket.resume();
 }

@@ -7,19 +7,29 @@
  * no stream pipeline objects, so an idle relayed connection costs little more than its sockets.
  */
 import type { Socket } from 'node:net';
+import type { TransportTap } from './transport-tap.ts';
 
 /** How long one direction may stay open after the other finished. */
 const LINGER_MS = 30_000;
 
-export function relay(client: Socket, backend: Socket): void {
-  forward(client, backend);
-  forward(backend, client);
+/** Passes a chunk through transport filters: the bytes to send, or null to close both sides. */
+type ChunkFilter = (chunk: Buffer) => Buffer | null;
+
+export function relay(client: Socket, backend: Socket, tap?: TransportTap): void {
+  forward(client, backend, tap === undefined ? undefined : (c) => tap.clientData(c));
+  forward(backend, client, tap === undefined ? undefined : (c) => tap.serverData(c));
 }
 
-function forward(from: Socket, to: Socket): void {
+function forward(from: Socket, to: Socket, filter: ChunkFilter | undefined): void {
   if (from.readableEnded) to.end(); // the FIN came before the relay started (e.g. while dialling)
   from.on('data', function relayData(chunk: Buffer) {
-    if (!to.write(chunk)) from.pause();
+    const out = filter === undefined ? chunk : filter(chunk);
+    if (out === null) {
+      from.destroy();
+      to.destroy();
+      return;
+    }
+    if (!to.write(out)) from.pause();
   });
   to.on('drain', function relayDrain() {
     if (from.isPaused()) from.resume();
