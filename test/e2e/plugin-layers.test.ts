@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { startBackend, type Backend } from '../helpers/backend.ts';
 import { join, KickError, ping, plainText } from '../helpers/client.ts';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
-import { allow, connectTo, deny, dropSilently, legacyToComponent } from '../../sdk/index.ts';
+import { allow, connectTo, deny, dropSilently, legacyToComponent, type EventListener, type EventName, type ListenOptions } from '../../sdk/index.ts';
 
 const VERSION = '1.21.4';
 let lobby: Backend;
@@ -29,8 +29,8 @@ after(async () => {
   await games?.close();
 });
 
-function on(...args: Parameters<Harness['proxy']['layers']['events']['on']>): void {
-  undo.push(proxy.proxy.layers.events.on(...args));
+function on<K extends EventName>(owner: string, name: K, listener: EventListener<K>, options?: ListenOptions): void {
+  undo.push(proxy.proxy.layers.events.on(owner, name, listener, options));
 }
 
 function cleanup(): void {

@@ -5,6 +5,7 @@
  */
 import type { Command } from '../../../sdk/commands.ts';
 import type { LimboHandler } from '../../../sdk/limbo.ts';
+import { pluginOf } from '../owner.ts';
 
 export class NamedRegistry<T> {
   /** Per name, a stack: during a hot reload the new version's entry shadows the old one's. */
@@ -42,12 +43,6 @@ export class NamedRegistry<T> {
   owned(owner: string): string[] {
     return [...this.items].filter(([, stack]) => stack.some((e) => e.owner === owner)).map(([k]) => k);
   }
-}
-
-/** Owner keys are `<plugin id>#<generation>`. */
-function pluginOf(owner: string): string {
-  const i = owner.lastIndexOf('#');
-  return i < 0 ? owner : owner.slice(0, i);
 }
 
 export class Registries {

@@ -12,6 +12,18 @@ import type { Unregister } from '../../../sdk/plugin.ts';
 import { InfrarustError, isInfrarustError } from '../../errors.ts';
 import { orderFilters } from './filter-order.ts';
 import { checkPriority } from './priority.ts';
+import { samePlugin } from '../owner.ts';
+
+/**
+ * One entry per id: a newer generation of a plugin shadows the older one's filter of the same id
+ * during a hot reload (Set order is registration order, so the last one wins); if the new
+ * generation is undone, the older entry becomes active again.
+ */
+function newestPerId<T>(all: Set<Registered<T>>): Registered<T>[] {
+  const byId = new Map<string, Registered<T>>();
+  for (const entry of all) byId.set(entry.id, entry);
+  return [...byId.values()];
+}
 
 /** A registered filter: its metadata copied at registration (later mutation has no effect). */
 export interface Registered<T> extends FilterMetadata {
@@ -86,7 +98,7 @@ export class OrderedRegistry<T extends FilterMetadata> {
       throw new InfrarustError('IR_ERR_PLUGIN_REGISTRATION_INVALID', `plugin ${owner}: a ${layer} needs a non-empty id such as "${owner}:name"`);
     }
     for (const other of this.#all) {
-      if (other.id !== value.id) continue;
+      if (other.id !== value.id || samePlugin(other.owner, owner)) continue;
       throw new InfrarustError(
         'IR_ERR_PLUGIN_FILTER_DUPLICATE',
         `plugin ${owner}: ${layer} id "${value.id}" is already registered by plugin ${other.owner}; ids must be unique within a layer`,
@@ -101,7 +113,7 @@ export class OrderedRegistry<T extends FilterMetadata> {
   #rebuild(): void {
     let next: readonly Registered<T>[];
     try {
-      next = orderFilters([...this.#all], this.#options.layer);
+      next = orderFilters(newestPerId(this.#all), this.#options.layer);
     } catch (err) {
       if (!isInfrarustError(err, 'IR_ERR_PLUGIN_FILTER_CYCLE')) throw err;
       this.#options.onOrderError(err);

@@ -164,3 +164,18 @@ test('removing a filter while a cycle persists drops it from the kept order', ()
   reg.removeOwner('p');
   assert.deepEqual(reg.order, ['z'], 'cycle broken: the waiting filter becomes active');
 });
+
+test('a newer generation of the same plugin shadows its filter id during a reload; undoing it restores the old', async () => {
+  const errors: unknown[] = [];
+  const reg = new TransportRegistry({ logger: recordingLogger(), onOrderError: (e) => void errors.push(e) });
+  const seen: string[] = [];
+  reg.register('p#1', { id: 'p:f', onClientData: () => (seen.push('old'), { type: 'continue' }) });
+  const undoNew = reg.register('p#2', { id: 'p:f', onClientData: () => (seen.push('new'), { type: 'continue' }) });
+  const ctx = { connectionId: 1, remoteAddress: '127.0.0.1', remotePort: 1, localPort: 2 };
+  reg.runClientData(ctx, new Uint8Array(1));
+  undoNew();
+  reg.runClientData(ctx, new Uint8Array(1));
+  assert.deepEqual(seen, ['new', 'old']);
+  assert.throws(() => reg.register('other#1', { id: 'p:f' }), /already registered by plugin p#1/);
+  assert.deepEqual(errors, []);
+});
