@@ -3,7 +3,7 @@
 // A broken edit keeps the previous version running.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBackend, type Backend } from '../helpers/backend.ts';
@@ -60,4 +60,24 @@ test('a broken edit keeps the previous version running', async () => {
   await proxy.waitFor(/plugin motdy reload failed/, 5000);
   const answer = await ping(port, 'main.test').catch((err: Error) => assert.fail(`${err.message}\n${proxy.output()}`));
   assert.equal(plainText(answer.description), 'Edited live');
+});
+
+test('a plugin folder dropped in loads at once, and removing it unloads it', async () => {
+  const extra = join(dir, 'plugins', 'dropped');
+  await cp(join(dir, 'plugins', 'motdy'), join(dir, 'staging'), { recursive: true });
+  const manifest = JSON.parse(await readFile(join(dir, 'staging', 'plugin.json'), 'utf8')) as { id: string };
+  manifest.id = 'dropped';
+  await writeFile(join(dir, 'staging', 'plugin.json'), JSON.stringify(manifest));
+  const source = await readFile(join(dir, 'staging', 'index.ts'), 'utf8');
+  await writeFile(join(dir, 'staging', 'index.ts'), source.replace('this is not typescript', '').replace("name: 'motdy'", "name: 'dropped'"));
+  await cp(join(dir, 'staging'), extra, { recursive: true });
+  await proxy.waitFor(/plugin dropped loaded/, 5000);
+  await rm(extra, { recursive: true });
+  await proxy.waitFor(/plugin dropped unloaded/, 5000);
+});
+
+test('plugin list shows each plugin with version, source and state', async () => {
+  const list = runCli(['plugin', 'list'], dir);
+  assert.equal((await list.exited).code, 0);
+  assert.match(list.output(), /motdy\s+0\.1\.0\s+user\s+(loaded|failed)/);
 });

@@ -16,6 +16,8 @@ export interface Backend {
   joined: string[];
   /** Handshake hosts seen by the backend ("serverHost" as the backend parsed it). */
   hosts: string[];
+  /** Socket errors of its player connections (resets when a player vanishes). */
+  errors: string[];
   server: mc.Server;
   close(): Promise<void>;
 }
@@ -43,9 +45,12 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   } as mc.ServerOptions);
   const joined: string[] = [];
   const hosts: string[] = [];
+  const errors: string[] = [];
   const mcData = require('minecraft-data')(options.version);
   (server as unknown as EventEmitter).on('connection', (client: EventEmitter) => {
     client.on('set_protocol', (packet: { serverHost: string }) => hosts.push(packet.serverHost));
+    // A player leaving abruptly resets the connection; a real server logs that and carries on.
+    client.on('error', (err: Error) => errors.push(err.message));
   });
   server.on('playerJoin', (client: mc.ServerClient) => {
     joined.push(client.username);
@@ -57,6 +62,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     port,
     joined,
     hosts,
+    errors,
     server,
     close: () => new Promise<void>((resolve) => {
       (server as unknown as EventEmitter).once('close', () => resolve());
