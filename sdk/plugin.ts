@@ -59,7 +59,7 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly log: Logger;
   /** `[plugins.<id>]`, validated by `configSchema` and frozen. */
   readonly config: Readonly<Config>;
-  /** `plugins_dir/<id>/`, created on demand. */
+  /** `plugins_dir/<id>/data/`, created on first use; the dev watcher ignores it. */
   readonly dataDir: string;
   /** Aborted when the plugin unloads (reload, removal, shutdown). */
   readonly signal: AbortSignal;

@@ -138,8 +138,9 @@ async function pluginCommand(cli: CliOptions): Promise<void> {
   await host.loadAll();
   const rows = host.list();
   await host.shutdown();
-  if (rows.length === 0) return void console.log(`No plugins in ${BUILTIN_PLUGINS_DIR} or ${config.plugins_dir}.`);
+  if (rows.length === 0 && host.discoveryErrors.length === 0) return void console.log(`No plugins in ${BUILTIN_PLUGINS_DIR} or ${config.plugins_dir}.`);
   for (const p of rows) console.log(`${p.id.padEnd(24)} ${p.version.padEnd(10)} ${p.source.padEnd(8)} ${p.state}${p.error !== undefined ? `: ${p.error}` : ''}`);
+  for (const message of host.discoveryErrors) console.log(`invalid: ${message}`);
 }
 
 export async function main(argv: readonly string[]): Promise<void> {

@@ -51,8 +51,9 @@ export type LoginOutcome = { type: 'allow'; serverId: string } | { type: 'deny';
 
 /**
  * PreLogin then ServerPreConnect (both access events, fail closed). In passthrough the proxy
- * cannot force online/offline mode or hold a player in limbo, so those results are logged and
- * treated as allow; ConnectTo is honoured (the anchor ignores it on the initial connect).
+ * cannot force online/offline mode (the backend authenticates), so those PreLogin results mean
+ * allow; SendToLimbo is logged and treated as allow until the limbo engine exists; ConnectTo is
+ * honoured (the anchor ignores it on the initial connect).
  */
 export async function loginGates(ctx: ConnectionContext, serverId: string, events: EventBus): Promise<LoginOutcome> {
   if (events.listenerCount('PreLogin') > 0) {

@@ -7,7 +7,7 @@ import { InfrarustError } from '../../errors.ts';
 export class PluginCallError extends InfrarustError {
   constructor(readonly plugin: string, readonly hook: string, cause: unknown, timedOut = false) {
     super(
-      timedOut ? 'IR_ERR_PLUGIN_HOOK' : 'IR_ERR_PLUGIN_HOOK',
+      hook === 'setup' ? 'IR_ERR_PLUGIN_SETUP' : 'IR_ERR_PLUGIN_HOOK',
       timedOut ? `plugin ${plugin}: ${hook} did not finish in time` : `plugin ${plugin}: ${hook} failed: ${(cause as Error)?.message ?? String(cause)}`,
       { cause },
     );

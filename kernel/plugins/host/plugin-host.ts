@@ -72,9 +72,15 @@ export class PluginHost {
     return this.options.layers;
   }
 
+  /** Folders that looked like plugins but could not be read (bad manifest, duplicate id). */
+  readonly discoveryErrors: string[] = [];
+
   async loadAll(): Promise<void> {
     const found = await discoverPlugins(this.roots());
-    for (const err of found.errors) this.options.log.error({ code: err.code }, err.message);
+    for (const err of found.errors) {
+      this.discoveryErrors.push(err.message);
+      this.options.log.error({ code: err.code }, err.message);
+    }
     const manifests = new Map([...found.candidates].map(([id, c]) => [id, c.manifest]));
     const { order, skipped } = loadOrder(manifests);
     for (const { id, reason } of skipped) {

@@ -11,8 +11,7 @@
  *
  * Hot path: when every filter passes, `process` allocates nothing (the output array and each
  * filter's FrameOutput are reused). Measured on Node 20 (tsx), 3 passing filters × 1M packets:
- * ≈ 25 ns/packet with no GC during the run when filters return a shared frozen pass verdict;
- * ≈ 45 ns when they call passPacket(), which allocates a verdict per call.
+ * ≈ 25 ns/packet with no GC during the run (passPacket() returns a shared frozen verdict).
  *
  * Plugin unload: a chain notices the registry version changed and drops the instances of removed
  * factories (calling their onClose). Factories registered later do not join live connections:
