@@ -35,7 +35,6 @@ export function join(options: JoinOptions & { keep?: boolean }): Promise<unknown
     client.once('login', (packet: { entityId: unknown }) => {
       clearTimeout(timer);
       if (options.keep === true) {
-        client.on('error', () => undefined); // a kept client's later resets are the test's business
         return resolve({ client });
       }
       client.end();
@@ -43,7 +42,8 @@ export function join(options: JoinOptions & { keep?: boolean }): Promise<unknown
     });
     client.once('kick_disconnect', (p: { reason: string }) => { clearTimeout(timer); reject(new KickError(p.reason)); });
     client.once('disconnect', (p: { reason: string }) => { clearTimeout(timer); reject(new KickError(p.reason)); });
-    client.once('error', (err: Error) => { clearTimeout(timer); reject(err); });
+    // `on`, not `once`: a second socket error after the first must not become an uncaught exception.
+    client.on('error', (err: Error) => { clearTimeout(timer); reject(err); });
     client.once('end', (reason: string) => { clearTimeout(timer); reject(new Error(`connection ended: ${reason}`)); });
   });
 }
