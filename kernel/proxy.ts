@@ -17,6 +17,8 @@ import type { PluginLayers } from './plugins/host/layers.ts';
 import { createLayers } from './plugins/create-layers.ts';
 import { bridgeKernelEvents } from './plugins/event-bridge.ts';
 import type { TransportContext } from '../sdk/filters.ts';
+import type { ProxyApi } from '../sdk/plugin.ts';
+import { createProxyApi } from './plugins/proxy-api.ts';
 
 export class Proxy {
   readonly events: KernelEmitter = createKernelEmitter();
@@ -45,6 +47,13 @@ export class Proxy {
       serverById: (id) => this.servers.get(id),
     };
   }
+
+  /** What plugins see of this proxy (config sections, connections, disconnect). */
+  readonly api: ProxyApi = createProxyApi({
+    config: () => this.config,
+    server: (id) => this.servers.get(id),
+    connections: () => this.connections,
+  });
 
   get activeConnections(): number {
     return this.connections.size;

@@ -32,7 +32,8 @@ export interface PingResponse {
 }
 
 export interface EventMap {
-  ConnectionHandshake: { conn: ConnectionRef; domain: string; protocolVersion: number; intent: 'status' | 'login' | 'transfer' | 'legacy'; result?: R.Allowed | R.Denied | R.DroppedSilently };
+  /** After routing: `serverId` is the matched server, absent for an unknown domain. */
+  ConnectionHandshake: { conn: ConnectionRef; domain: string; serverId?: string; protocolVersion: number; intent: 'status' | 'login' | 'transfer' | 'legacy'; result?: R.Allowed | R.Denied | R.DroppedSilently };
   ConnectionRejected: { conn: ConnectionRef; reason: string };
   ProxyPing: { conn: ConnectionRef; domain: string; serverId?: string; response: PingResponse };
   PreLogin: { player: PlayerRef; serverId: string; result?: R.Allowed | R.Denied | R.ForceOffline | R.ForceOnline };

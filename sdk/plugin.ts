@@ -52,6 +52,38 @@ export interface ScheduledTask {
   cancel(): void;
 }
 
+/** A live connection as plugins see it. */
+export interface ConnectionSummary {
+  readonly connectionId: number;
+  /** The real client address (from the PROXY header when one was received). */
+  readonly remoteAddress: string;
+  readonly phase: 'accepted' | 'handshake' | 'status' | 'login' | 'relay' | 'closed';
+  readonly domain?: string;
+  readonly serverId?: string;
+  readonly username?: string;
+  readonly uuid?: string;
+  readonly protocolVersion?: number;
+}
+
+/** Read access to the proxy's own configuration and connections, and the one control plugins need. */
+export interface ProxyApi {
+  /**
+   * A resolved section of infrarust.toml, as the kernel validated it (durations in ms, addresses
+   * parsed), frozen. Top-level keys work too. @example ctx.proxy.config<{ whitelist: unknown[] }>('ip_filter')
+   */
+  config<T = unknown>(section: string): T | undefined;
+  /** A resolved section of one server's file. @example ctx.proxy.serverConfig('lobby', 'ip_filter') */
+  serverConfig<T = unknown>(serverId: string, section: string): T | undefined;
+  /** Every live connection. */
+  connections(): ConnectionSummary[];
+  /**
+   * Ends a connection: before the relay the player sees `reason` (login disconnect); a relayed
+   * passthrough connection is closed (its stream is the backend's, the proxy cannot add a message).
+   * Returns false when no such connection exists.
+   */
+  disconnect(connectionId: number, reason: string): boolean;
+}
+
 export interface PluginContext<Config = Record<string, unknown>> {
   readonly id: string;
   readonly manifest: Readonly<PluginManifest>;
@@ -63,6 +95,7 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly dataDir: string;
   /** Aborted when the plugin unloads (reload, removal, shutdown). */
   readonly signal: AbortSignal;
+  readonly proxy: ProxyApi;
   readonly events: {
     on<K extends EventName>(name: K, listener: EventListener<K>, options?: ListenOptions): Unregister;
     /** RawPacket listeners for selected packets only: unselected packets cost nothing. */

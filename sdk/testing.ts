@@ -30,6 +30,8 @@ export interface TestHarness<C> {
   limboHandlers: Map<string, LimboHandler>;
   services: Map<string, object>;
   logs: { level: string; msg: string }[];
+  /** Calls the plugin made to ctx.proxy.disconnect(). */
+  disconnected: { connectionId: number; reason: string }[];
   /** Fires an event at the plugin's listeners; resolves with the event after all of them. */
   fire<K extends EventName>(name: K, event: EventMap[K]): Promise<EventMap[K]>;
   runTasks(): Promise<void>;
@@ -37,7 +39,17 @@ export interface TestHarness<C> {
   liveRegistrations(): number;
 }
 
-export function testContext<C = Record<string, unknown>>(config: C, manifest: Partial<PluginManifest> = {}): TestHarness<C> {
+export interface TestProxy {
+  /** Sections returned by ctx.proxy.config(). */
+  config?: Record<string, unknown>;
+  /** serverId → sections returned by ctx.proxy.serverConfig(). */
+  servers?: Record<string, Record<string, unknown>>;
+}
+
+export function testContext<C = Record<string, unknown>>(config: C, manifest: Partial<PluginManifest> = {}, proxy: TestProxy = {}): TestHarness<C> {
+  const proxyConfig = proxy.config ?? {};
+  const serverConfigs = proxy.servers ?? {};
+  const disconnected: { connectionId: number; reason: string }[] = [];
   const listeners: Registered[] = [];
   const tasks: (() => void | Promise<void>)[] = [];
   const logs: { level: string; msg: string }[] = [];
@@ -80,6 +92,12 @@ export function testContext<C = Record<string, unknown>>(config: C, manifest: Pa
     config,
     dataDir: '/nonexistent/test-plugin',
     signal: new AbortController().signal,
+    proxy: {
+      config: <T>(section: string) => proxyConfig[section] as T | undefined,
+      serverConfig: <T>(serverId: string, section: string) => serverConfigs[serverId]?.[section] as T | undefined,
+      connections: () => [],
+      disconnect: (connectionId: number, reason: string) => (disconnected.push({ connectionId, reason }), true),
+    },
     events: {
       on: (name, listener, options) => on(name, listener as EventListener<EventName>, options?.priority),
       onPacket: (selector, listener, options) => on('RawPacket', listener as EventListener<EventName>, options?.priority, selector),
@@ -99,6 +117,7 @@ export function testContext<C = Record<string, unknown>>(config: C, manifest: Pa
     ctx,
     ...h,
     logs,
+    disconnected,
     fire,
     runTasks: async () => {
       for (const t of [...tasks]) await t();

@@ -84,6 +84,7 @@ async function startPlugins(config: ProxyConfig, cli: CliOptions, proxy: Proxy, 
     log,
     layers: proxy.layers,
     pluginConfig: (id) => config.plugins[id],
+    proxy: proxy.api,
   });
   await host.loadAll();
   const watcher = cli.dev ? watchPluginDirs([BUILTIN_PLUGINS_DIR, config.plugins_dir], {

@@ -50,13 +50,13 @@ export async function handleConnection(ctx: ConnectionContext, deps: ConnectionD
     const packet = await reader.nextPacket(HANDSHAKE_TIMEOUT_MS - (Date.now() - ctx.startedAt));
     ctx.handshake = toHandshakeInfo(decodeHandshake(packet));
     deps.events.emit('connection.handshake', ctx);
-    const gate = await handshakeGate(ctx, deps.plugins.events);
-    if (gate.type !== 'allow') return refuseHandshake(ctx, reader, deps, gate.type === 'deny' ? gate.reason : undefined);
     const server = deps.routes().resolve(ctx.handshake.host);
     if (server !== undefined) {
       ctx.serverId = server.id;
       deps.events.emit('connection.routed', ctx);
     }
+    const gate = await handshakeGate(ctx, deps.plugins.events);
+    if (gate.type !== 'allow') return refuseHandshake(ctx, reader, deps, gate.type === 'deny' ? gate.reason : undefined);
     if (ctx.handshake.intent === 'status') return await serveStatus(ctx, reader, server, deps);
     if (server === undefined) return await rejectUnknownLogin(ctx, reader, deps);
     return await passthroughLogin(ctx, reader, server, deps);

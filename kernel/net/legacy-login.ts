@@ -12,6 +12,7 @@ import { connectToBackend } from './backend-connect.ts';
 import { connectTimeout } from '../status/status-service.ts';
 import { relay } from './relay.ts';
 import { HANDSHAKE_TIMEOUT_MS } from './timeouts.ts';
+import { handshakeGate } from './plugin-hooks.ts';
 
 async function readLegacyLogin(reader: ClientReader): Promise<LegacyLogin> {
   const deadline = Date.now() + HANDSHAKE_TIMEOUT_MS;
@@ -31,6 +32,14 @@ export async function relayLegacyLogin(ctx: ConnectionContext, reader: ClientRea
   ctx.handshake = { protocolVersion: login.protocol ?? 0, rawAddress: login.host, host, port: login.port, intent: 'legacy-login' };
   deps.events.emit('connection.handshake', ctx);
   const server = deps.routes().resolve(host);
+  ctx.serverId = server?.id;
+  const gate = await handshakeGate(ctx, deps.plugins.events);
+  if (gate.type !== 'allow') {
+    deps.events.emit('connection.rejected', { conn: ctx, reason: 'plugin-denied' });
+    reader.release();
+    if (gate.type === 'drop') return void ctx.socket.destroy();
+    return void ctx.socket.end(encodeLegacyKick(stripLegacy(gate.reason)));
+  }
   if (server === undefined) {
     deps.events.emit('connection.rejected', { conn: ctx, reason: 'unknown-domain' });
     reader.release();

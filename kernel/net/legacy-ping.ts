@@ -13,6 +13,7 @@ import { connectTimeout } from '../status/status-service.ts';
 import { legacyFields } from '../status/motd.ts';
 import { HANDSHAKE_TIMEOUT_MS, LEGACY_BACKEND_TIMEOUT_MS, LEGACY_SETTLE_MS } from './timeouts.ts';
 import { isInfrarustError } from '../errors.ts';
+import { handshakeGate } from './plugin-hooks.ts';
 
 /** Reads a legacy ping; returns null when the bytes turn out to be a modern frame after all. */
 export async function readLegacyPing(reader: ClientReader): Promise<LegacyPing | null> {
@@ -37,7 +38,9 @@ export async function serveLegacyPing(ctx: ConnectionContext, reader: ClientRead
   ctx.handshake = { protocolVersion: ping.protocol ?? 0, rawAddress: host, host, port: ping.port ?? 0, intent: 'legacy-ping' };
   deps.events.emit('connection.handshake', ctx);
   const server = host === '' ? undefined : deps.routes().resolve(host);
-  if (server === undefined && deps.config().unknown_domain_behavior === 'drop') {
+  ctx.serverId = server?.id;
+  const gate = await handshakeGate(ctx, deps.plugins.events);
+  if (gate.type !== 'allow' || (server === undefined && deps.config().unknown_domain_behavior === 'drop')) {
     reader.release();
     ctx.socket.destroy();
     return;

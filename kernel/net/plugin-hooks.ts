@@ -22,12 +22,12 @@ export function playerRef(ctx: ConnectionContext): PlayerRef {
 
 export type GateOutcome = { type: 'allow' } | { type: 'deny'; reason: string } | { type: 'drop' };
 
-/** ConnectionHandshake (access): allow, deny with a reason, or drop silently. */
+/** ConnectionHandshake (access, after routing): allow, deny with a reason, or drop silently. */
 export async function handshakeGate(ctx: ConnectionContext, events: EventBus): Promise<GateOutcome> {
   if (events.listenerCount('ConnectionHandshake') === 0) return { type: 'allow' };
   const hs = ctx.handshake!;
   const intent = hs.intent === 'legacy-ping' || hs.intent === 'legacy-login' ? 'legacy' : hs.intent;
-  const event = await events.fire('ConnectionHandshake', { conn: connectionRef(ctx), domain: hs.host, protocolVersion: hs.protocolVersion, intent });
+  const event = await events.fire('ConnectionHandshake', { conn: connectionRef(ctx), domain: hs.host, serverId: ctx.serverId, protocolVersion: hs.protocolVersion, intent });
   const r = event.result;
   if (r?.type === 'denied') return { type: 'deny', reason: r.reason };
   if (r?.type === 'drop-silently') return { type: 'drop' };

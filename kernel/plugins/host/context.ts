@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Logger } from '../../log/logger.ts';
-import type { PluginContext, PluginManifest, ScheduledTask } from '../../../sdk/plugin.ts';
+import type { PluginContext, PluginManifest, ProxyApi, ScheduledTask } from '../../../sdk/plugin.ts';
 import type { PluginLayers } from './layers.ts';
 import { Ledger } from './ledger.ts';
 import { commandNames } from './registries.ts';
@@ -16,6 +16,7 @@ export interface ContextParts<C> {
   config: C;
   dataDir: string;
   layers: PluginLayers;
+  proxy: ProxyApi;
 }
 
 export interface OwnedContext<C> {
@@ -40,6 +41,7 @@ export function createPluginContext<C>(parts: ContextParts<C>): OwnedContext<C> 
       return parts.dataDir;
     },
     signal: abort.signal,
+    proxy: parts.proxy,
     events: {
       on: (name, listener, options) =>
         ledger.add('listener', name, layers.events.on(owner, name, listener, options)),

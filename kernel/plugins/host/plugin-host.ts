@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../../log/logger.ts';
 import type { PluginEntry } from '../../config/index.ts';
-import type { PluginDefinition } from '../../../sdk/plugin.ts';
+import type { PluginDefinition, ProxyApi } from '../../../sdk/plugin.ts';
 import type { PluginLayers } from './layers.ts';
 import { discoverPlugins, type Candidate, type PluginSource } from './discovery.ts';
 import { readManifest } from './manifest.ts';
@@ -23,6 +23,14 @@ import { InfrarustError } from '../../errors.ts';
  * in a subfolder the dev watcher ignores, so writing data never triggers a reload.
  */
 export const DATA_SUBDIR = 'data';
+
+/** The proxy as seen by plugins loaded outside a running proxy (plugin list, unit tests). */
+const OFFLINE_PROXY: ProxyApi = {
+  config: () => undefined,
+  serverConfig: () => undefined,
+  connections: () => [],
+  disconnect: () => false,
+};
 
 export type PluginState = 'loaded' | 'failed' | 'disabled' | 'skipped';
 
@@ -55,6 +63,8 @@ export interface PluginHostOptions {
   log: Logger;
   layers: PluginLayers;
   pluginConfig: (id: string) => PluginEntry | undefined;
+  /** What plugins see of the proxy; a stand-in with no connections when absent (plugin list, tests). */
+  proxy?: ProxyApi;
   setupTimeoutMs?: number;
 }
 
@@ -180,7 +190,7 @@ export class PluginHost {
     try {
       const { definition } = await this.loader.load(record.dir, id, record.manifest.main ?? 'index.ts');
       const config = validatePluginConfig(id, definition.configSchema, entry);
-      owned = createPluginContext({ owner, manifest: record.manifest, log, config, dataDir: join(this.options.pluginsDir, id, DATA_SUBDIR), layers: this.options.layers });
+      owned = createPluginContext({ owner, manifest: record.manifest, log, config, dataDir: join(this.options.pluginsDir, id, DATA_SUBDIR), layers: this.options.layers, proxy: this.options.proxy ?? OFFLINE_PROXY });
       const ctx = owned.context;
       await callPlugin(id, 'setup', this.setupTimeoutMs, () => definition.setup(ctx));
       const previous = record.active;
