@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   IR_ERR_PLUGIN_FILTER_CYCLE: 'The after/before constraints of some filters form a cycle',
   IR_ERR_PLUGIN_CODEC_REJECT: 'A codec filter returned an error verdict, so the connection was closed',
   IR_ERR_CONN_TRANSPORT_REJECTED: 'A transport filter refused the connection or its bytes',
+  IR_ERR_PLUGIN_CRITICAL: 'A critical (security) plugin failed to load, so the proxy does not start',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -42,6 +42,11 @@ export interface PluginManifest {
   description?: string;
   /** Entry file relative to the plugin folder; default `index.ts`. */
   main?: string;
+  /**
+   * A security gate (IP filter, bans, …): if it fails to load at startup, the proxy refuses to
+   * start instead of running without it (fail closed). Disabling it in config is still allowed.
+   */
+  critical?: boolean;
   dependencies?: PluginDependency[];
 }
 

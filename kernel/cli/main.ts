@@ -87,6 +87,12 @@ async function startPlugins(config: ProxyConfig, cli: CliOptions, proxy: Proxy, 
     proxy: proxy.api,
   });
   await host.loadAll();
+  const critical = host.criticalFailures();
+  if (critical.length > 0) {
+    await host.shutdown();
+    const names = critical.map((p) => `${p.id} (${p.error})`).join('; ');
+    throw new InfrarustError('IR_ERR_PLUGIN_CRITICAL', `refusing to start without critical plugin(s): ${names}. Fix the cause, or set [plugins.<id>] enabled = false to run without it.`);
+  }
   const watcher = cli.dev ? watchPluginDirs([BUILTIN_PLUGINS_DIR, config.plugins_dir], {
     onChange: (dir) => void host.reloadDir(dir),
     onAdded: (dir) => void host.reloadDir(dir),

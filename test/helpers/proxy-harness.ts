@@ -2,17 +2,22 @@
  * Runs the real proxy in-process on 127.0.0.1 with config files in a temp dir, loaded by the real
  * loader and watched by the real watcher. Tests write server files exactly as users do.
  */
-import { mkdtemp, rm, writeFile, unlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile, unlink } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRootLogger } from '../../kernel/log/logger.ts';
-import { loadProxyConfig, loadServersDir, watchServersDir } from '../../kernel/config/index.ts';
+import { loadProxyConfig, loadServersDir, watchServersDir, type ProxyConfig } from '../../kernel/config/index.ts';
+import { PluginHost } from '../../kernel/plugins/host/plugin-host.ts';
+import type { Logger } from '../../kernel/log/logger.ts';
 import { Proxy } from '../../kernel/proxy.ts';
 
 export interface Harness {
   port: number;
   dir: string;
   proxy: Proxy;
+  /** The plugin host, when `builtins` was given. */
+  host?: PluginHost;
   writeServer(name: string, toml: string): Promise<void>;
   removeServer(name: string): Promise<void>;
   /** Resolves after the next routing-table swap (the watcher picked a file change up). */
@@ -24,13 +29,17 @@ export interface HarnessOptions {
   /** Extra lines for infrarust.toml (bind and servers_dir are set by the harness). */
   global?: string;
   servers?: Record<string, string>;
+  /**
+   * Load plugins like the daemon does: the repo's builtin-plugins/ (only those listed, by id) and
+   * `<tmp>/plugins` as plugins_dir. Without it no plugin is loaded.
+   */
+  builtins?: string[];
 }
 
 export async function startProxy(options: HarnessOptions = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'infrarust-test-'));
   const serversDir = join(dir, 'servers');
   await writeFile(join(dir, 'infrarust.toml'), `bind = "127.0.0.1:0"\nservers_dir = "servers"\n${options.global ?? ''}\n`);
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(serversDir);
   for (const [name, toml] of Object.entries(options.servers ?? {})) await writeFile(join(serversDir, `${name}.toml`), toml);
   const { config } = await loadProxyConfig(join(dir, 'infrarust.toml'));
@@ -44,11 +53,13 @@ export async function startProxy(options: HarnessOptions = {}): Promise<Harness>
     onChange: (servers) => proxy.setServers(servers),
     onError: () => undefined,
   });
+  const host = options.builtins === undefined ? undefined : await loadPlugins(options.builtins, config, proxy, log);
   const { port } = await proxy.start();
   return {
     port,
     dir,
     proxy,
+    host,
     writeServer: (name, toml) => writeFile(join(serversDir, `${name}.toml`), toml),
     removeServer: (name) => unlink(join(serversDir, `${name}.toml`)),
     nextReload: (timeoutMs = 3000) =>
@@ -63,9 +74,23 @@ export async function startProxy(options: HarnessOptions = {}): Promise<Harness>
     stop: async () => {
       watcher.close();
       await proxy.stop(0);
+      await host?.shutdown();
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+const BUILTIN_DIR = fileURLToPath(new URL('../../builtin-plugins', import.meta.url));
+
+/** Loads the listed builtin plugins (a temp folder holds links to just those) and user plugins. */
+async function loadPlugins(ids: string[], config: ProxyConfig, proxy: Proxy, log: Logger): Promise<PluginHost> {
+  const only = join(config.plugins_dir, '..', 'builtin-selection');
+  await mkdir(only, { recursive: true });
+  for (const id of ids) await symlink(join(BUILTIN_DIR, id), join(only, id), 'dir');
+  const host = new PluginHost({ builtinDir: only, pluginsDir: config.plugins_dir, dev: false, log, layers: proxy.layers, pluginConfig: (id) => config.plugins[id], proxy: proxy.api });
+  await host.loadAll();
+  for (const p of host.list()) if (p.state !== 'loaded') throw new Error(`plugin ${p.id} did not load: ${p.error}`);
+  return host;
 }
 
 /** A server file body for tests. */

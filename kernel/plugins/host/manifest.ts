@@ -18,6 +18,7 @@ const ManifestSchema = z.strictObject({
   apiVersion: z.string().refine((v) => semver.validRange(v) !== null, { message: 'must be a semver range like ^0.1.0' }),
   description: z.string().optional(),
   main: z.string().min(1).optional(),
+  critical: z.boolean().optional(),
   dependencies: z.array(z.strictObject({ id: z.string().regex(PLUGIN_ID_PATTERN), optional: z.boolean().optional() })).optional(),
 });
 

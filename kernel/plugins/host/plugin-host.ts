@@ -147,6 +147,11 @@ export class PluginHost {
     await this.loader.close();
   }
 
+  /** Critical plugins that are enabled but did not load: the proxy must not run without them. */
+  criticalFailures(): PluginInfo[] {
+    return this.list().filter((p) => this.records.get(p.id)?.manifest.critical === true && (p.state === 'failed' || p.state === 'skipped'));
+  }
+
   list(): PluginInfo[] {
     return [...this.records.values()].map((r) => ({
       id: r.manifest.id,
