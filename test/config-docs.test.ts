@@ -16,24 +16,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
-import type { z } from 'zod';
 import { HELP } from '../kernel/cli/args.ts';
+import { defOf, type Schema } from '../kernel/config/zod-issues.ts';
 import { embeddedDefaultConfig, MOTD_STATES, parseProxyConfig, ProxyConfigSchema, ServerConfigSchema } from '../kernel/config/index.ts';
 
-type Schema = z.core.$ZodType;
-interface Def {
-  type: string;
-  innerType?: Schema;
-  in?: Schema;
-  out?: Schema;
-  shape?: Record<string, Schema>;
-  valueType?: Schema;
-  element?: Schema;
-  options?: Schema[];
-}
 
 const DOC_PATH = new URL('../docs/configuration.md', import.meta.url);
-const defOf = (s: Schema): Def => s._zod.def as unknown as Def;
 
 /** What a value schema accepts, seen from the TOML side. */
 interface Forms {

@@ -9,8 +9,9 @@ import { suggest } from './did-you-mean.ts';
 import type { TomlLocator } from './toml-locator.ts';
 
 type Issue = z.core.$ZodIssue;
-type Schema = z.core.$ZodType;
-interface Def {
+export type Schema = z.core.$ZodType;
+/** The parts of a zod 4 schema definition the config tooling walks. */
+export interface Def {
   type: string;
   innerType?: Schema;
   in?: Schema;
@@ -22,7 +23,7 @@ interface Def {
   discriminator?: string;
 }
 
-const defOf = (s: Schema) => s._zod.def as unknown as Def;
+export const defOf = (s: Schema) => s._zod.def as unknown as Def;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Looks through wrappers (optional, default, pipes...) to the schema that shapes the value. */
