@@ -18,7 +18,7 @@ import { createLayers } from './plugins/create-layers.ts';
 import { bridgeKernelEvents } from './plugins/event-bridge.ts';
 import type { TransportContext } from '../sdk/filters.ts';
 import type { ProxyApi } from '../sdk/plugin.ts';
-import { createProxyApi } from './plugins/proxy-api.ts';
+import { createProxyApi, type ProxyControl } from './plugins/proxy-api.ts';
 
 export class Proxy {
   readonly events: KernelEmitter = createKernelEmitter();
@@ -49,10 +49,14 @@ export class Proxy {
   }
 
   /** What plugins see of this proxy (config sections, connections, disconnect). */
+  /** Set by the daemon: version, plugin list and shutdown (defaults suit tests). */
+  readonly control: ProxyControl = { version: '0.0.0', startedAt: Date.now(), plugins: () => [], shutdown: () => undefined };
   readonly api: ProxyApi = createProxyApi({
     config: () => this.config,
     server: (id) => this.servers.get(id),
+    servers: () => this.servers.values(),
     connections: () => this.connections,
+    control: this.control,
   });
 
   get activeConnections(): number {

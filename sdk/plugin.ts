@@ -18,7 +18,7 @@ import type { ZodType } from 'zod';
 import type { EventListener, EventName, ListenOptions, PacketSelector, EventMap } from './events.ts';
 import type { CodecFilterFactory, TransportFilter } from './filters.ts';
 import type { LimboHandler } from './limbo.ts';
-import type { Command } from './commands.ts';
+import type { Command, CommandSource } from './commands.ts';
 
 /** The plugin API version this sdk implements (manifests give a range). */
 export const API_VERSION = '0.1.0';
@@ -70,8 +70,34 @@ export interface ConnectionSummary {
   readonly protocolVersion?: number;
 }
 
-/** Read access to the proxy's own configuration and connections, and the one control plugins need. */
+export interface ServerSummary {
+  readonly id: string;
+  readonly domains: readonly string[];
+  readonly addresses: readonly string[];
+  readonly proxyMode: string;
+  readonly connections: number;
+}
+
+export interface PluginSummary {
+  readonly id: string;
+  readonly version: string;
+  readonly source: 'builtin' | 'user';
+  readonly state: string;
+  readonly error?: string;
+}
+
+/** Read access to the proxy's own configuration and connections, and the controls plugins need. */
 export interface ProxyApi {
+  /** The proxy's version, e.g. "0.1.0". */
+  readonly version: string;
+  /** Milliseconds since the proxy started. */
+  uptimeMs(): number;
+  /** The configured servers (current files in servers/). */
+  servers(): ServerSummary[];
+  /** Every discovered plugin with its state. */
+  plugins(): PluginSummary[];
+  /** Starts the graceful shutdown, as SIGTERM does. */
+  shutdown(): void;
   /**
    * A resolved section of infrarust.toml, as the kernel validated it (durations in ms, addresses
    * parsed), frozen. Top-level keys work too. @example ctx.proxy.config<{ whitelist: unknown[] }>('ip_filter')
@@ -111,7 +137,16 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly transport: { register(filter: TransportFilter): Unregister };
   readonly codec: { register(factory: CodecFilterFactory): Unregister };
   readonly limbo: { register(handler: LimboHandler): Unregister };
-  readonly commands: { register(command: Command): Unregister };
+  readonly commands: {
+    register(command: Command): Unregister;
+    /** Every registered command (any plugin's), sorted by name. */
+    list(): { name: string; aliases: readonly string[]; description?: string; plugin: string }[];
+    /**
+     * Runs a command by name or alias as `source`; false when there is no such command. A
+     * command that throws is reported to the source and logged with its plugin id.
+     */
+    run(name: string, source: CommandSource, args: string[]): Promise<boolean>;
+  };
   readonly scheduler: {
     delay(ms: number, task: () => void | Promise<void>): ScheduledTask;
     interval(ms: number, task: () => void | Promise<void>): ScheduledTask;

@@ -9,7 +9,7 @@
  * const ping = await t.fire('ProxyPing', { conn, domain: 'a.test', response });
  */
 import type { EventListener, EventMap, EventName, PacketSelector } from './events.ts';
-import type { PluginContext, PluginManifest, ScheduledTask } from './plugin.ts';
+import type { PluginContext, PluginManifest, ScheduledTask, ServerSummary } from './plugin.ts';
 import type { CodecFilterFactory, TransportFilter } from './filters.ts';
 import type { LimboHandler } from './limbo.ts';
 import type { Command } from './commands.ts';
@@ -32,6 +32,8 @@ export interface TestHarness<C> {
   logs: { level: string; msg: string }[];
   /** Calls the plugin made to ctx.proxy.disconnect(). */
   disconnected: { connectionId: number; reason: string }[];
+  /** How many times the plugin called ctx.proxy.shutdown(). */
+  shutdowns: { count: number };
   /** Fires an event at the plugin's listeners; resolves with the event after all of them. */
   fire<K extends EventName>(name: K, event: EventMap[K]): Promise<EventMap[K]>;
   runTasks(): Promise<void>;
@@ -44,12 +46,15 @@ export interface TestProxy {
   config?: Record<string, unknown>;
   /** serverId → sections returned by ctx.proxy.serverConfig(). */
   servers?: Record<string, Record<string, unknown>>;
+  /** What ctx.proxy.servers() returns. */
+  serverList?: ServerSummary[];
 }
 
 export function testContext<C = Record<string, unknown>>(config: C, manifest: Partial<PluginManifest> = {}, proxy: TestProxy = {}): TestHarness<C> {
   const proxyConfig = proxy.config ?? {};
   const serverConfigs = proxy.servers ?? {};
   const disconnected: { connectionId: number; reason: string }[] = [];
+  const shutdowns = { count: 0 };
   const listeners: Registered[] = [];
   const tasks: (() => void | Promise<void>)[] = [];
   const logs: { level: string; msg: string }[] = [];
@@ -93,6 +98,11 @@ export function testContext<C = Record<string, unknown>>(config: C, manifest: Pa
     dataDir: '/nonexistent/test-plugin',
     signal: new AbortController().signal,
     proxy: {
+      version: '0.0.0-test',
+      uptimeMs: () => 0,
+      servers: () => proxy.serverList ?? [],
+      plugins: () => [],
+      shutdown: () => void (shutdowns.count += 1),
       config: <T>(section: string) => proxyConfig[section] as T | undefined,
       serverConfig: <T>(serverId: string, section: string) => serverConfigs[serverId]?.[section] as T | undefined,
       connections: () => [],
@@ -106,7 +116,16 @@ export function testContext<C = Record<string, unknown>>(config: C, manifest: Pa
     transport: { register: (f) => (h.transportFilters.push(f), remover(h.transportFilters, f)) },
     codec: { register: (f) => (h.codecFilters.push(f), remover(h.codecFilters, f)) },
     limbo: { register: (l) => (h.limboHandlers.set(l.name, l), deleter(h.limboHandlers, l.name)) },
-    commands: { register: (c) => (h.commands.set(c.name, c), deleter(h.commands, c.name)) },
+    commands: {
+      register: (c) => (h.commands.set(c.name, c), deleter(h.commands, c.name)),
+      list: () => [...h.commands.values()].map((c) => ({ name: c.name, aliases: c.aliases ?? [], description: c.description, plugin: manifest.id ?? 'test-plugin' })),
+      run: async (name, source, args) => {
+        const c = [...h.commands.values()].find((x) => x.name === name || (x.aliases ?? []).includes(name));
+        if (c === undefined) return false;
+        await c.execute(source, args);
+        return true;
+      },
+    },
     scheduler: { delay: (_ms, t) => task(t), interval: (_ms, t) => task(t) },
     services: {
       provide: (name, impl) => (h.services.set(name, impl), deleter(h.services, name)),
@@ -118,6 +137,7 @@ export function testContext<C = Record<string, unknown>>(config: C, manifest: Pa
     ...h,
     logs,
     disconnected,
+    shutdowns,
     fire,
     runTasks: async () => {
       for (const t of [...tasks]) await t();

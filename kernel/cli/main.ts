@@ -71,6 +71,8 @@ async function run(cli: CliOptions): Promise<void> {
     log: { warn: (msg) => log.warn(msg) },
   });
   const plugins = await startPlugins(config, cli, proxy, log);
+  proxy.control.version = packageVersion();
+  proxy.control.plugins = () => plugins.host.list();
   const { host, port } = await proxy.start();
   log.info({ servers: initial.servers.size, version: packageVersion(), dev: cli.dev }, `listening on ${host}:${port}`);
   handleSignals(proxy, plugins, watcher, log);
@@ -131,6 +133,7 @@ function handleSignals(proxy: Proxy, plugins: Plugins, watcher: { close(): void 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  proxy.control.shutdown = () => onSignal('SIGTERM');
 }
 
 async function pluginCommand(cli: CliOptions): Promise<void> {

@@ -2,7 +2,7 @@
  * The ProxyApi plugins get: read-only config sections (the kernel's validated, frozen values),
  * the live connections, and disconnect.
  */
-import type { ConnectionSummary, ProxyApi } from '../../sdk/plugin.ts';
+import type { ConnectionSummary, PluginSummary, ProxyApi } from '../../sdk/plugin.ts';
 import type { ProxyConfig, LoadedServer } from '../config/index.ts';
 import type { ConnectionContext } from '../net/connection-context.ts';
 import { encodeLoginDisconnect } from '../protocol/packets/login.ts';
@@ -11,7 +11,18 @@ import { legacyToJson } from '../../sdk/text.ts';
 export interface ProxyApiSources {
   config(): ProxyConfig;
   server(id: string): LoadedServer | undefined;
+  servers(): Iterable<LoadedServer>;
   connections(): Iterable<ConnectionContext>;
+  /** Filled in by the daemon once the plugin host and signal handling exist. */
+  control: ProxyControl;
+}
+
+/** The parts of the API that belong to the daemon rather than the Proxy object. */
+export interface ProxyControl {
+  version: string;
+  startedAt: number;
+  plugins(): PluginSummary[];
+  shutdown(): void;
 }
 
 export function createProxyApi(sources: ProxyApiSources): ProxyApi {
@@ -20,6 +31,23 @@ export function createProxyApi(sources: ProxyApiSources): ProxyApi {
     return undefined;
   };
   return {
+    get version() {
+      return sources.control.version;
+    },
+    uptimeMs: () => Date.now() - sources.control.startedAt,
+    servers: () => {
+      const counts = new Map<string, number>();
+      for (const c of sources.connections()) if (c.serverId !== undefined) counts.set(c.serverId, (counts.get(c.serverId) ?? 0) + 1);
+      return [...sources.servers()].map((s) => ({
+        id: s.id,
+        domains: s.domains,
+        addresses: s.addresses.map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`)),
+        proxyMode: s.proxy_mode,
+        connections: counts.get(s.id) ?? 0,
+      }));
+    },
+    plugins: () => sources.control.plugins(),
+    shutdown: () => sources.control.shutdown(),
     config: <T>(section: string) => (sources.config() as unknown as Record<string, unknown>)[section] as T | undefined,
     serverConfig: <T>(serverId: string, section: string) =>
       (sources.server(serverId) as unknown as Record<string, unknown> | undefined)?.[section] as T | undefined,

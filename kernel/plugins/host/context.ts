@@ -7,7 +7,9 @@ import type { Logger } from '../../log/logger.ts';
 import type { PluginContext, PluginManifest, ProxyApi, ScheduledTask } from '../../../sdk/plugin.ts';
 import type { PluginLayers } from './layers.ts';
 import { Ledger } from './ledger.ts';
-import { commandNames } from './registries.ts';
+import { commandNames, pluginOf } from './registries.ts';
+import { callPlugin } from './call.ts';
+import type { CommandSource } from '../../../sdk/commands.ts';
 
 export interface ContextParts<C> {
   owner: string;
@@ -52,7 +54,11 @@ export function createPluginContext<C>(parts: ContextParts<C>): OwnedContext<C> 
     transport: { register: (filter) => ledger.add('transport-filter', filter.id, layers.transport.register(owner, filter)) },
     codec: { register: (factory) => ledger.add('codec-filter', factory.id, layers.codec.register(owner, factory)) },
     limbo: { register: (handler) => ledger.add('limbo-handler', handler.name, layers.registries.limbo.add(owner, [handler.name], handler)) },
-    commands: { register: (command) => ledger.add('command', command.name, layers.registries.commands.add(owner, commandNames(command), command)) },
+    commands: {
+      register: (command) => ledger.add('command', command.name, layers.registries.commands.add(owner, commandNames(command), command)),
+      list: () => listCommands(layers),
+      run: (name, source, args) => runCommand(layers, name, source, args, log),
+    },
     services: {
       provide: (name, implementation) => ledger.add('service', name, layers.registries.services.add(owner, [name], implementation)),
       get: <T extends object>(name: string) => layers.registries.services.get(name) as T | undefined,
@@ -79,4 +85,29 @@ function schedule(ledger: Ledger, log: Logger, kind: string, ms: number, task: (
   timer.unref();
   const cancel = ledger.add('task', `${kind} ${ms}ms`, () => (repeat ? clearInterval(timer) : clearTimeout(timer)));
   return { cancel };
+}
+
+function listCommands(layers: PluginLayers): { name: string; aliases: readonly string[]; description?: string; plugin: string }[] {
+  return layers.registries.commands
+    .entries()
+    .map(({ owner, value }) => ({ name: value.name, aliases: value.aliases ?? [], description: value.description, plugin: pluginOf(owner) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function runCommand(layers: PluginLayers, name: string, source: CommandSource, args: string[], log: Logger): Promise<boolean> {
+  const key = name.toLowerCase();
+  const command = layers.registries.commands.get(key);
+  if (command === undefined) return false;
+  if (command.permission !== undefined && !source.hasPermission(command.permission)) {
+    source.reply(`§cYou lack the permission ${command.permission}.`);
+    return true;
+  }
+  const plugin = pluginOf(layers.registries.commands.ownerOf(key) ?? 'unknown');
+  try {
+    await callPlugin(plugin, `command:${command.name}`, 30_000, () => command.execute(source, args));
+  } catch (err) {
+    log.error({ err, plugin, hook: `command:${command.name}` }, 'command failed');
+    source.reply(`§cThe command failed: ${(err as Error).message}`);
+  }
+  return true;
 }

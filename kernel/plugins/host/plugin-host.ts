@@ -26,6 +26,11 @@ export const DATA_SUBDIR = 'data';
 
 /** The proxy as seen by plugins loaded outside a running proxy (plugin list, unit tests). */
 const OFFLINE_PROXY: ProxyApi = {
+  version: '0.0.0',
+  uptimeMs: () => 0,
+  servers: () => [],
+  plugins: () => [],
+  shutdown: () => undefined,
   config: () => undefined,
   serverConfig: () => undefined,
   connections: () => [],

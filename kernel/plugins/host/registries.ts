@@ -6,6 +6,7 @@
 import type { Command } from '../../../sdk/commands.ts';
 import type { LimboHandler } from '../../../sdk/limbo.ts';
 import { pluginOf } from '../owner.ts';
+export { pluginOf };
 
 export class NamedRegistry<T> {
   /** Per name, a stack: during a hot reload the new version's entry shadows the old one's. */
@@ -38,6 +39,21 @@ export class NamedRegistry<T> {
 
   names(): string[] {
     return [...this.items.keys()].sort();
+  }
+
+  /** Each distinct value once, with the owner of its newest registration. */
+  entries(): { owner: string; value: T }[] {
+    const seen = new Map<T, string>();
+    for (const stack of this.items.values()) {
+      const top = stack.at(-1);
+      if (top !== undefined) seen.set(top.value, top.owner);
+    }
+    return [...seen].map(([value, owner]) => ({ owner, value }));
+  }
+
+  /** The owner of the entry `name` resolves to. */
+  ownerOf(name: string): string | undefined {
+    return this.items.get(name)?.at(-1)?.owner;
   }
 
   owned(owner: string): string[] {

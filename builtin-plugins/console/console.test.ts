@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { testContext } from '../../sdk/index.ts';
+import plugin from './index.ts';
+import { completeWord, parseLine } from './parse.ts';
+import { redact } from './core-commands.ts';
+import { startTerminal } from './terminal.ts';
+
+test('lines split into words, quotes keep spaces', () => {
+  assert.deepEqual(parseLine('kick  Steve "bye now" \'x y\''), ['kick', 'Steve', 'bye now', 'x y']);
+  assert.deepEqual(parseLine('   '), []);
+});
+
+test('completion is a case-insensitive prefix match on the last word', () => {
+  assert.deepEqual(completeWord('ki', ['kick', 'kick-ip', 'list']), [['kick', 'kick-ip'], 'ki']);
+  assert.deepEqual(completeWord('kick St', ['steve', 'alex']), [['steve'], 'St']);
+});
+
+test('secrets are hidden in config output', () => {
+  assert.deepEqual(redact({ web: { api_key: 'abcdefghijklmnop', bind: 'x' }, list: [{ token: 't' }] }), { web: { api_key: '***', bind: 'x' }, list: [{ token: '***' }] });
+});
+
+async function run(t: ReturnType<typeof testContext>, line: string[]): Promise<string[]> {
+  const replies: string[] = [];
+  const found = await t.ctx.commands.run(line[0], { reply: (s) => replies.push(s), hasPermission: () => true }, line.slice(1));
+  assert.equal(found, true, `${line[0]} exists`);
+  return replies;
+}
+
+test('core commands answer from the proxy API', async () => {
+  const t = testContext(plugin.configSchema!.parse({ interactive: false }), { id: 'console' }, {
+    config: { status_cache: { ttl: 5000, max_entries: 1000 } },
+    serverList: [{ id: 'lobby', domains: ['play.test'], addresses: ['127.0.0.1:25566'], proxyMode: 'passthrough', connections: 0 }],
+  });
+  await plugin.setup(t.ctx);
+  assert.match((await run(t, ['servers']))[0], /lobby: play\.test -> 127\.0\.0\.1:25566/);
+  assert.match((await run(t, ['config', 'status_cache']))[0], /"ttl": 5000/);
+  assert.match((await run(t, ['msg', 'Steve', 'hi']))[0], /needs an intercepted proxy mode/);
+  assert.match((await run(t, ['kick']))[0], /usage: kick <player>/);
+  await run(t, ['stop']);
+  assert.equal(t.shutdowns.count, 1);
+});
+
+test('the terminal runs typed commands and stops reading at EOF', async () => {
+  const t = testContext(plugin.configSchema!.parse({ interactive: false }), { id: 'console' });
+  await plugin.setup(t.ctx);
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (d) => (text += d));
+  const rl = startTerminal(t.ctx, input as unknown as NodeJS.ReadStream, output as unknown as NodeJS.WriteStream);
+  const closed = new Promise((r) => rl.once('close', r));
+  input.write('version\n');
+  input.write('nonsense\n');
+  await new Promise((r) => setTimeout(r, 50));
+  input.end();
+  await closed;
+  assert.match(text, /infrarust 0\.0\.0-test/);
+  assert.match(text, /unknown command "nonsense"/);
+});
