@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   IR_ERR_PROTO_UNEXPECTED_PACKET: 'A packet arrived that the current state does not allow',
   IR_ERR_PROTO_HANDSHAKE_INVALID: 'The first packet is not a valid handshake',
   IR_ERR_PROTO_FIELD_INVALID: 'A packet field has an impossible value (a negative or oversized length, a bad key size)',
+  IR_ERR_PROTO_PROXY_HEADER: 'A PROXY protocol header is missing, malformed, longer than 536 bytes or not sent within 5 s',
   IR_ERR_CONN_HANDSHAKE_TIMEOUT: 'The client did not complete its handshake in time',
   IR_ERR_CONN_LIMIT: 'The proxy is at max_connections',
   IR_ERR_BACKEND_UNREACHABLE: 'No backend address answered within connect_timeout',

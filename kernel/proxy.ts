@@ -13,6 +13,7 @@ import { createConnectionContext, type ConnectionContext } from './net/connectio
 import { handleConnection, type ConnectionDeps } from './net/handle-connection.ts';
 import { listen } from './net/listener.ts';
 import { TransportTap } from './net/transport-tap.ts';
+import { ProxyHeaderReceiver } from './net/proxy-header.ts';
 import type { PluginLayers } from './plugins/host/layers.ts';
 import { createLayers } from './plugins/create-layers.ts';
 import { bridgeKernelEvents } from './plugins/event-bridge.ts';
@@ -32,9 +33,12 @@ export class Proxy {
   private nextId = 1;
   private port = 0;
   private readonly deps: ConnectionDeps;
+  /** Present when `receive_proxy_protocol` is on (infrarust.toml is read at startup only). */
+  private readonly proxyHeaders: ProxyHeaderReceiver | undefined;
 
   constructor(private config: ProxyConfig, private readonly log: Logger) {
     this.status = new StatusService(config);
+    if (config.receive_proxy_protocol) this.proxyHeaders = new ProxyHeaderReceiver(config.trusted_proxies, log);
     this.layers = createLayers(config, log);
     bridgeKernelEvents(this.events, this.layers.events);
     this.deps = {
@@ -127,13 +131,29 @@ export class Proxy {
   private accept(socket: Socket): void {
     const ctx = createConnectionContext(this.nextId++, socket, this.log);
     this.connections.add(ctx);
-    const transport = this.layers.transport;
+    let admitted = false;
     socket.once('close', () => {
       ctx.phase = 'closed';
       this.connections.delete(ctx);
-      if (ctx.transport !== undefined) transport.runClose(ctx.transport.ctx);
+      if (!admitted) return; // refused at its PROXY header: events and filters never saw it
+      if (ctx.transport !== undefined) this.layers.transport.runClose(ctx.transport.ctx);
       this.events.emit('connection.closed', ctx);
     });
+    const admit = (): void => {
+      admitted = true;
+      this.admit(ctx);
+    };
+    if (this.proxyHeaders === undefined) return admit();
+    // Per connection and asynchronous: a slow header holds up only its own connection.
+    void this.proxyHeaders.receive(ctx).then((ok) => {
+      if (ok && !socket.destroyed) admit();
+    });
+  }
+
+  /** From here on, everyone sees the connection with its real client address. */
+  private admit(ctx: ConnectionContext): void {
+    const socket = ctx.socket;
+    const transport = this.layers.transport;
     this.events.emit('connection.accepted', ctx);
     if (transport.isEmpty) return void handleConnection(ctx, this.deps);
     ctx.transport = new TransportTap(transport, transportContext(ctx, this.port));

@@ -10,7 +10,7 @@ import { positiveDuration } from './duration.ts';
 import { bindAddress } from './schema-address.ts';
 import { ActiveHealthSchema } from './schema-balance.ts';
 import { ForwardingSchema, PluginMessagingSchema } from './schema-forwarding.ts';
-import { IpFilterSchema } from './schema-ip-filter.ts';
+import { CidrSchema, IpFilterSchema } from './schema-ip-filter.ts';
 import { MotdConfigSchema, StatusCacheSchema } from './schema-motd.ts';
 import { EventsSchema, PluginsSchema } from './schema-plugins.ts';
 import { AuthSchema, BanSchema, PermissionsSchema, RateLimitSchema } from './schema-security.ts';
@@ -27,6 +27,8 @@ const ProxyConfigShape = z.strictObject({
   connect_timeout: positiveDuration().prefault('5s'),
   connect_max_attempts: U32.default(3),
   receive_proxy_protocol: z.boolean().default(false),
+  /** Peers allowed to send a PROXY header; empty = every peer (a startup warning says so). */
+  trusted_proxies: z.array(CidrSchema).default([]),
   servers_dir: z.string().min(1).default('./servers'),
   plugins_dir: z.string().min(1).default('./plugins'),
   worker_threads: U32.default(0),

@@ -18,6 +18,7 @@ import { connectTimeout } from '../status/status-service.ts';
 import { relay } from './relay.ts';
 import { PHASE_TIMEOUT_MS } from './timeouts.ts';
 import { loginGates } from './plugin-hooks.ts';
+import { withProxyHeader } from './proxy-header.ts';
 
 export async function passthroughLogin(
   ctx: ConnectionContext,
@@ -65,7 +66,8 @@ export async function passthroughLogin(
   }
 
   const bytes = reader.release();
-  backend.socket.write(needsRewrite(server) ? rewriteHandshake(bytes, ctx, server, backend.address) : bytes);
+  const replay = needsRewrite(server) ? rewriteHandshake(bytes, ctx, server, backend.address) : bytes;
+  backend.socket.write(withProxyHeader(ctx, server, replay));
   ctx.phase = 'relay';
   const target = `${backend.address.host}:${backend.address.port}`;
   deps.events.emit('backend.connected', { conn: ctx, backend: target });

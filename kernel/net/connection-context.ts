@@ -34,6 +34,9 @@ export interface ConnectionInfo {
 }
 
 export interface ConnectionContext extends ConnectionInfo {
+  /** The client's address: the socket peer, or the one a PROXY header named (set before admission). */
+  remoteAddress: string;
+  remotePort: number;
   phase: ConnectionPhase;
   handshake?: HandshakeInfo;
   serverId?: string;
@@ -58,8 +61,8 @@ class Connection implements ConnectionContext {
   username?: string;
   uuid?: string;
   transport?: TransportTap;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
+  remoteAddress: string;
+  remotePort: number;
   readonly startedAt = Date.now();
   private childLog: Logger | undefined;
 

@@ -13,6 +13,7 @@ import { connectTimeout } from '../status/status-service.ts';
 import { relay } from './relay.ts';
 import { HANDSHAKE_TIMEOUT_MS } from './timeouts.ts';
 import { handshakeGate } from './plugin-hooks.ts';
+import { withProxyHeader } from './proxy-header.ts';
 
 async function readLegacyLogin(reader: ClientReader): Promise<LegacyLogin> {
   const deadline = Date.now() + HANDSHAKE_TIMEOUT_MS;
@@ -56,7 +57,7 @@ export async function relayLegacyLogin(ctx: ConnectionContext, reader: ClientRea
     deps.events.emit('connection.rejected', { conn: ctx, reason: 'backend-unreachable' });
     return void ctx.socket.end(encodeLegacyKick(stripLegacy(server.disconnect_message)));
   }
-  backend.socket.write(reader.release());
+  backend.socket.write(withProxyHeader(ctx, server, reader.release()));
   ctx.phase = 'relay';
   deps.log.info({ conn: ctx.id, player: login.username, server: server.id, legacy: true }, 'player connected');
   relay(ctx.socket, backend.socket, ctx.transport);

@@ -1,0 +1,81 @@
+/**
+ * The ban plugin: loads bans.json, rejects banned addresses at accept (silently, before a byte is
+ * read), denies banned names and UUIDs at PreLogin with the reason, purges expired bans on a
+ * timer, and offers the `ban` service and console commands. Critical: a ban file that cannot be
+ * read makes setup throw, so the proxy refuses to start instead of running without bans.
+ */
+import { definePlugin, EventPriority, continueVerdict, deny, rejectVerdict } from 'infrarust/sdk';
+import type { PluginContext } from 'infrarust/sdk';
+import { BAN_SERVICE } from './api.ts';
+import { banCommands } from './commands.ts';
+import { banMessage } from './message.ts';
+import { resolveSettings } from './options.ts';
+import { createBanService } from './service.ts';
+import { BanStore } from './store.ts';
+import { BanFileWriter, encodeBanFile, readBanFile, removeStaleTemps } from './storage.ts';
+
+/** Writers of live plugin instances, flushed by teardown. */
+const writers = new Set<BanFileWriter>();
+
+export default definePlugin({
+  async setup(ctx) {
+    const settings = resolveSettings(ctx.proxy.config('ban'), () => ctx.dataDir);
+    if (settings.defaulted) ctx.log.info({ file: settings.file }, 'no [ban] section (not running inside a proxy): using the v2 defaults');
+    if (settings.provider !== 'builtin') {
+      ctx.log.info({ provider: settings.provider }, 'bans are provided elsewhere ([ban] provider); the builtin ban list is off');
+      return;
+    }
+    await removeStaleTemps(settings.file);
+    const data = await readBanFile(settings.file);
+    const store = new BanStore(data, { auditLog: settings.auditLog });
+    ctx.log.info({ file: settings.file, bans: store.size, existed: data !== undefined }, 'ban list loaded');
+    const writer = new BanFileWriter(settings.file, () => encodeBanFile(store.snapshot()));
+    writers.add(writer);
+    ctx.signal.addEventListener('abort', () => void writer.idle().then(() => writers.delete(writer)), { once: true });
+    wire(ctx, store, writer, settings.purgeIntervalMs);
+  },
+  async teardown() {
+    await Promise.all([...writers].map((w) => w.idle()));
+  },
+});
+
+function wire(ctx: PluginContext, store: BanStore, writer: BanFileWriter, purgeIntervalMs: number): void {
+  const save = (): Promise<void> =>
+    writer.save().catch((err: unknown) => {
+      ctx.log.error({ err }, 'could not write the ban file; the change holds in memory until restart');
+      throw err;
+    });
+  const service = createBanService({ store, save, connections: () => ctx.proxy.connections(), disconnect: (id, reason) => ctx.proxy.disconnect(id, reason) });
+  ctx.services.provide(BAN_SERVICE, service);
+  for (const command of banCommands(service)) ctx.commands.register(command);
+
+  ctx.transport.register({
+    id: 'ban:address',
+    priority: 8,
+    onAccept: function banAddressOnAccept(c) {
+      try {
+        return store.checkAddress(c.remoteAddress) === undefined ? continueVerdict() : rejectVerdict('banned');
+      } catch (err) {
+        ctx.log.error({ err }, 'ban lookup failed; refusing the connection');
+        return rejectVerdict('ban-check-failed');
+      }
+    },
+  });
+
+  ctx.events.on('PreLogin', function banPreLogin(e) {
+    try {
+      const entry = store.check({ ip: e.player.remoteAddress, username: e.player.username, uuid: e.player.uuid });
+      return entry === undefined ? undefined : deny(banMessage(entry, store.remainingMs(entry)));
+    } catch (err) {
+      ctx.log.error({ err }, 'ban lookup failed; refusing the login');
+      return deny('§cThe ban check failed. Try again later.');
+    }
+  }, { priority: EventPriority.FIRST });
+
+  ctx.scheduler.interval(purgeIntervalMs, async function purgeExpiredBans() {
+    const expired = store.purge();
+    if (expired.length === 0) return;
+    ctx.log.info({ count: expired.length }, 'expired bans purged');
+    await save();
+  });
+}

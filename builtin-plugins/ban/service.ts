@@ -1,0 +1,51 @@
+/**
+ * The BanService implementation: changes the store, kicks matching connected players, and
+ * persists. Narrow dependencies (the store, a save function, the two proxy calls) keep it
+ * testable without a proxy.
+ */
+import type { ConnectionSummary } from 'infrarust/sdk';
+import type { BanEntry, BanOptions, BanQuery, BanService, BanTarget } from './api.ts';
+import type { BanStore } from './store.ts';
+import { BanStore as Store } from './store.ts';
+import { banMessage } from './message.ts';
+
+export interface ServiceDeps {
+  store: BanStore;
+  save(): Promise<void>;
+  connections(): ConnectionSummary[];
+  disconnect(connectionId: number, reason: string): boolean;
+}
+
+export function createBanService(deps: ServiceDeps): BanService {
+  const { store } = deps;
+  return {
+    async ban(target: BanTarget, options?: BanOptions): Promise<BanEntry> {
+      const entry = store.add(target, options);
+      kickMatching(deps, entry);
+      await deps.save();
+      return entry;
+    },
+    async unban(target: BanTarget, source?: string): Promise<BanEntry | undefined> {
+      const entry = store.remove(target, source);
+      await deps.save();
+      return entry;
+    },
+    get: (target) => store.get(target),
+    list: () => store.list(),
+    check: (query: BanQuery) => store.check(query),
+    isBanned: (query: BanQuery) => store.check(query) !== undefined,
+  };
+}
+
+/** Disconnects every live connection the new ban applies to; returns how many. */
+export function kickMatching(deps: Pick<ServiceDeps, 'connections' | 'disconnect' | 'store'>, entry: BanEntry): number {
+  const only = new Store({ bans: [entry], audit_log: [] }, { auditLog: false });
+  const message = banMessage(entry, deps.store.remainingMs(entry));
+  let kicked = 0;
+  for (const c of deps.connections()) {
+    if (c.phase === 'closed') continue;
+    if (only.check({ ip: c.remoteAddress, username: c.username, uuid: c.uuid }) === undefined) continue;
+    if (deps.disconnect(c.connectionId, message)) kicked++;
+  }
+  return kicked;
+}

@@ -1,0 +1,132 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BanStore } from './store.ts';
+import { BanFileError, BanFileWriter, decodeBanFile, encodeBanFile, readBanFile, removeStaleTemps, writeFileAtomic } from './storage.ts';
+
+const FIXTURE = new URL('./fixtures/v2-bans.json', import.meta.url);
+const tempDir = () => mkdtemp(join(tmpdir(), 'ban-storage-'));
+
+test('a real v2 bans.json round-trips byte for byte through the store', async () => {
+  const text = await readFile(FIXTURE, 'utf8');
+  const data = decodeBanFile(text, 'v2-bans.json');
+  assert.equal(data.bans.length, 4);
+  const store = new BanStore(data, { now: () => 1_735_689_950_000 });
+  assert.equal(store.check({ ip: '192.168.1.100' })?.reason, 'Spamming');
+  assert.equal(store.check({ username: 'griefer' })?.source, 'admin:Notch');
+  assert.equal(store.check({ uuid: '069A79F444E94726A5BEFCA90E38AAF5' })?.source, 'plugin:anticheat');
+  assert.equal(store.check({ username: 'oldtimer' })?.reason, 'Temporary');
+  assert.equal(encodeBanFile(store.snapshot()), text.endsWith('\n') ? text : `${text}\n`);
+});
+
+test('newer v2 files (source objects, ids, ip_range) are accepted', () => {
+  const data = decodeBanFile(JSON.stringify({
+    bans: [
+      { id: 'a1', target: { type: 'ip_range', value: '10.0.0.0/8' }, reason: null, source: { type: 'plugin', value: 'anticheat' }, created_at: 1, expires_at: null },
+      { target: { type: 'username', value: 'x' }, source: { type: 'console' }, created_at: 1 },
+    ],
+  }), 'f');
+  assert.deepEqual(data.bans.map((b) => b.source), ['plugin:anticheat', 'console']);
+  assert.deepEqual(data.audit_log, []);
+});
+
+test('a missing file is an empty store; a corrupt or unreadable one is a clear BanFileError', async () => {
+  const dir = await tempDir();
+  try {
+    assert.equal(await readBanFile(join(dir, 'none.json')), undefined);
+    const cases: [string, RegExp][] = [
+      ['{"bans": [', /is not valid JSON/],
+      ['{"bans": {}}', /does not have the bans\.json shape \(bans: /],
+      ['{"bans": [{"target": {"type": "ip", "value": "nope"}, "created_at": 1, "source": "c"}]}', /invalid target at bans\.0: "nope" is not an IP address/],
+      ['', /is not valid JSON/],
+    ];
+    for (const [text, pattern] of cases) {
+      const file = join(dir, 'bans.json');
+      await writeFile(file, text);
+      const err = await readBanFile(file).then(() => assert.fail('should throw'), (e: unknown) => e);
+      assert.ok(err instanceof BanFileError);
+      assert.match(err.message, new RegExp(`ban file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
+      assert.match(err.message, pattern);
+      assert.match(err.message, /Bans were not loaded/);
+    }
+    await mkdir(join(dir, 'adir.json'));
+    await assert.rejects(readBanFile(join(dir, 'adir.json')), /cannot be read \(EISDIR/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('an atomic write is seen by readers as the old or the new content, never a mix', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'bans.json');
+  try {
+    const old = 'o'.repeat(1 << 20);
+    const next = 'n'.repeat(1 << 20);
+    await writeFileAtomic(file, old);
+    const seen = new Set<string>();
+    let writing = true;
+    const reader = (async () => {
+      while (writing) seen.add(await readFile(file, 'utf8').then((t) => (t === old ? 'old' : t === next ? 'new' : `torn ${t.length}`)));
+    })();
+    for (let i = 0; i < 5; i++) await writeFileAtomic(file, i % 2 === 0 ? next : old);
+    writing = false;
+    await reader;
+    assert.deepEqual([...seen].filter((s) => s.startsWith('torn')), []);
+    assert.deepEqual(await readdir(dir), ['bans.json'], 'no temp file left');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a failed write leaves the old content and no temp file', { skip: process.getuid?.() === 0 ? 'root ignores permissions' : false }, async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'bans.json');
+  try {
+    await writeFileAtomic(file, 'old');
+    await chmod(dir, 0o500);
+    await assert.rejects(writeFileAtomic(file, 'new'));
+    await chmod(dir, 0o700);
+    assert.equal(await readFile(file, 'utf8'), 'old');
+    assert.deepEqual(await readdir(dir), ['bans.json']);
+  } finally {
+    await chmod(dir, 0o700);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a rename that fails leaves the old content and removes the temp file', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'bans.json');
+  try {
+    await mkdir(file);
+    await writeFile(join(file, 'keep'), 'x');
+    await assert.rejects(writeFileAtomic(file, 'new'));
+    assert.deepEqual((await readdir(dir)).sort(), ['bans.json']);
+    assert.equal(await readFile(join(file, 'keep'), 'utf8'), 'x');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the writer runs one write at a time and coalesces a burst into one more write', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'sub', 'bans.json');
+  try {
+    let renders = 0;
+    let state = 0;
+    const writer = new BanFileWriter(file, () => (renders++, String(state)));
+    const saves: Promise<void>[] = [];
+    for (state = 1; state <= 10; state++) saves.push(writer.save());
+    state = 10;
+    await Promise.all(saves);
+    assert.ok(renders <= 2, `${renders} writes for a burst of 10`);
+    assert.equal(await readFile(file, 'utf8'), '10');
+    await writeFile(join(dir, 'sub', '.bans.json.123.4.tmp'), 'stale');
+    await removeStaleTemps(file);
+    assert.deepEqual(await readdir(join(dir, 'sub')), ['bans.json']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,148 @@
+/**
+ * bans.json on disk: Infrarust v2's format (plus the `ip_range` target type), decoded strictly,
+ * written atomically (temp file in the same folder, fsync, rename, fsync the folder) and one
+ * write at a time, coalescing bursts.
+ */
+import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+import type { BanData } from './store.ts';
+import { normaliseTarget, TargetError } from './target.ts';
+
+/** The ban file cannot be used: setup throws this, so a critical plugin keeps the proxy down. */
+export class BanFileError extends Error {
+  constructor(readonly file: string, problem: string, options?: { cause?: unknown }) {
+    super(`ban file ${file} ${problem}. Bans were not loaded; fix the file or move it away (a missing file starts an empty ban list)`, options);
+    this.name = 'BanFileError';
+  }
+}
+
+const Target = z.object({ type: z.enum(['ip', 'ip_range', 'username', 'uuid']), value: z.string() });
+const EpochSecs = z.number().int().nonnegative();
+/** v2 wrote `source` as a string; newer v2 as `{ type, value }` (console, plugin:<id>, …). */
+const Source = z.union([
+  z.string(),
+  z.object({ type: z.string(), value: z.unknown().optional() }).transform(({ type, value }) => (typeof value === 'string' ? `${type}:${value}` : type)),
+]);
+const Entry = z.object({ target: Target, reason: z.string().nullable().default(null), expires_at: EpochSecs.nullable().default(null), created_at: EpochSecs, source: Source.default('unknown') });
+const Audit = z.object({
+  action: z.enum(['ban', 'unban', 'expired']),
+  target: Target,
+  reason: z.string().nullable().default(null),
+  source: Source.default(''),
+  timestamp: EpochSecs,
+});
+const File = z.object({ bans: z.array(Entry), audit_log: z.array(Audit).default([]) });
+
+/** Parses and checks a ban file's text; throws BanFileError naming the first problems. */
+export function decodeBanFile(text: string, file: string): BanData {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new BanFileError(file, `is not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+  const parsed = File.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new BanFileError(file, `does not have the bans.json shape (${problems.join('; ')})`);
+  }
+  parsed.data.bans.forEach((entry, i) => {
+    try {
+      normaliseTarget(entry.target);
+    } catch (err) {
+      if (err instanceof TargetError) throw new BanFileError(file, `has an invalid target at bans.${i}: ${err.message}`);
+      throw err;
+    }
+  });
+  return parsed.data;
+}
+
+export function encodeBanFile(data: BanData): string {
+  return `${JSON.stringify({ bans: data.bans, audit_log: data.audit_log }, null, 2)}\n`;
+}
+
+/** Reads the ban file; undefined when it does not exist. Any other failure is a BanFileError. */
+export async function readBanFile(file: string): Promise<BanData | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new BanFileError(file, `cannot be read (${(err as Error).message})`, { cause: err });
+  }
+  return decodeBanFile(text, file);
+}
+
+let tempCounter = 0;
+const tempPrefix = (file: string): string => `.${basename(file)}.`;
+
+/** Replaces `file` with `text` so that a crash at any moment leaves the old or the new content. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const dir = dirname(file);
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `${tempPrefix(file)}${process.pid}.${tempCounter++}.tmp`);
+  try {
+    const handle = await open(temp, 'w', 0o644);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+  await syncDir(dir);
+}
+
+/** Makes the rename durable. Some platforms cannot fsync a folder; the rename is still atomic. */
+async function syncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // EISDIR/EPERM/EINVAL on platforms without directory fsync.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Removes temp files a killed process left next to the ban file. */
+export async function removeStaleTemps(file: string): Promise<void> {
+  const dir = dirname(file);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const prefix = tempPrefix(file);
+  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => rm(join(dir, n), { force: true })));
+}
+
+/**
+ * Writes the latest state one write at a time. A save requested while a write runs is folded
+ * with every other request made meanwhile into one more write, which renders the state then.
+ */
+export class BanFileWriter {
+  private tail: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
+
+  constructor(private readonly file: string, private readonly render: () => string) {}
+
+  /** Resolves once a write that includes the current state has reached the disk. */
+  save(): Promise<void> {
+    if (this.queued !== undefined) return this.queued;
+    const run = this.tail.then(() => {
+      this.queued = undefined;
+      return writeFileAtomic(this.file, this.render());
+    });
+    this.queued = run;
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves when no write is running or queued. */
+  idle(): Promise<void> {
+    return this.tail;
+  }
+}

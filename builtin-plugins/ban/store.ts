@@ -1,0 +1,153 @@
+/**
+ * The ban list in memory: exact targets in one map, ranges compiled once into a list, expiry
+ * against an injected clock, and the capped audit log. Pure: no files, no timers.
+ */
+import type { AuditEntry, BanEntry, BanOptions, BanQuery, BanTarget } from './api.ts';
+import type { Cidr } from './ip.ts';
+import { cidrContains, formatIp, parseCidr, parseIp } from './ip.ts';
+import { normaliseTarget, normaliseUuid, targetKey } from './target.ts';
+
+export interface BanData {
+  bans: BanEntry[];
+  audit_log: AuditEntry[];
+}
+
+export interface StoreOptions {
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+  /** Record new ban/unban/expired entries (old ones are always kept, up to the cap). */
+  auditLog?: boolean;
+  auditCap?: number;
+}
+
+export const DEFAULT_AUDIT_CAP = 10_000;
+
+export class BanStore {
+  private readonly entries = new Map<string, BanEntry>();
+  private ranges: { range: Cidr; entry: BanEntry }[] = [];
+  private readonly audit: AuditEntry[];
+  private readonly now: () => number;
+  private readonly auditOn: boolean;
+  private readonly auditCap: number;
+
+  constructor(data: BanData = { bans: [], audit_log: [] }, options: StoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.auditOn = options.auditLog ?? true;
+    this.auditCap = options.auditCap ?? DEFAULT_AUDIT_CAP;
+    for (const entry of data.bans) this.put({ ...entry, target: normaliseTarget(entry.target) });
+    this.audit = data.audit_log.slice(-this.auditCap);
+  }
+
+  /** Bans a target (replacing its previous ban) and returns the new entry. */
+  add(target: BanTarget, options: BanOptions = {}): BanEntry {
+    const now = this.now();
+    const duration = options.durationMs;
+    if (duration !== undefined && !(Number.isFinite(duration) && duration > 0)) throw new RangeError(`ban duration must be a positive number of ms, got ${duration}`);
+    const entry: BanEntry = {
+      target: normaliseTarget(target),
+      reason: options.reason === undefined || options.reason === '' ? null : options.reason,
+      expires_at: duration === undefined ? null : Math.ceil((now + duration) / 1000),
+      created_at: Math.floor(now / 1000),
+      source: options.source ?? 'plugin',
+    };
+    this.delete(targetKey(entry.target));
+    this.put(entry);
+    this.record('ban', entry.target, entry.reason, entry.source);
+    return entry;
+  }
+
+  /** Lifts a ban; returns it, or undefined when the target had none (expired ones count as none). */
+  remove(target: BanTarget, source = 'plugin'): BanEntry | undefined {
+    const canonical = normaliseTarget(target);
+    const entry = this.delete(targetKey(canonical));
+    if (entry === undefined) return undefined;
+    this.record('unban', canonical, null, source);
+    return this.isExpired(entry) ? undefined : entry;
+  }
+
+  /** The active ban of exactly this target. */
+  get(target: BanTarget): BanEntry | undefined {
+    return this.active(this.entries.get(targetKey(normaliseTarget(target))));
+  }
+
+  list(): BanEntry[] {
+    return [...this.entries.values()].filter((e) => !this.isExpired(e));
+  }
+
+  /** The ban that applies to an address: the address itself, then any range holding it. */
+  checkAddress(address: string): BanEntry | undefined {
+    const ip = parseIp(address);
+    if (ip === undefined) return undefined;
+    const exact = this.active(this.entries.get(`ip:${formatIp(ip)}`));
+    if (exact !== undefined) return exact;
+    for (const { range, entry } of this.ranges) if (cidrContains(range, ip) && !this.isExpired(entry)) return entry;
+    return undefined;
+  }
+
+  /** The ban that applies to anything known about a player: address, username, UUID. */
+  check(query: BanQuery): BanEntry | undefined {
+    if (query.ip !== undefined) {
+      const byIp = this.checkAddress(query.ip);
+      if (byIp !== undefined) return byIp;
+    }
+    if (query.username !== undefined && query.username !== '') {
+      const byName = this.active(this.entries.get(`username:${query.username.toLowerCase()}`));
+      if (byName !== undefined) return byName;
+    }
+    const uuid = query.uuid === undefined ? undefined : normaliseUuid(query.uuid);
+    return uuid === undefined ? undefined : this.active(this.entries.get(`uuid:${uuid}`));
+  }
+
+  /** Removes expired bans, records them as `expired`, and returns them. */
+  purge(): BanEntry[] {
+    const expired = [...this.entries.entries()].filter(([, e]) => this.isExpired(e));
+    for (const [key, entry] of expired) {
+      this.delete(key);
+      this.record('expired', entry.target, entry.reason, 'system');
+    }
+    return expired.map(([, e]) => e);
+  }
+
+  /** Milliseconds until the ban ends, or undefined when it is permanent. */
+  remainingMs(entry: BanEntry): number | undefined {
+    return entry.expires_at === null ? undefined : Math.max(0, entry.expires_at * 1000 - this.now());
+  }
+
+  /** What goes to the file: every ban not yet purged, and the audit log. */
+  snapshot(): BanData {
+    return { bans: [...this.entries.values()], audit_log: [...this.audit] };
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private isExpired(entry: BanEntry): boolean {
+    return entry.expires_at !== null && this.now() >= entry.expires_at * 1000;
+  }
+
+  private active(entry: BanEntry | undefined): BanEntry | undefined {
+    return entry === undefined || this.isExpired(entry) ? undefined : entry;
+  }
+
+  private put(entry: BanEntry): void {
+    const key = targetKey(entry.target);
+    if (this.entries.has(key)) this.delete(key);
+    this.entries.set(key, entry);
+    if (entry.target.type === 'ip_range') this.ranges.push({ range: parseCidr(entry.target.value)!, entry });
+  }
+
+  private delete(key: string): BanEntry | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.entries.delete(key);
+    if (entry.target.type === 'ip_range') this.ranges = this.ranges.filter((r) => r.entry !== entry);
+    return entry;
+  }
+
+  private record(action: AuditEntry['action'], target: BanTarget, reason: string | null, source: string): void {
+    if (!this.auditOn) return;
+    this.audit.push({ action, target, reason, source, timestamp: Math.floor(this.now() / 1000) });
+    if (this.audit.length > this.auditCap) this.audit.splice(0, this.audit.length - this.auditCap);
+  }
+}

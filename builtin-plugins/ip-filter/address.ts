@@ -1,0 +1,55 @@
+/**
+ * IP address parsing for the matcher: IPv4 as an unsigned 32-bit number, IPv6 as a 128-bit
+ * bigint. An IPv4-mapped IPv6 address (`::ffff:1.2.3.4`, what a dual-stack listener reports for
+ * an IPv4 client) is returned as the IPv4 address it carries, so IPv4 rules match it.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+
+export type ParsedIp = { readonly family: 4; readonly value: number } | { readonly family: 6; readonly value: bigint };
+
+const MAPPED_TAG = 0xffffn;
+
+/** Parses an address (brackets and a `%zone` suffix allowed); undefined when it is not an IP. */
+export function parseIp(text: string): ParsedIp | undefined {
+  let s = text;
+  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  const zone = s.indexOf('%');
+  if (zone >= 0) s = s.slice(0, zone);
+  if (isIPv4(s)) return { family: 4, value: ipv4ToNumber(s) };
+  if (!isIPv6(s)) return undefined;
+  const value = ipv6ToBigInt(s);
+  if (value >> 32n === MAPPED_TAG) return { family: 4, value: Number(value & 0xffff_ffffn) };
+  return { family: 6, value };
+}
+
+/** `a.b.c.d` (already validated) → 0 … 2^32-1. */
+export function ipv4ToNumber(s: string): number {
+  const p = s.split('.');
+  return ((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0;
+}
+
+/** A validated IPv6 text (`::` and a dotted IPv4 tail allowed) → its 128-bit value. */
+export function ipv6ToBigInt(s: string): bigint {
+  let value = 0n;
+  for (const group of ipv6Groups(s)) value = (value << 16n) | BigInt(group);
+  return value;
+}
+
+/** The eight 16-bit groups of a validated IPv6 text. */
+export function ipv6Groups(text: string): number[] {
+  let s = text;
+  const lastColon = s.lastIndexOf(':');
+  if (s.indexOf('.', lastColon) > 0) {
+    const v4 = ipv4ToNumber(s.slice(lastColon + 1));
+    s = `${s.slice(0, lastColon + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
+  }
+  const gap = s.indexOf('::');
+  const head = gap < 0 ? s.split(':') : splitGroups(s.slice(0, gap));
+  const tail = gap < 0 ? [] : splitGroups(s.slice(gap + 2));
+  const zeros = new Array<string>(8 - head.length - tail.length).fill('0');
+  return [...head, ...zeros, ...tail].map((g) => parseInt(g, 16));
+}
+
+function splitGroups(s: string): string[] {
+  return s === '' ? [] : s.split(':');
+}

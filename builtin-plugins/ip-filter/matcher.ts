@@ -1,0 +1,58 @@
+/**
+ * The ip_filter decision, compiled once per section object. Semantics (newer v2, stricter than
+ * the anchor): a non-empty whitelist admits only its ranges, and the blacklist always applies,
+ * whitelist or not. An address that does not parse is refused whenever any rule exists.
+ */
+import { parseIp } from './address.ts';
+import { IpFilterSection } from './options.ts';
+import { RangeSet } from './range-set.ts';
+
+export interface IpMatcher {
+  /** No rules at all: everyone is admitted without parsing the address. */
+  readonly open: boolean;
+  admits(address: string): boolean;
+}
+
+/** What a rule set that failed to compile becomes: it refuses everyone (fail closed). */
+export const DENY_ALL: IpMatcher = Object.freeze({ open: false, admits: () => false });
+
+const OPEN: IpMatcher = Object.freeze({ open: true, admits: () => true });
+
+/** Validates and compiles a resolved `[ip_filter]` section; throws on anything malformed. */
+export function compileMatcher(section: unknown): IpMatcher {
+  const rules = IpFilterSection.parse(section);
+  if (rules.whitelist.length === 0 && rules.blacklist.length === 0) return OPEN;
+  const allow = rules.whitelist.length > 0 ? RangeSet.from(rules.whitelist) : undefined;
+  const deny = RangeSet.from(rules.blacklist);
+  return {
+    open: false,
+    admits(address) {
+      const ip = parseIp(address);
+      if (ip === undefined) return false;
+      if (allow !== undefined && !allow.has(ip)) return false;
+      return !deny.has(ip);
+    },
+  };
+}
+
+/**
+ * Compiled matchers keyed by the (frozen) section object: a new object — a reloaded server
+ * file — compiles once on first use, and the old one is collected with its config. A section
+ * that fails to compile is reported once and refuses everyone.
+ */
+export function createMatcherCache(onError: (err: unknown) => void): (section: object) => IpMatcher {
+  const cache = new WeakMap<object, IpMatcher>();
+  return function matcherFor(section) {
+    let matcher = cache.get(section);
+    if (matcher === undefined) {
+      try {
+        matcher = compileMatcher(section);
+      } catch (err) {
+        onError(err);
+        matcher = DENY_ALL;
+      }
+      cache.set(section, matcher);
+    }
+    return matcher;
+  };
+}
