@@ -129,6 +129,9 @@ export class Proxy {
   }
 
   private accept(socket: Socket): void {
+    // Every phase adds and removes its own error handling; this one stays for the socket's whole
+    // life, so a late error (a write to a client that already left) can never crash the process.
+    socket.on('error', ignoreSocketError);
     const ctx = createConnectionContext(this.nextId++, socket, this.log);
     this.connections.add(ctx);
     let admitted = false;
@@ -169,4 +172,8 @@ export class Proxy {
 
 function transportContext(ctx: ConnectionContext, localPort: number): TransportContext {
   return { connectionId: ctx.id, remoteAddress: ctx.remoteAddress, remotePort: ctx.remotePort, localPort };
+}
+
+function ignoreSocketError(): void {
+  // Errors end the socket; its 'close' handler does the bookkeeping.
 }

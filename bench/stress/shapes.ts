@@ -138,6 +138,8 @@ function malformed(shape: MalformedShape, t: Target): Promise<Attempt> {
     let trickle: NodeJS.Timeout | undefined;
     const closed = (): void => {
       if (trickle !== undefined) clearInterval(trickle);
+      // The run destroys what is still open when it stops: that close is ours, not the proxy's.
+      if (t.stopped()) return done({ kind: 'aborted' });
       if (bytesIn > 0 && (shape === 'huge-hostname' || shape === 'bogus-varint')) {
         return done({ kind: 'error', reason: 'accepted garbage (answered)', bytesIn });
       }

@@ -80,3 +80,23 @@ test('an idle socket is closed after the 10 s handshake timeout and blocks nobod
   const { closedAfterMs } = await idle;
   assert.ok(closedAfterMs >= 9_500 && closedAfterMs < 12_000, `closed after ${closedAfterMs} ms`);
 });
+
+test('clients that vanish right after asking (status and login) never crash the proxy', async () => {
+  const hsStatus = encodeHandshake({ protocolVersion: 769, address: 'main.test', port: 25565, nextState: 1 });
+  const request = Buffer.from([0x01, 0x00]);
+  const pingFrame = Buffer.from([0x09, 0x01, 0, 0, 0, 0, 0, 0, 0, 1]);
+  const hsLogin = encodeHandshake({ protocolVersion: 769, address: 'nowhere.test', port: 25565, nextState: 2 });
+  const loginStart = Buffer.from([0x06, 0x00, 0x04, 0x61, 0x62, 0x63, 0x64]);
+  for (let round = 0; round < 5; round++) {
+    await Promise.all(Array.from({ length: 40 }, (_, i) => new Promise<void>((resolve) => {
+      const s = connect(proxy.port, '127.0.0.1');
+      s.on('error', () => undefined);
+      s.once('close', () => resolve());
+      s.once('connect', () => {
+        s.write(i % 2 === 0 ? Buffer.concat([hsStatus, request, pingFrame]) : Buffer.concat([hsLogin, loginStart]));
+        setImmediate(() => s.resetAndDestroy());
+      });
+    })));
+  }
+  assert.equal(plainText((await ping(proxy.port, 'main.test')).description), 'Still here');
+});
