@@ -1,5 +1,6 @@
-// Benchmark harness: direct vs node-pipe vs infrarust vs haproxy on 127.0.0.1, in one run.
-//   npm run bench [-- --quick] [--only throughput,conn,idle] [--paths direct,node-pipe,...]
+// Benchmark harness: direct vs node-pipe vs infrarust vs haproxy on 127.0.0.1, in one run,
+// plus Infrarust with and without its security plugins (workload `security`).
+//   npm run bench [-- --quick] [--only throughput,conn,idle,security] [--paths direct,node-pipe,...]
 //                 [--rounds N] [--bytes MiB] [--conns N] [--concurrency N] [--idle-conns N]
 //                 [--no-install] [--keep] [--json FILE]
 import { spawn } from 'node:child_process';
@@ -11,10 +12,11 @@ import { parseArgs } from 'node:util';
 import { ChildRpc, waitReady } from './lib/ipc.ts';
 import { ALL_PATHS, Relays, findHaproxy, reapStale, type PathName } from './lib/paths.ts';
 import { CLK_TCK, installExitHandlers, killAllSync, stopChild, track } from './lib/proc.ts';
-import { ratios, render, summarize, targets } from './lib/report.ts';
+import { ratios, render, summarize, summarizeSecurity, targets } from './lib/report.ts';
 import { MiB, emptyResults, type BenchOptions, type Ctx } from './lib/types.ts';
 import { connRate } from './workloads/conn-rate.ts';
 import { idleMemory } from './workloads/idle-memory.ts';
+import { securityCost } from './workloads/security.ts';
 import { throughput } from './workloads/throughput.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,12 +26,13 @@ const WORKLOADS = {
   throughput: { fn: throughput, aliases: ['throughput', 'bulk', 'tp'] },
   conn: { fn: connRate, aliases: ['conn', 'conns', 'conn-rate', 'cps'] },
   idle: { fn: idleMemory, aliases: ['idle', 'idle-memory', 'rss', 'mem'] },
+  security: { fn: securityCost, aliases: ['security', 'sec', 'security-cost', 'plugins'] },
 } as const;
 type WorkloadName = keyof typeof WORKLOADS;
 
 const HELP = `usage: npm run bench -- [options]
   --quick             short run (2 rounds, 1,000 connections; < 2 min)
-  --only LIST         workloads: throughput,conn,idle (default: all)
+  --only LIST         workloads: throughput,conn,idle,security (default: all)
   --paths LIST        paths: ${ALL_PATHS.join(',')} (default: all)
   --rounds N          samples per workload and path (default 3, quick 2)
   --bytes MiB         bytes per throughput sample (default 512)
@@ -37,6 +40,9 @@ const HELP = `usage: npm run bench -- [options]
   --conns N           connections per conn-rate sample (default 10000, quick 1000)
   --concurrency N     conn-rate concurrency (default 32)
   --idle-conns N      idle connections per memory sample (default 1000)
+  --sec-rounds N      security workload rounds (default 8, quick 3)
+  --pings N           status pings per security sample (default 5000, quick 1000)
+  --sec-conns N       connections per security sample (default 5000, quick 1000)
   --haproxy-threads N HAProxy nbthread (default: HAProxy's own, one per CPU)
   --no-install        do not try apt-get install haproxy when it is missing
   --keep              keep the temp dir (configs, relay logs)
@@ -61,6 +67,9 @@ function parse() {
       conns: { type: 'string' },
       concurrency: { type: 'string' },
       'idle-conns': { type: 'string' },
+      'sec-rounds': { type: 'string' },
+      pings: { type: 'string' },
+      'sec-conns': { type: 'string' },
       'no-install': { type: 'boolean', default: false },
       'haproxy-threads': { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -89,9 +98,12 @@ function parse() {
     conns: int(values.conns, quick ? 1000 : 10_000, 'conns', 1, 200_000),
     concurrency: int(values.concurrency, 32, 'concurrency', 1, 1024),
     idleConns: int(values['idle-conns'], 1000, 'idle-conns', 1, 8000),
+    secRounds: int(values['sec-rounds'], quick ? 3 : 8, 'sec-rounds', 1, 50),
+    secPings: int(values.pings, quick ? 1000 : 5000, 'pings', 1, 200_000),
+    secConns: int(values['sec-conns'], quick ? 1000 : 5000, 'sec-conns', 1, 200_000),
   };
   const workloads: WorkloadName[] = [];
-  for (const w of (values.only ?? 'throughput,conn,idle').split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const w of (values.only ?? 'throughput,conn,idle,security').split(',').map((x) => x.trim()).filter(Boolean)) {
     const hit = (Object.keys(WORKLOADS) as WorkloadName[]).find((k) => (WORKLOADS[k].aliases as readonly string[]).includes(w));
     if (!hit) die(`unknown workload '${w}'`);
     if (!workloads.includes(hit)) workloads.push(hit);
@@ -147,7 +159,8 @@ async function main() {
   };
   log(`node ${process.version}, ${meta.host.cpus} CPUs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; haproxy: ${hp.bin ? hp.version ?? hp.bin : `SKIPPED (${hp.why})`}`);
   log(`workloads ${cfg.workloads.join(', ')}; paths ${cfg.paths.join(', ')}; rounds ${cfg.opts.rounds}; ` +
-    `${cfg.opts.bulkBytes / MiB} MiB/sample; ${cfg.opts.conns} conns/sample at c=${cfg.opts.concurrency}; ${cfg.opts.idleConns} idle conns`);
+    `${cfg.opts.bulkBytes / MiB} MiB/sample; ${cfg.opts.conns} conns/sample at c=${cfg.opts.concurrency}; ${cfg.opts.idleConns} idle conns` +
+    (cfg.workloads.includes('security') ? `; security: ${cfg.opts.secRounds} rounds of ${cfg.opts.secPings} pings + ${cfg.opts.secConns} conns` : ''));
 
   finish = (aborted: string | null) => {
     if (finished) return;
@@ -156,7 +169,7 @@ async function main() {
     if (!cfg.paths.includes('haproxy')) unavailable.delete('haproxy');
     for (const p of ALL_PATHS) if (!cfg.paths.includes(p)) unavailable.delete(p);
     if (aborted) results.notes.push(`ABORTED: ${aborted}`);
-    console.log(`\n${render(results, cfg.paths, unavailable)}`);
+    console.log(`\n${render(results, cfg.paths, unavailable, cfg.opts.concurrency)}`);
     const s = summarize(results);
     const json = {
       ...meta,
@@ -168,6 +181,7 @@ async function main() {
       targets: targets(s),
       samples: results.samples,
       extra: results.extra,
+      security: results.security ? { samples: results.security, summary: summarizeSecurity(results.security) } : undefined,
       notes: results.notes,
     };
     fs.mkdirSync(path.dirname(cfg.json), { recursive: true });
@@ -193,9 +207,11 @@ async function main() {
     if (!hp.bin && cfg.paths.includes('haproxy')) log(`!! haproxy column skipped: ${hp.why}`);
     const ctx: Ctx = { opts: cfg.opts, paths: cfg.paths, relays, client: client.rpc, sink: sink.rpc, results, log };
     for (const w of cfg.workloads) {
+      const tw = Date.now();
       log(`== ${w}`);
       ctx.paths = relays.available(cfg.paths);
       await WORKLOADS[w].fn(ctx);
+      log(`   ${w} took ${((Date.now() - tw) / 1000).toFixed(1)} s`);
     }
     finish(null);
   } catch (e) {

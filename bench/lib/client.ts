@@ -1,7 +1,7 @@
 // Load-generating client (its own process, so neither the harness nor the sink competes
 // with it inside one event loop). Every path (direct, relays) sees exactly the same bytes.
 import net from 'node:net';
-import { preamble } from './mc.ts';
+import { FrameReader, pingFrame, preamble, statusPreamble } from './mc.ts';
 import { serveRpc } from './ipc.ts';
 
 const HOST = '127.0.0.1';
@@ -67,12 +67,16 @@ function throughput({ port, bytes, timeoutMs, batch = 1 }: ThroughputArgs): Prom
   });
 }
 
+interface RunResult { ms: number; ok: number; failed: number; firstError?: string; p50ms: number; p99ms: number }
+
 /**
- * Open `count` connections, `concurrency` at a time: connect, send the preamble, wait for the
- * sink's one-byte reply (proves the relay reached the backend), then close (or hold them).
+ * Run `count` exchanges, `concurrency` at a time. `exchange` drives one socket and calls
+ * `settle()` once (with an error when it failed); the socket is then closed, or held.
  */
-function connections({ port, count, concurrency, perConnTimeoutMs, hold }: ConnArgs) {
-  const pre = preamble({ name: 'bench_ping' });
+function runMany(
+  { port, count, concurrency, perConnTimeoutMs, hold }: ConnArgs,
+  exchange: (sock: net.Socket, settle: (err?: Error) => void) => void,
+): Promise<RunResult> {
   const lat = new Float64Array(count);
   let started = 0;
   let ok = 0;
@@ -80,7 +84,7 @@ function connections({ port, count, concurrency, perConnTimeoutMs, hold }: ConnA
   let firstError: string | undefined;
   const t0 = process.hrtime.bigint();
 
-  return new Promise<{ ms: number; ok: number; failed: number; firstError?: string; p50ms: number; p99ms: number }>((resolve) => {
+  return new Promise<RunResult>((resolve) => {
     let active = 0;
     const launch = () => {
       while (active < concurrency && started < count) {
@@ -118,18 +122,94 @@ function connections({ port, count, concurrency, perConnTimeoutMs, hold }: ConnA
         setImmediate(launch);
       };
       const timer = setTimeout(() => settle(new Error(`no reply within ${perConnTimeoutMs} ms`)), perConnTimeoutMs);
-      sock.on('connect', () => sock.write(pre));
-      sock.once('data', () => settle());
       sock.on('error', (e) => settle(e));
       sock.on('close', () => settle(new Error('closed before the reply')));
+      exchange(sock, settle);
     };
     launch();
+  });
+}
+
+/**
+ * Open `count` connections, `concurrency` at a time: connect, send the preamble, wait for the
+ * sink's one-byte reply (proves the relay reached the backend), then close (or hold them).
+ */
+function connections(a: ConnArgs): Promise<RunResult> {
+  const pre = preamble({ name: 'bench_ping' });
+  return runMany(a, (sock, settle) => {
+    sock.on('connect', () => sock.write(pre));
+    sock.once('data', () => settle());
+  });
+}
+
+/**
+ * Server-list pings: handshake (next state 1) + Status Request, read the Status Response
+ * (packet 0x00, JSON), send a Ping (0x01, 8 bytes), read the Pong with the same payload, close.
+ */
+function pings(a: ConnArgs): Promise<RunResult> {
+  const pre = statusPreamble();
+  let seq = 0n;
+  return runMany({ ...a, hold: false }, (sock, settle) => {
+    const payload = ++seq;
+    const frames = new FrameReader();
+    let gotStatus = false;
+    sock.on('connect', () => sock.write(pre));
+    sock.on('data', (chunk: Buffer) => {
+      frames.push(chunk);
+      for (;;) {
+        let body: Buffer | null;
+        try {
+          body = frames.next();
+        } catch (e) {
+          return settle(e as Error);
+        }
+        if (!body) return;
+        if (!gotStatus) {
+          if (body[0] !== 0x00) return settle(new Error(`expected a Status Response, got packet 0x${body[0]?.toString(16)}`));
+          gotStatus = true;
+          sock.write(pingFrame(payload));
+          continue;
+        }
+        if (body[0] !== 0x01 || body.length !== 9 || body.readBigInt64BE(1) !== payload) return settle(new Error('bad Pong'));
+        return settle();
+      }
+    });
+  });
+}
+
+/** One login as `name`: what came back first (the sink's byte, or a kick frame) and how many bytes. */
+function probeLogin({ port, name, timeoutMs }: { port: number; name: string; timeoutMs: number }) {
+  return new Promise<{ bytes: number; head: string; reachedSink: boolean; error?: string }>((resolve) => {
+    const chunks: Buffer[] = [];
+    const sock = net.createConnection({ host: HOST, port, noDelay: true });
+    let done = false;
+    const finish = (error?: string) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      clearTimeout(quiet);
+      sock.destroy();
+      const b = Buffer.concat(chunks);
+      resolve({ bytes: b.length, head: b.subarray(0, 200).toString('latin1'), reachedSink: b.length === 1 && b[0] === 0x01, error });
+    };
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    let quiet: NodeJS.Timeout | undefined;
+    sock.on('connect', () => sock.write(preamble({ name })));
+    sock.on('data', (d: Buffer) => {
+      chunks.push(d);
+      clearTimeout(quiet);
+      quiet = setTimeout(() => finish(), 200); // the sink sends one byte; a kick is one frame
+    });
+    sock.on('error', (e) => finish(e.message));
+    sock.on('close', () => finish());
   });
 }
 
 serveRpc({
   throughput,
   conns: (a: ConnArgs) => connections({ ...a, hold: false }),
+  pings,
+  probeLogin,
   holdOpen: (a: ConnArgs) => connections({ ...a, hold: true }),
   closeHeld: () => {
     const n = held.length;

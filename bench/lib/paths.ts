@@ -10,6 +10,17 @@ import { freePort, stopChild, tail, track, waitForPort } from './proc.ts';
 export type PathName = 'direct' | 'node-pipe' | 'infrarust' | 'haproxy';
 export const ALL_PATHS: PathName[] = ['direct', 'node-pipe', 'infrarust', 'haproxy'];
 
+/**
+ * Infrarust configurations. `default`: no security sections (the builtin plugins load with
+ * their defaults: nothing to enforce). `security`: rate limit on with budgets never reached, a
+ * global [ip_filter] blacklist and a bans.json of ~1,000 bans, none matching the bench client.
+ * `nosec`: the ip-filter, rate-limit and ban plugins disabled.
+ */
+export type InfrarustProfile = 'default' | 'security' | 'nosec';
+
+/** Banned login name in the `security` profile (the bench client logs in as `bench_ping`). */
+export const BANNED_NAME = 'bench_banned';
+
 export interface Relay {
   path: PathName;
   port: number;
@@ -113,12 +124,19 @@ export class Relays {
     return paths.filter((p) => !this.unavailable.has(p));
   }
 
-  /** Start a fresh instance; null (and the path marked unavailable) if it cannot be started. */
-  async start(p: PathName): Promise<Relay | null> {
-    if (this.unavailable.has(p)) return null;
+  /** Why a non-default Infrarust profile could not be started (the path stays available). */
+  readonly profileErrors = new Map<InfrarustProfile, string>();
+
+  /**
+   * Start a fresh instance; null (and the path marked unavailable) if it cannot be started.
+   * `profile` applies to infrarust only; a failing non-default profile goes to profileErrors.
+   */
+  async start(p: PathName, profile: InfrarustProfile = 'default'): Promise<Relay | null> {
+    if (profile !== 'default' && p !== 'infrarust') throw new Error(`profile ${profile} is for infrarust only`);
+    if (this.unavailable.has(p) && profile === 'default') return null;
     if (p === 'direct') return { path: p, port: this.env.sinkPort, pid: null, startMs: 0, stop: async () => {} };
     const t0 = Date.now();
-    const dir = path.join(this.env.tmp, `${p}-${++this.seq}`);
+    const dir = path.join(this.env.tmp, `${p}${profile === 'default' ? '' : `-${profile}`}-${++this.seq}`);
     fs.mkdirSync(dir, { recursive: true });
     const logFile = path.join(dir, 'out.log');
     let child: ChildProcess | null = null;
@@ -139,7 +157,7 @@ export class Relays {
         } else {
           const cfg = path.join(dir, 'infrarust.toml');
           fs.mkdirSync(path.join(dir, 'servers'));
-          fs.writeFileSync(cfg, `bind = "127.0.0.1:${port}"\nservers_dir = "${path.join(dir, 'servers')}"\n\n[status_cache]\nttl = "5s"\n`);
+          fs.writeFileSync(cfg, infrarustConfig(dir, port, profile));
           fs.writeFileSync(path.join(dir, 'servers', 'bench.toml'), `domains = ["bench.local"]\naddresses = ["127.0.0.1:${this.env.sinkPort}"]\n`);
           const entry = path.join(this.env.repoRoot, 'bin/infrarust.mjs');
           if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist (yet)`);
@@ -161,11 +179,68 @@ export class Relays {
       if (child) await stopChild(child, 1000);
       const logTail = tail(logFile);
       const why = `${e instanceof Error ? e.message : String(e)}${logTail ? `\n    log tail:\n${logTail.replace(/^/gm, '      ')}` : ''}`;
-      this.unavailable.set(p, why);
-      this.env.log(`!! ${p} unavailable: ${why}`);
+      if (profile === 'default') this.unavailable.set(p, why);
+      else this.profileErrors.set(profile, why);
+      this.env.log(`!! ${p}${profile === 'default' ? '' : ` (${profile})`} unavailable: ${why}`);
       return null;
     }
   }
+}
+
+function infrarustConfig(dir: string, port: number, profile: InfrarustProfile): string {
+  let toml = `bind = "127.0.0.1:${port}"\nservers_dir = "${path.join(dir, 'servers')}"\n\n[status_cache]\nttl = "5s"\n`;
+  if (profile === 'security') {
+    const bans = path.join(dir, 'bans.json');
+    fs.writeFileSync(bans, `${JSON.stringify(benchBans(), null, 2)}\n`);
+    toml += `
+# Active, but never triggered by the bench client (127.0.0.1, name bench_ping, random UUIDs).
+[rate_limit]
+enabled = true
+max_connections = 1000000
+window = "10s"
+status_max = 1000000
+status_window = "10s"
+
+[ip_filter]
+blacklist = ["10.0.0.0/8", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "fc00::/7"]
+
+[ban]
+file = "${bans}"
+`;
+  } else if (profile === 'nosec') {
+    toml += `
+[plugins.ip-filter]
+enabled = false
+
+[plugins.rate-limit]
+enabled = false
+
+[plugins.ban]
+enabled = false
+`;
+  }
+  return toml;
+}
+
+/**
+ * ~1,000 bans in Infrarust v2's bans.json format: usernames, UUIDs, IPs and ranges, none of
+ * them matching the bench client (127.0.0.1, `bench_ping`, random v4 UUIDs: the banned UUIDs
+ * are version 0, which randomUUID-style v4 ids never are), plus `BANNED_NAME` for the check.
+ */
+export function benchBans(): { bans: unknown[]; audit_log: unknown[] } {
+  const created = Math.floor(Date.now() / 1000) - 86_400;
+  const bans: unknown[] = [];
+  const add = (type: 'ip' | 'ip_range' | 'username' | 'uuid', value: string, i: number) =>
+    bans.push({ target: { type, value }, reason: i % 3 === 0 ? 'bench ban' : null, expires_at: i % 4 === 0 ? created + 10 * 365 * 86_400 : null, created_at: created + i, source: 'bench' });
+  const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+  for (let i = 0; i < 300; i++) add('username', `griefer_${String(i).padStart(4, '0')}`, i);
+  for (let i = 0; i < 300; i++) add('uuid', `${hex(0x5eed0000 + i, 8)}-${hex(i, 4)}-0${hex(i & 0xfff, 3)}-8${hex(i, 3)}-${hex(i * 7919, 12)}`, i);
+  for (let i = 0; i < 150; i++) add('ip', `10.${(i >> 8) & 255}.${i & 255}.${(i * 7) & 255}`, i);
+  for (let i = 0; i < 100; i++) add('ip', `2001:db8:${hex(i, 4)}::${hex(i + 1, 1)}`, i);
+  for (let i = 0; i < 100; i++) add('ip_range', `172.${16 + (i & 15)}.${i}.0/24`, i);
+  for (let i = 0; i < 49; i++) add('ip_range', `2001:db8:${hex(0x8000 + i, 4)}::/48`, i);
+  add('username', BANNED_NAME, 0);
+  return { bans, audit_log: [] };
 }
 
 function haproxyConfig(port: number, sinkPort: number, threads?: number): string {

@@ -1,6 +1,6 @@
 // Summary table, ratios and targets (text), and the machine-readable summary.
 import type { PathName } from './paths.ts';
-import { METRICS, type MetricKey, type Results } from './types.ts';
+import { METRICS, SEC_CONFIGS, type MetricKey, type Results, type SecurityResults } from './types.ts';
 
 export function median(xs: number[]): number {
   if (!xs.length) return NaN;
@@ -66,9 +66,90 @@ function table(rows: string[][]): string {
   return [line(rows[0]!), w.map((n) => '-'.repeat(n)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
-export function render(r: Results, paths: PathName[], unavailable: Map<PathName, string>): string {
+export interface SecuritySummary {
+  kind: 'pings' | 'conns';
+  label: string;
+  on?: { median: number; min: number; max: number; n: number };
+  off?: { median: number; min: number; max: number; n: number };
+  /** median of the per-round paired ratios infrarust/infrarust-nosec (ratio of medians if none) */
+  ratio: number | null;
+  pairedMin: number | null;
+  pairedMax: number | null;
+  /** extra time per connection with the plugins on, µs of wall time at the run's concurrency */
+  extraUsPerConn: number | null;
+  /** extra time per connection as a % of a connection's time with the plugins off (= nosec/sec − 1) */
+  costPct: number | null;
+  /** relay CPU µs per ping / connection, both configurations */
+  cpuOn?: { median: number; min: number; max: number; n: number };
+  cpuOff?: { median: number; min: number; max: number; n: number };
+  /** median of the per-round paired CPU ratios, − 1, in % (extra relay CPU per connection) */
+  cpuCostPct: number | null;
+  target: Target;
+}
+
+const stats = (xs: number[] | undefined) => (xs?.length ? { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length } : undefined);
+
+export function summarizeSecurity(sec: SecurityResults): SecuritySummary[] {
+  return (['pings', 'conns'] as const).map((kind) => {
+    const samples = kind === 'pings' ? sec.pings_per_s : sec.conn_per_s;
+    const paired = kind === 'pings' ? sec.paired_ping_ratio : sec.paired_conn_ratio;
+    const cpuSamples = (kind === 'pings' ? sec.cpu_us_per_ping : sec.cpu_us_per_conn) ?? {};
+    const cpuPaired = (kind === 'pings' ? sec.paired_ping_cpu_ratio : sec.paired_conn_cpu_ratio) ?? [];
+    const cpuOn = stats(cpuSamples['infrarust']);
+    const cpuOff = stats(cpuSamples['infrarust-nosec']);
+    const cpuCostPct = cpuPaired.length ? (median(cpuPaired) - 1) * 100 : null;
+    const on = stats(samples['infrarust']);
+    const off = stats(samples['infrarust-nosec']);
+    const ratio = paired.length ? median(paired) : on && off && off.median > 0 ? on.median / off.median : null;
+    const costPct = ratio && ratio > 0 ? (1 / ratio - 1) * 100 : null;
+    const extraUsPerConn = on && off && ratio ? (1e6 / (off.median * ratio) - 1e6 / off.median) : null;
+    const label = kind === 'pings' ? 'status pings/s' : 'connections/s';
+    const target: Target = {
+      name: `security cost, ${kind === 'pings' ? 'pings' : 'logins'}`,
+      rule: '< 5% extra time per connection',
+      value: costPct,
+      status: costPct === null ? 'n/a' : costPct < 5 ? 'PASS' : 'MISS',
+    };
+    return { kind, label, on, off, ratio, pairedMin: paired.length ? Math.min(...paired) : null, pairedMax: paired.length ? Math.max(...paired) : null, extraUsPerConn, costPct, cpuOn, cpuOff, cpuCostPct, target };
+  });
+}
+
+export function renderSecurity(sec: SecurityResults, concurrency: number): string {
+  const out: string[] = ['Security plugins cost (ip-filter + rate-limit + ban; infrarust = on, infrarust-nosec = disabled):'];
+  const sum = summarizeSecurity(sec);
+  const cell = (v: SecuritySummary['on']) => (v ? (v.n > 1 ? `${fmt(v.median, 0)} (${fmt(v.min, 0)}–${fmt(v.max, 0)})` : fmt(v.median, 0)) : 'unavail.');
+  const rows = [['metric (median, min–max)', ...SEC_CONFIGS, 'on/off (paired, min–max)']];
+  for (const x of sum) {
+    rows.push([`${x.label} (c=${concurrency}) ↑`, cell(x.on), cell(x.off),
+      x.ratio === null ? 'n/a' : `${x.ratio.toFixed(3)}×${x.pairedMin !== null ? ` (${x.pairedMin.toFixed(3)}–${x.pairedMax!.toFixed(3)})` : ''}`]);
+  }
+  for (const x of sum) {
+    const per = x.kind === 'pings' ? 'ping' : 'conn';
+    rows.push([`relay CPU µs per ${per} ↓`, cell(x.cpuOn), cell(x.cpuOff),
+      x.cpuCostPct === null ? 'n/a' : `${(1 + x.cpuCostPct / 100).toFixed(3)}×`]);
+  }
+  out.push(table(rows));
+  const pct = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
+  out.push('', 'Cost per connection = nosec rate / security rate − 1 (median of per-round paired ratios); relay CPU in brackets:');
+  for (const x of sum) {
+    const v = x.costPct === null ? 'n/a' : `${pct(x.costPct)} (${x.extraUsPerConn! >= 0 ? '+' : ''}${x.extraUsPerConn!.toFixed(1)} µs/conn wall at c=${concurrency}; relay CPU ${x.cpuCostPct === null ? 'n/a' : pct(x.cpuCostPct)})`;
+    out.push(`  ${x.target.status.padEnd(4)}  ${x.target.name.padEnd(26)} ${x.target.rule.padEnd(32)} measured ${v}`);
+  }
+  if (sec.checks.length) out.push('', 'Checks:', ...sec.checks.map((c) => `  ${c}`));
+  if (sec.errors.length) out.push('', 'Security workload problems:', ...sec.errors.map((e) => `  - ${e}`));
+  return out.join('\n');
+}
+
+export function render(r: Results, paths: PathName[], unavailable: Map<PathName, string>, concurrency = 32): string {
   const s = summarize(r);
   const out: string[] = [];
+  const anyMain = METRICS.some((m) => Object.keys(r.samples[m.key]).length > 0);
+  if (!anyMain && r.security) {
+    out.push(renderSecurity(r.security, concurrency));
+    if (r.notes.length) out.push('', 'Notes:', ...r.notes.map((n) => `  - ${n}`));
+    out.push('', 'Loopback on a shared machine: expect ±15–25% run to run; judge ratios from the same run, and rerun a near-miss.');
+    return out.join('\n');
+  }
   const header = ['metric (median, min–max)', ...paths];
   const rows = [header];
   for (const m of METRICS) {
@@ -96,6 +177,7 @@ export function render(r: Results, paths: PathName[], unavailable: Map<PathName,
     out.push('', 'Unavailable paths:');
     for (const [p, why] of unavailable) out.push(`  ${p}: ${why}`);
   }
+  if (r.security) out.push('', renderSecurity(r.security, concurrency));
   if (r.notes.length) {
     out.push('', 'Notes:');
     for (const n of r.notes) out.push(`  - ${n}`);

@@ -1,9 +1,12 @@
-// Sink backend (its own process). Reads and discards the handshake + Login Start frames,
-// then acts on the login name:
+// Sink backend (its own process). Status handshakes (next state 1): answers the Status Request
+// with a small status JSON, echoes the Ping as the Pong, then closes (a relay such as Infrarust
+// may instead answer pings itself and only fetch the status from here, through its cache).
+// Login handshakes: reads and discards the handshake + Login Start frames, then acts on the
+// login name:
 //   "bulkNNN"  reply one "go" byte, count NNN payload bytes, then reply one byte (throughput)
 //   anything   reply one byte at once, then discard (connection rate, idle connections)
 import net from 'node:net';
-import { PreambleReader } from './mc.ts';
+import { FrameReader, PreambleReader, statusResponseFrame } from './mc.ts';
 import { serveRpc } from './ipc.ts';
 
 const REPLY = Buffer.from([0x01]);
@@ -11,6 +14,42 @@ const GO = Buffer.from([0x02]);
 let open = 0;
 let accepted = 0;
 let badPreamble = 0;
+let statusServed = 0;
+let pongs = 0;
+const STATUS = statusResponseFrame(JSON.stringify({
+  version: { name: 'bench-sink', protocol: 767 },
+  players: { max: 100, online: 0, sample: [] },
+  description: { text: 'Infrarust bench sink' },
+  enforcesSecureChat: false,
+}));
+
+/** After the Status Response: echo each Ping frame back as the Pong, then close. */
+function serveStatus(sock: net.Socket, rest: Buffer, onData: (c: Buffer) => void): void {
+  statusServed++;
+  sock.write(STATUS);
+  const frames = new FrameReader();
+  const feed = (chunk: Buffer) => {
+    frames.push(chunk);
+    let body;
+    try {
+      body = frames.next();
+    } catch {
+      sock.destroy();
+      return;
+    }
+    if (!body) return;
+    if (body[0] !== 0x01) {
+      sock.destroy();
+      return;
+    }
+    pongs++;
+    const len = Buffer.from([body.length]); // ping bodies are 9 bytes: one-byte VarInt
+    sock.end(Buffer.concat([len, body]));
+  };
+  sock.off('data', onData);
+  sock.on('data', feed);
+  if (rest.length) feed(rest);
+}
 
 const server = net.createServer({ noDelay: true }, (sock) => {
   open++;
@@ -45,6 +84,12 @@ const server = net.createServer({ noDelay: true }, (sock) => {
       return;
     }
     if (!got) return;
+    if (got.status) {
+      expected = 0;
+      replied = true;
+      serveStatus(sock, got.rest, onData);
+      return;
+    }
     const m = /^bulk(\d+)$/.exec(got.name);
     expected = m ? Number(m[1]) : 0;
     // Bulk: say "go" first. Like a real Minecraft client, the sender waits for the server's
@@ -61,7 +106,7 @@ server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => {
 });
 
 serveRpc({
-  stats: () => ({ open, accepted, badPreamble }),
+  stats: () => ({ open, accepted, badPreamble, statusServed, pongs }),
   /** Resolve once at most `max` sockets are open (or after timeoutMs). */
   waitOpenAtMost: async ({ max, timeoutMs }: { max: number; timeoutMs: number }) => {
     const end = Date.now() + timeoutMs;

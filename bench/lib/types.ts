@@ -13,6 +13,32 @@ export interface BenchOptions {
   concurrency: number;
   /** connections held open per idle-memory sample */
   idleConns: number;
+  /** security workload: rounds, status pings and logins per sample */
+  secRounds: number;
+  secPings: number;
+  secConns: number;
+}
+
+/** The two Infrarust configurations of the security workload. */
+export type SecConfig = 'infrarust' | 'infrarust-nosec';
+export const SEC_CONFIGS: SecConfig[] = ['infrarust', 'infrarust-nosec'];
+
+export interface SecurityResults {
+  /** status pings/s and conn/s samples per configuration, in round order */
+  pings_per_s: Partial<Record<SecConfig, number[]>>;
+  conn_per_s: Partial<Record<SecConfig, number[]>>;
+  /** relay CPU (utime+stime of its process tree) per ping / per connection, µs */
+  cpu_us_per_ping: Partial<Record<SecConfig, number[]>>;
+  cpu_us_per_conn: Partial<Record<SecConfig, number[]>>;
+  /** per round: infrarust/infrarust-nosec, the two samples taken back to back (rates) */
+  paired_ping_ratio: number[];
+  paired_conn_ratio: number[];
+  /** per round: infrarust/infrarust-nosec relay CPU per ping / per connection */
+  paired_ping_cpu_ratio: number[];
+  paired_conn_cpu_ratio: number[];
+  /** functional check that the security plugins are active (and off in nosec) */
+  checks: string[];
+  errors: string[];
 }
 
 export type MetricKey = 'throughput_mibs' | 'cpu_s_per_gib' | 'conn_per_s' | 'kb_per_idle_conn';
@@ -36,6 +62,8 @@ export interface Results {
   /** Secondary per-sample data (latencies, baseline RSS, failures) for the JSON file. */
   extra: Record<string, Partial<Record<PathName, unknown[]>>>;
   notes: string[];
+  /** set by the security workload */
+  security?: SecurityResults;
 }
 
 export function emptyResults(): Results {

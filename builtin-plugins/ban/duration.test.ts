@@ -20,4 +20,6 @@ test('formats the two largest units, rounding seconds up', () => {
   assert.equal(formatDuration(9_000_000), '2h 30m');
   assert.equal(formatDuration(1_500), '2s');
   assert.equal(formatDuration(0), '1s');
+  assert.equal(formatDuration(86_401_000), '1d');
+  assert.equal(formatDuration(3_661_000), '1h 1m');
 });

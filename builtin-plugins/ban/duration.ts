@@ -31,14 +31,11 @@ export function parseDuration(text: string): number | undefined {
   return total;
 }
 
-/** 93 784 000 → `"1d 2h 3m 4s"`; the two largest non-zero units at most, rounding seconds up. */
+/** 93 784 000 → `"1d 2h"`: the largest non-zero unit and the one below it, seconds rounded up. */
 export function formatDuration(ms: number): string {
-  let secs = Math.max(1, Math.ceil(ms / 1000));
-  const parts: string[] = [];
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
-    const n = Math.floor(secs / size);
-    secs -= n * size;
-    if (n > 0) parts.push(`${n}${unit}`);
-  }
-  return parts.slice(0, 2).join(' ');
+  const secs = Math.max(1, Math.ceil(ms / 1000));
+  const units = [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const;
+  const amounts = units.map(([unit, size], i) => [unit, Math.floor((i === 0 ? secs : secs % units[i - 1][1]) / size)] as const);
+  const first = amounts.findIndex(([, n]) => n > 0);
+  return amounts.slice(first, first + 2).filter(([, n]) => n > 0).map(([unit, n]) => `${n}${unit}`).join(' ');
 }

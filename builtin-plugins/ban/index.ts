@@ -45,7 +45,9 @@ function wire(ctx: PluginContext, store: BanStore, writer: BanFileWriter, purgeI
       ctx.log.error({ err }, 'could not write the ban file; the change holds in memory until restart');
       throw err;
     });
-  const service = createBanService({ store, save, connections: () => ctx.proxy.connections(), disconnect: (id, reason) => ctx.proxy.disconnect(id, reason) });
+  // Connections this plugin already denied or kicked; see ServiceDeps.ending.
+  const ending = new Set<number>();
+  const service = createBanService({ store, save, ending, connections: () => ctx.proxy.connections(), disconnect: (id, reason) => ctx.proxy.disconnect(id, reason) });
   ctx.services.provide(BAN_SERVICE, service);
   for (const command of banCommands(service)) ctx.commands.register(command);
 
@@ -60,17 +62,23 @@ function wire(ctx: PluginContext, store: BanStore, writer: BanFileWriter, purgeI
         return rejectVerdict('ban-check-failed');
       }
     },
+    onClose: function banForgetClosed(c) {
+      ending.delete(c.connectionId);
+    },
   });
 
   ctx.events.on('PreLogin', function banPreLogin(e) {
     try {
       const entry = store.check({ ip: e.player.remoteAddress, username: e.player.username, uuid: e.player.uuid });
-      return entry === undefined ? undefined : deny(banMessage(entry, store.remainingMs(entry)));
+      if (entry === undefined) return undefined;
+      ending.add(e.player.connectionId);
+      return deny(banMessage(entry, store.remainingMs(entry)));
     } catch (err) {
       ctx.log.error({ err }, 'ban lookup failed; refusing the login');
+      ending.add(e.player.connectionId);
       return deny('§cThe ban check failed. Try again later.');
     }
-  }, { priority: EventPriority.FIRST });
+  }, { priority: EventPriority.LAST });
 
   ctx.scheduler.interval(purgeIntervalMs, async function purgeExpiredBans() {
     const expired = store.purge();

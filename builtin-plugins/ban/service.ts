@@ -14,6 +14,11 @@ export interface ServiceDeps {
   save(): Promise<void>;
   connections(): ConnectionSummary[];
   disconnect(connectionId: number, reason: string): boolean;
+  /**
+   * Connections already being closed with a kick (denied at PreLogin, or kicked before): asking
+   * the kernel to end them a second time would write to an ended socket.
+   */
+  ending: Set<number>;
 }
 
 export function createBanService(deps: ServiceDeps): BanService {
@@ -38,13 +43,17 @@ export function createBanService(deps: ServiceDeps): BanService {
 }
 
 /** Disconnects every live connection the new ban applies to; returns how many. */
-export function kickMatching(deps: Pick<ServiceDeps, 'connections' | 'disconnect' | 'store'>, entry: BanEntry): number {
+export function kickMatching(deps: Omit<ServiceDeps, 'save'>, entry: BanEntry): number {
   const only = new Store({ bans: [entry], audit_log: [] }, { auditLog: false });
   const message = banMessage(entry, deps.store.remainingMs(entry));
+  const live = deps.connections();
+  const liveIds = new Set(live.map((c) => c.connectionId));
+  for (const id of deps.ending) if (!liveIds.has(id)) deps.ending.delete(id);
   let kicked = 0;
-  for (const c of deps.connections()) {
-    if (c.phase === 'closed') continue;
+  for (const c of live) {
+    if (c.phase === 'closed' || deps.ending.has(c.connectionId)) continue;
     if (only.check({ ip: c.remoteAddress, username: c.username, uuid: c.uuid }) === undefined) continue;
+    deps.ending.add(c.connectionId);
     if (deps.disconnect(c.connectionId, message)) kicked++;
   }
   return kicked;

@@ -70,7 +70,10 @@ async function run(cli: CliOptions): Promise<void> {
     onError: (err) => log.error(err.message),
     log: { warn: (msg) => log.warn(msg) },
   });
-  const plugins = await startPlugins(config, cli, proxy, log);
+  const plugins = await startPlugins(config, cli, proxy, log).catch((err: unknown) => {
+    watcher.close(); // nothing may keep the process alive after a refusal to start
+    throw err;
+  });
   proxy.control.version = packageVersion();
   proxy.control.plugins = () => plugins.host.list();
   const { host, port } = await proxy.start();

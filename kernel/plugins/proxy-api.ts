@@ -55,7 +55,9 @@ export function createProxyApi(sources: ProxyApiSources): ProxyApi {
     disconnect: (connectionId, reason) => {
       const ctx = find(connectionId);
       if (ctx === undefined || ctx.socket.destroyed) return false;
-      if (ctx.phase === 'login' && ctx.handshake?.intent !== 'legacy-login') {
+      if (ctx.socket.writableEnded) {
+        ctx.socket.destroy(); // already being closed (e.g. a login just refused): finish it
+      } else if (ctx.phase === 'login' && ctx.handshake?.intent !== 'legacy-login') {
         ctx.socket.end(encodeLoginDisconnect(legacyToJson(reason)));
         ctx.socket.setTimeout(5_000, () => ctx.socket.destroy());
       } else {

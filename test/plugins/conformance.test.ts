@@ -4,6 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { pino } from 'pino';
 import { PluginHost } from '../../kernel/plugins/host/plugin-host.ts';
 import { createLayers } from '../../kernel/plugins/create-layers.ts';
@@ -39,10 +41,12 @@ test('every shipped plugin loads, unloads and reloads without leaving anything b
   const dirs = [...(await pluginFolders(BUILTIN)), ...(await pluginFolders(USER))];
   assert.ok(dirs.length > 0, 'there is at least one plugin to check');
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
+  // Data dirs go to a temp folder, not into the repo's plugins/.
+  const dataRoot = await mkdtemp(join(tmpdir(), 'infrarust-conformance-'));
   for (const dir of dirs) {
     const layers = createLayers(embeddedDefaultConfig(), log);
     const timersBefore = timers();
-    const host = new PluginHost({ builtinDir: BUILTIN, pluginsDir: USER, dev: true, log, layers, pluginConfig: () => undefined });
+    const host = new PluginHost({ builtinDir: BUILTIN, pluginsDir: dataRoot, dev: true, log, layers, pluginConfig: () => undefined });
     assert.equal(await host.reloadDir(dir), true, `${dir} loads`);
     const id = host.list()[0].id;
     const first = host.activeOwner(id)!;
@@ -57,4 +61,5 @@ test('every shipped plugin loads, unloads and reloads without leaving anything b
     await host.shutdown();
     assert.ok(timers() <= timersBefore, `${id} left ${timers() - timersBefore} timers running`);
   }
+  await rm(dataRoot, { recursive: true, force: true });
 });
