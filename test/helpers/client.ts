@@ -1,6 +1,6 @@
 /** Real minecraft-protocol clients: join through the proxy by domain, or ping it. */
 import mc from 'minecraft-protocol';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 export interface JoinOptions {
   port: number;
@@ -63,10 +63,15 @@ export interface PingResult {
 
 /** A real server-list ping sent to the proxy with `domain` in the handshake. */
 export async function ping(port: number, domain: string, version = '1.21.4'): Promise<PingResult> {
-  const stream = connect(port, '127.0.0.1');
-  // minecraft-protocol stops listening once it has its answer; a reset after that is not the test's.
-  stream.on('error', () => undefined);
-  return (await mc.ping({ host: domain, port: 25565, version, stream, noPongTimeout: 2000 } as mc.PingOptions)) as unknown as PingResult;
+  // A custom `connect` (not `stream`): with a pre-made stream minecraft-protocol sees 'connect'
+  // twice and sends a second handshake where the ping belongs.
+  const connectToProxy = (client: { setSocket(s: Socket): void }): void => {
+    const socket = connect(port, '127.0.0.1');
+    // minecraft-protocol stops listening once it has its answer; a reset after that is not the test's.
+    socket.on('error', () => undefined);
+    client.setSocket(socket);
+  };
+  return (await mc.ping({ host: domain, port: 25565, version, connect: connectToProxy, noPongTimeout: 2000 } as unknown as mc.PingOptions)) as unknown as PingResult;
 }
 
 /** Flattens a description (string or component) to plain text for assertions. */
