@@ -14,12 +14,12 @@ import { handleConnection, type ConnectionDeps } from './net/handle-connection.t
 import { listen } from './net/listener.ts';
 import { TransportTap } from './net/transport-tap.ts';
 import { ProxyHeaderReceiver } from './net/proxy-header.ts';
-import type { PluginLayers } from './plugins/host/layers.ts';
-import { createLayers } from './plugins/create-layers.ts';
-import { bridgeKernelEvents } from './plugins/event-bridge.ts';
+import type { PluginLayers } from './plugin-system/host/layers.ts';
+import { createLayers } from './plugin-system/create-layers.ts';
+import { bridgeKernelEvents } from './plugin-system/event-bridge.ts';
 import type { TransportContext } from '../sdk/filters.ts';
 import type { ProxyApi } from '../sdk/plugin.ts';
-import { createProxyApi, type ProxyControl } from './plugins/proxy-api.ts';
+import { createProxyApi, type ProxyControl } from './plugin-system/proxy-api.ts';
 
 export class Proxy {
   readonly events: KernelEmitter = createKernelEmitter();

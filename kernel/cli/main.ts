@@ -11,9 +11,9 @@ import { HELP, parseBind, parseCli, type CliOptions } from './args.ts';
 import { createRootLogger, type Logger } from '../log/logger.ts';
 import { embeddedDefaultConfig, loadProxyConfig, loadServersDir, watchServersDir, type ProxyConfig } from '../config/index.ts';
 import { Proxy } from '../proxy.ts';
-import { DATA_SUBDIR, PluginHost } from '../plugins/host/plugin-host.ts';
-import { createLayers } from '../plugins/create-layers.ts';
-import { watchPluginDirs } from '../plugins/loader/plugin-watcher.ts';
+import { DATA_SUBDIR, PluginHost } from '../plugin-system/host/plugin-host.ts';
+import { createLayers } from '../plugin-system/create-layers.ts';
+import { watchPluginDirs } from '../plugin-system/loader/plugin-watcher.ts';
 import { scaffoldPlugin } from './plugin-commands.ts';
 import { InfrarustError, isInfrarustError } from '../errors.ts';
 

@@ -8,7 +8,7 @@ import type { RoutingTable } from '../routing/router.ts';
 import type { StatusService } from '../status/status-service.ts';
 import type { KernelEmitter } from '../lifecycle/kernel-events.ts';
 import type { Logger } from '../log/logger.ts';
-import type { PluginLayers } from '../plugins/host/layers.ts';
+import type { PluginLayers } from '../plugin-system/host/layers.ts';
 import { handshakeGate } from './plugin-hooks.ts';
 import type { ConnectionContext, HandshakeInfo, Intent } from './connection-context.ts';
 import { ClientReader, ConnectionClosedError } from './client-reader.ts';

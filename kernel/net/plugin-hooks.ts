@@ -3,7 +3,7 @@
  * listens, so a proxy without plugins pays one map lookup per phase and builds no event.
  */
 import type { ConnectionContext } from './connection-context.ts';
-import type { EventBus } from '../plugins/layers/event-bus.ts';
+import type { EventBus } from '../plugin-system/layers/event-bus.ts';
 import type { ConnectionRef, PingResponse, PlayerRef } from '../../sdk/events.ts';
 
 export function connectionRef(ctx: ConnectionContext): ConnectionRef {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRootLogger } from '../../kernel/log/logger.ts';
 import { loadProxyConfig, loadServersDir, watchServersDir, type ProxyConfig } from '../../kernel/config/index.ts';
-import { PluginHost } from '../../kernel/plugins/host/plugin-host.ts';
+import { PluginHost } from '../../kernel/plugin-system/host/plugin-host.ts';
 import type { Logger } from '../../kernel/log/logger.ts';
 import { Proxy } from '../../kernel/proxy.ts';
 

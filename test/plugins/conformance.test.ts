@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { pino } from 'pino';
-import { PluginHost } from '../../kernel/plugins/host/plugin-host.ts';
-import { createLayers } from '../../kernel/plugins/create-layers.ts';
-import { pluginFolders } from '../../kernel/plugins/host/discovery.ts';
+import { PluginHost } from '../../kernel/plugin-system/host/plugin-host.ts';
+import { createLayers } from '../../kernel/plugin-system/create-layers.ts';
+import { pluginFolders } from '../../kernel/plugin-system/host/discovery.ts';
 import { embeddedDefaultConfig } from '../../kernel/config/index.ts';
-import type { PluginLayers } from '../../kernel/plugins/host/layers.ts';
+import type { PluginLayers } from '../../kernel/plugin-system/host/layers.ts';
 
 const ROOT = process.cwd();
 const BUILTIN = join(ROOT, 'builtin-plugins');

@@ -6,8 +6,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { PluginHost } from '../../kernel/plugins/host/plugin-host.ts';
-import { createLayers } from '../../kernel/plugins/create-layers.ts';
+import { PluginHost } from '../../kernel/plugin-system/host/plugin-host.ts';
+import { createLayers } from '../../kernel/plugin-system/create-layers.ts';
 import { embeddedDefaultConfig } from '../../kernel/config/index.ts';
 
 const SDK = join(process.cwd(), 'sdk', 'index.ts');

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import * as sdk from '../../sdk/index.ts';
 import type { PluginContext } from '../../sdk/plugin.ts';
 import { isInfrarustError } from '../../kernel/errors.ts';
-import { createNativeLoader } from '../../kernel/plugins/loader/native-loader.ts';
+import { createNativeLoader } from '../../kernel/plugin-system/loader/native-loader.ts';
 
 const SDK_DIR = fileURLToPath(new URL('../../sdk/', import.meta.url));
 const log = pino({ level: 'silent' });

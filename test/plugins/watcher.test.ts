@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isIgnoredPath, watchPluginDirs, type PluginWatcher } from '../../kernel/plugins/loader/plugin-watcher.ts';
+import { isIgnoredPath, watchPluginDirs, type PluginWatcher } from '../../kernel/plugin-system/loader/plugin-watcher.ts';
 
 type Kind = 'change' | 'added' | 'removed';
 interface Call { kind: Kind; dir: string }
