@@ -70,7 +70,7 @@ export function parseCidr(text: string): Cidr | undefined {
   return { v: ip.v, network: truncate(ip.value, ip.v, prefix), prefix };
 }
 
-function truncate(value: bigint, v: 4 | 6, prefix: number): bigint {
+export function truncate(value: bigint, v: 4 | 6, prefix: number): bigint {
   const host = BigInt(bits(v) - prefix);
   return (value >> host) << host;
 }

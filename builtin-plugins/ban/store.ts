@@ -1,10 +1,10 @@
 /**
- * The ban list in memory: exact targets in one map, ranges compiled once into a list, expiry
+ * The ban list in memory: exact targets in one map, ranges indexed by prefix length, expiry
  * against an injected clock, and the capped audit log. Pure: no files, no timers.
  */
 import type { AuditEntry, BanEntry, BanOptions, BanQuery, BanTarget } from './api.ts';
-import type { Cidr } from './ip.ts';
-import { cidrContains, formatIp, parseCidr, parseIp } from './ip.ts';
+import { formatIp, parseCidr, parseIp, type Ip } from './ip.ts';
+import { RangeIndex } from './range-index.ts';
 import { normaliseTarget, normaliseUuid, targetKey } from './target.ts';
 
 export interface BanData {
@@ -24,7 +24,7 @@ export const DEFAULT_AUDIT_CAP = 10_000;
 
 export class BanStore {
   private readonly entries = new Map<string, BanEntry>();
-  private ranges: { range: Cidr; entry: BanEntry }[] = [];
+  private readonly ranges = new RangeIndex<BanEntry>();
   private readonly audit: AuditEntry[];
   private readonly now: () => number;
   private readonly auditOn: boolean;
@@ -76,11 +76,12 @@ export class BanStore {
 
   /** The ban that applies to an address: the address itself, then any range holding it. */
   checkAddress(address: string): BanEntry | undefined {
-    const ip = parseIp(address);
-    if (ip === undefined) return undefined;
-    const exact = this.active(this.entries.get(`ip:${formatIp(ip)}`));
+    const parsed = this.parseCached(address);
+    if (parsed === undefined) return undefined;
+    const { ip, key } = parsed;
+    const exact = this.active(this.entries.get(key));
     if (exact !== undefined) return exact;
-    for (const { range, entry } of this.ranges) if (cidrContains(range, ip) && !this.isExpired(entry)) return entry;
+    for (const entry of this.ranges.matches(ip)) if (!this.isExpired(entry)) return entry;
     return undefined;
   }
 
@@ -96,6 +97,21 @@ export class BanStore {
     }
     const uuid = query.uuid === undefined ? undefined : normaliseUuid(query.uuid);
     return uuid === undefined ? undefined : this.active(this.entries.get(`uuid:${uuid}`));
+  }
+
+  /**
+   * Players reconnect from the same addresses: parsing (regex + BigInt) is cached per address
+   * string, bounded, so a flood of distinct addresses only costs the parse it would anyway.
+   */
+  private readonly parsed = new Map<string, { ip: Ip; key: string } | undefined>();
+
+  private parseCached(address: string): { ip: Ip; key: string } | undefined {
+    if (this.parsed.has(address)) return this.parsed.get(address);
+    const ip = parseIp(address);
+    const value = ip === undefined ? undefined : { ip, key: `ip:${formatIp(ip)}` };
+    if (this.parsed.size >= 4096) this.parsed.clear();
+    this.parsed.set(address, value);
+    return value;
   }
 
   /** Removes expired bans, records them as `expired`, and returns them. */
@@ -134,14 +150,14 @@ export class BanStore {
     const key = targetKey(entry.target);
     if (this.entries.has(key)) this.delete(key);
     this.entries.set(key, entry);
-    if (entry.target.type === 'ip_range') this.ranges.push({ range: parseCidr(entry.target.value)!, entry });
+    if (entry.target.type === 'ip_range') this.ranges.add(parseCidr(entry.target.value)!, entry);
   }
 
   private delete(key: string): BanEntry | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     this.entries.delete(key);
-    if (entry.target.type === 'ip_range') this.ranges = this.ranges.filter((r) => r.entry !== entry);
+    if (entry.target.type === 'ip_range') this.ranges.remove(parseCidr(entry.target.value)!, entry);
     return entry;
   }
 
