@@ -3,6 +3,7 @@
  * Types and pure helpers only; it imports nothing else from the repository.
  */
 export * from './text.ts';
+export * from './ip.ts';
 export * from './results.ts';
 export * from './events.ts';
 export * from './filters.ts';

@@ -4,6 +4,7 @@
  * so is a mapped range (`::ffff:10.0.0.0/104` is `10.0.0.0/8`).
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { ipv4ToNumber, ipv6ToBigInt } from '../../sdk/ip.ts';
 
 export interface Ip {
   readonly v: 4 | 6;
@@ -19,26 +20,7 @@ export interface Cidr {
 const bits = (v: 4 | 6): number => (v === 4 ? 32 : 128);
 
 function v4ToBigint(text: string): bigint {
-  return text.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
-}
-
-function v6ToBigint(text: string): bigint {
-  let body = text;
-  let tail: bigint[] = [];
-  const lastColon = body.lastIndexOf(':');
-  if (body.includes('.', lastColon)) {
-    const v4 = v4ToBigint(body.slice(lastColon + 1));
-    tail = [v4 >> 16n, v4 & 0xffffn];
-    body = body.slice(0, lastColon + 1) + '0';
-  }
-  const [head, rest] = body.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = rest === undefined ? [] : rest === '' ? [] : rest.split(':');
-  const groups = [...left, ...right].map((g) => BigInt(parseInt(g, 16)));
-  if (tail.length > 0) groups.splice(groups.length - 1, 1, ...tail);
-  const missing = 8 - groups.length;
-  const all = rest === undefined ? groups : [...groups.slice(0, left.length), ...Array<bigint>(missing).fill(0n), ...groups.slice(left.length)];
-  return all.reduce((acc, g) => (acc << 16n) | g, 0n);
+  return BigInt(ipv4ToNumber(text));
 }
 
 /** Parses an address (a zone id is dropped); a v4-mapped v6 address becomes v4. Undefined if invalid. */
@@ -46,7 +28,7 @@ export function parseIp(text: string): Ip | undefined {
   const t = text.trim().replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
   if (isIPv4(t)) return { v: 4, value: v4ToBigint(t) };
   if (!isIPv6(t)) return undefined;
-  const value = v6ToBigint(t);
+  const value = ipv6ToBigInt(t);
   if (value >> 32n === 0xffffn) return { v: 4, value: value & 0xffffffffn };
   return { v: 6, value };
 }
@@ -61,7 +43,7 @@ export function parseCidr(text: string): Cidr | undefined {
   let prefix = Number(prefixText);
   let ip: Ip | undefined;
   if (isIPv4(addrText)) ip = { v: 4, value: v4ToBigint(addrText) };
-  else if (isIPv6(addrText)) ip = { v: 6, value: v6ToBigint(addrText) };
+  else if (isIPv6(addrText)) ip = { v: 6, value: ipv6ToBigInt(addrText) };
   if (ip === undefined || prefix > bits(ip.v)) return undefined;
   if (ip.v === 6 && prefix >= 96 && ip.value >> 32n === 0xffffn) {
     ip = { v: 4, value: ip.value & 0xffffffffn };

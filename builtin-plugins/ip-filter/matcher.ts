@@ -3,7 +3,7 @@
  * the anchor): a non-empty whitelist admits only its ranges, and the blacklist always applies,
  * whitelist or not. An address that does not parse is refused whenever any rule exists.
  */
-import { parseIp } from './address.ts';
+import { parseIp } from '../../sdk/ip.ts';
 import { IpFilterSection } from './options.ts';
 import { RangeSet } from './range-set.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseIp } from './address.ts';
+import { parseIp } from '../../sdk/ip.ts';
 import { RangeSet } from './range-set.ts';
 import type { Cidr } from './options.ts';
 

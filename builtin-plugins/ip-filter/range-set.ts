@@ -4,7 +4,7 @@
  * IPv6 ranges inside `::ffff:0:0/96` (IPv4-mapped) are stored as IPv4 ranges, because the
  * parser turns mapped client addresses into IPv4 ones.
  */
-import { parseIp } from './address.ts';
+import { parseIp } from '../../sdk/ip.ts';
 import type { Cidr } from './options.ts';
 
 const ALL_128 = (1n << 128n) - 1n;

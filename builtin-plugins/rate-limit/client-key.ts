@@ -4,6 +4,7 @@
  * whole /64, so per-address keys would let a single host rotate through 2^64 budgets.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { ipv6Groups } from '../../sdk/ip.ts';
 
 export function clientKey(address: string): string {
   if (isIPv4(address)) return address;
@@ -15,23 +16,4 @@ export function clientKey(address: string): string {
     return `${g[6] >> 8}.${g[6] & 255}.${g[7] >> 8}.${g[7] & 255}`;
   }
   return `${g[0].toString(16)}:${g[1].toString(16)}:${g[2].toString(16)}:${g[3].toString(16)}::/64`;
-}
-
-/** The eight 16-bit groups of a validated IPv6 text (`::` and a dotted IPv4 tail allowed). */
-function ipv6Groups(text: string): number[] {
-  let s = text;
-  const lastColon = s.lastIndexOf(':');
-  if (s.indexOf('.', lastColon) > 0) {
-    const [a, b, c, d] = s.slice(lastColon + 1).split('.').map(Number);
-    s = `${s.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const gap = s.indexOf('::');
-  const head = gap < 0 ? s.split(':') : parts(s.slice(0, gap));
-  const tail = gap < 0 ? [] : parts(s.slice(gap + 2));
-  const zeros = new Array<string>(8 - head.length - tail.length).fill('0');
-  return [...head, ...zeros, ...tail].map((x) => parseInt(x, 16));
-}
-
-function parts(s: string): string[] {
-  return s === '' ? [] : s.split(':');
 }

@@ -1,6 +1,6 @@
 /**
- * IP address parsing for the matcher: IPv4 as an unsigned 32-bit number, IPv6 as a 128-bit
- * bigint. An IPv4-mapped IPv6 address (`::ffff:1.2.3.4`, what a dual-stack listener reports for
+ * IP address parsing shared by the security plugins (IP filter, rate limit, bans): IPv4 as an
+ * unsigned 32-bit number, IPv6 as a 128-bit bigint. Pure functions. An IPv4-mapped IPv6 address (`::ffff:1.2.3.4`, what a dual-stack listener reports for
  * an IPv4 client) is returned as the IPv4 address it carries, so IPv4 rules match it.
  */
 import { isIPv4, isIPv6 } from 'node:net';
@@ -9,7 +9,10 @@ export type ParsedIp = { readonly family: 4; readonly value: number } | { readon
 
 const MAPPED_TAG = 0xffffn;
 
-/** Parses an address (brackets and a `%zone` suffix allowed); undefined when it is not an IP. */
+/**
+ * Parses an address (brackets and a `%zone` suffix allowed); undefined when it is not an IP.
+ * @example parseIp('::ffff:10.0.0.1') // { family: 4, value: 167772161 }
+ */
 export function parseIp(text: string): ParsedIp | undefined {
   let s = text;
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);

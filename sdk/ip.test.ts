@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ipv6Groups, parseIp } from './address.ts';
+import { ipv6Groups, parseIp } from './ip.ts';
 
 test('IPv4 parses to an unsigned 32-bit number', () => {
   assert.deepEqual(parseIp('1.2.3.4'), { family: 4, value: 0x01020304 });
