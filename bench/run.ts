@@ -46,6 +46,8 @@ const HELP = `usage: npm run bench -- [options]
   --haproxy-threads N HAProxy nbthread (default: HAProxy's own, one per CPU)
   --no-install        do not try apt-get install haproxy when it is missing
   --keep              keep the temp dir (configs, relay logs)
+  --cpu-prof DIR      write V8 CPU profiles of every Infrarust relay under DIR (one folder
+                      per relay, one file per thread; the profiler slows relays: rates not comparable
   --json FILE         where to write results (default bench/.work/last.json)
   --budget SEC        hard time limit; children are killed and partial results printed
                       (default 540, quick 115)`;
@@ -73,6 +75,7 @@ function parse() {
       'no-install': { type: 'boolean', default: false },
       'haproxy-threads': { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
       json: { type: 'string' },
       budget: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -115,7 +118,8 @@ function parse() {
   }
   const haproxyThreads = values['haproxy-threads'] === undefined ? undefined : int(values['haproxy-threads'], 0, 'haproxy-threads', 1, 64);
   const budgetSec = int(values.budget, quick ? 115 : 540, 'budget', 5, 3600);
-  return { opts, workloads, paths, budgetSec, haproxyThreads, install: !values['no-install'], keep: values.keep!, json: values.json ?? path.join(WORK, 'last.json') };
+  const cpuProfDir = values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']);
+  return { opts, workloads, paths, budgetSec, haproxyThreads, cpuProfDir, install: !values['no-install'], keep: values.keep!, json: values.json ?? path.join(WORK, 'last.json') };
 }
 
 async function startHelper(file: string, label: string) {
@@ -203,7 +207,7 @@ async function main() {
   let client: Awaited<ReturnType<typeof startHelper>> | null = null;
   try {
     [sink, client] = await Promise.all([startHelper('sink.ts', 'sink'), startHelper('client.ts', 'client')]);
-    relays = new Relays({ repoRoot: REPO, workDir: WORK, tmp, sinkPort: sink.port!, haproxyBin: hp.bin, haproxyThreads: cfg.haproxyThreads, client: client.rpc, log });
+    relays = new Relays({ repoRoot: REPO, workDir: WORK, tmp, sinkPort: sink.port!, haproxyBin: hp.bin, haproxyThreads: cfg.haproxyThreads, cpuProfDir: cfg.cpuProfDir, client: client.rpc, log });
     if (!hp.bin && cfg.paths.includes('haproxy')) log(`!! haproxy column skipped: ${hp.why}`);
     const ctx: Ctx = { opts: cfg.opts, paths: cfg.paths, relays, client: client.rpc, sink: sink.rpc, results, log };
     for (const w of cfg.workloads) {

@@ -17,7 +17,7 @@ import { ProxyHeaderReceiver } from './net/proxy-header.ts';
 import type { PluginLayers } from './plugin-system/host/layers.ts';
 import { createLayers } from './plugin-system/create-layers.ts';
 import { bridgeKernelEvents } from './plugin-system/event-bridge.ts';
-import type { TransportContext } from '../sdk/filters.ts';
+import type { TransportContext, TransportVerdict } from '../sdk/filters.ts';
 import type { ProxyApi } from '../sdk/plugin.ts';
 import { createProxyApi, type ProxyControl } from './plugin-system/proxy-api.ts';
 
@@ -160,13 +160,19 @@ export class Proxy {
     this.events.emit('connection.accepted', ctx);
     if (transport.isEmpty) return void handleConnection(ctx, this.deps);
     ctx.transport = new TransportTap(transport, transportContext(ctx, this.port));
-    void transport.runAccept(ctx.transport.ctx).then((verdict) => {
-      if (verdict.type === 'reject') {
-        this.events.emit('connection.rejected', { conn: ctx, reason: verdict.reason ?? 'transport-filter' });
-        return void socket.destroy();
-      }
-      return handleConnection(ctx, this.deps);
+    const verdict = transport.runAccept(ctx.transport.ctx);
+    if (!(verdict instanceof Promise)) return this.afterAccept(ctx, verdict);
+    void verdict.then((v) => {
+      if (!socket.destroyed) this.afterAccept(ctx, v);
     });
+  }
+
+  private afterAccept(ctx: ConnectionContext, verdict: TransportVerdict): void {
+    if (verdict.type === 'reject') {
+      this.events.emit('connection.rejected', { conn: ctx, reason: verdict.reason ?? 'transport-filter' });
+      return void ctx.socket.destroy();
+    }
+    void handleConnection(ctx, this.deps);
   }
 }
 

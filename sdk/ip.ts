@@ -1,6 +1,6 @@
 /**
  * IP address parsing shared by the security plugins (IP filter, rate limit, bans): IPv4 as an
- * unsigned 32-bit number, IPv6 as a 128-bit bigint. Pure functions. An IPv4-mapped IPv6 address (`::ffff:1.2.3.4`, what a dual-stack listener reports for
+ * unsigned 32-bit number, IPv6 as a 128-bit bigint. An IPv4-mapped IPv6 address (`::ffff:1.2.3.4`, what a dual-stack listener reports for
  * an IPv4 client) is returned as the IPv4 address it carries, so IPv4 rules match it.
  */
 import { isIPv4, isIPv6 } from 'node:net';
@@ -9,20 +9,39 @@ export type ParsedIp = { readonly family: 4; readonly value: number } | { readon
 
 const MAPPED_TAG = 0xffffn;
 
+/** Addresses remembered by parseIp: two generations of this many, so memory stays bounded. */
+const CACHE_GENERATION = 4096;
+let recent = new Map<string, ParsedIp | undefined>();
+let older = new Map<string, ParsedIp | undefined>();
+
 /**
  * Parses an address (brackets and a `%zone` suffix allowed); undefined when it is not an IP.
+ * Results are frozen and remembered per text (a bounded cache shared by every plugin), so the
+ * filter, the rate limit and the ban list together parse a client's address once.
  * @example parseIp('::ffff:10.0.0.1') // { family: 4, value: 167772161 }
  */
 export function parseIp(text: string): ParsedIp | undefined {
+  const hit = recent.get(text);
+  if (hit !== undefined || recent.has(text)) return hit;
+  const parsed = older.has(text) ? older.get(text) : parseUncached(text);
+  if (recent.size >= CACHE_GENERATION) {
+    older = recent;
+    recent = new Map();
+  }
+  recent.set(text, parsed);
+  return parsed;
+}
+
+function parseUncached(text: string): ParsedIp | undefined {
   let s = text;
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
   const zone = s.indexOf('%');
   if (zone >= 0) s = s.slice(0, zone);
-  if (isIPv4(s)) return { family: 4, value: ipv4ToNumber(s) };
+  if (isIPv4(s)) return Object.freeze({ family: 4, value: ipv4ToNumber(s) });
   if (!isIPv6(s)) return undefined;
   const value = ipv6ToBigInt(s);
-  if (value >> 32n === MAPPED_TAG) return { family: 4, value: Number(value & 0xffff_ffffn) };
-  return { family: 6, value };
+  if (value >> 32n === MAPPED_TAG) return Object.freeze({ family: 4, value: Number(value & 0xffff_ffffn) });
+  return Object.freeze({ family: 6, value });
 }
 
 /** `a.b.c.d` (already validated) → 0 … 2^32-1. */

@@ -39,6 +39,8 @@ export interface RelayEnv {
   haproxyBin: string | null;
   /** nbthread for HAProxy; undefined = its default (one thread per CPU) */
   haproxyThreads?: number;
+  /** When set, Infrarust relays run with V8's CPU profiler writing into this directory. */
+  cpuProfDir?: string;
   client: ChildRpc;
   log: (msg: string) => void;
 }
@@ -163,7 +165,11 @@ export class Relays {
           if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist (yet)`);
           // cwd = the temp dir, so nothing the proxy writes next to itself lands in the repo.
           // Run the launcher itself (its shebang carries the V8 flags users get).
-          child = track(spawn(entry, ['-c', cfg, '-l', 'warn'], { cwd: dir, stdio: ['ignore', out, out] }));
+          // Profiling: node itself with the launcher's V8 flag (--cpu-prof is refused in NODE_OPTIONS).
+          const cmd = this.env.cpuProfDir === undefined
+            ? [entry]
+            : [process.execPath, '--max-semi-space-size=2', '--cpu-prof', `--cpu-prof-dir=${path.join(this.env.cpuProfDir, `infrarust-${profile}-${this.seq}`)}`, entry];
+          child = track(spawn(cmd[0], [...cmd.slice(1), '-c', cfg, '-l', 'warn'], { cwd: dir, stdio: ['ignore', out, out] }));
         }
         fs.closeSync(out);
         recordPid(this.env, child.pid);

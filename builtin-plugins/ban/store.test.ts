@@ -82,3 +82,19 @@ test('targets are validated and normalised', () => {
   assert.throws(() => normaliseTarget({ type: 'uuid', value: 'nope' }), /not a UUID/);
   assert.throws(() => normaliseTarget({ type: 'bogus' as 'ip', value: 'x' }), /unknown target type/);
 });
+
+test('an address asked about before is answered again after bans, unbans and expiry (the verdict cache follows the list)', () => {
+  const c = clock();
+  const s = new BanStore(undefined, { now: c.fn });
+  assert.equal(s.checkAddress('198.51.100.9'), undefined);
+  s.add({ type: 'ip_range', value: '198.51.100.0/24' }, { reason: 'range', durationMs: 60_000 });
+  assert.equal(s.checkAddress('198.51.100.9')?.reason, 'range');
+  s.add({ type: 'ip', value: '198.51.100.9' }, { reason: 'exact' });
+  assert.equal(s.checkAddress('198.51.100.9')?.reason, 'exact');
+  s.remove({ type: 'ip', value: '198.51.100.9' });
+  assert.equal(s.checkAddress('198.51.100.9')?.reason, 'range');
+  c.now += 61_000;
+  assert.equal(s.checkAddress('198.51.100.9'), undefined, 'the range ban expired without any change to the list');
+  for (let i = 0; i < 5000; i++) s.checkAddress(`10.${i >> 8}.${i & 255}.1`);
+  assert.equal(s.checkAddress('198.51.100.9'), undefined);
+});

@@ -29,6 +29,14 @@ export class BanStore {
   private readonly now: () => number;
   private readonly auditOn: boolean;
   private readonly auditCap: number;
+  /**
+   * Players reconnect from the same addresses, and each connection asks at accept and again at
+   * login: the answer is kept per address text until the ban list changes (or the ban found
+   * expires). Bounded, so a flood of distinct addresses only costs the lookup it would anyway.
+   */
+  private readonly verdicts = new Map<string, { version: number; entry: BanEntry | undefined }>();
+  /** Bumped by every change to the list; older verdicts are recomputed. */
+  private version = 0;
 
   constructor(data: BanData = { bans: [], audit_log: [] }, options: StoreOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -76,10 +84,18 @@ export class BanStore {
 
   /** The ban that applies to an address: the address itself, then any range holding it. */
   checkAddress(address: string): BanEntry | undefined {
-    const parsed = this.parseCached(address);
-    if (parsed === undefined) return undefined;
-    const { ip, key } = parsed;
-    const exact = this.active(this.entries.get(key));
+    const known = this.verdicts.get(address);
+    if (known !== undefined && known.version === this.version && (known.entry === undefined || !this.isExpired(known.entry))) return known.entry;
+    const entry = this.lookupAddress(address);
+    if (this.verdicts.size >= 4096) this.verdicts.clear();
+    this.verdicts.set(address, { version: this.version, entry });
+    return entry;
+  }
+
+  private lookupAddress(address: string): BanEntry | undefined {
+    const ip = parseIp(address);
+    if (ip === undefined) return undefined;
+    const exact = this.active(this.entries.get(`ip:${formatIp(ip)}`));
     if (exact !== undefined) return exact;
     for (const entry of this.ranges.matches(ip)) if (!this.isExpired(entry)) return entry;
     return undefined;
@@ -97,21 +113,6 @@ export class BanStore {
     }
     const uuid = query.uuid === undefined ? undefined : normaliseUuid(query.uuid);
     return uuid === undefined ? undefined : this.active(this.entries.get(`uuid:${uuid}`));
-  }
-
-  /**
-   * Players reconnect from the same addresses: parsing (regex + BigInt) is cached per address
-   * string, bounded, so a flood of distinct addresses only costs the parse it would anyway.
-   */
-  private readonly parsed = new Map<string, { ip: Ip; key: string } | undefined>();
-
-  private parseCached(address: string): { ip: Ip; key: string } | undefined {
-    if (this.parsed.has(address)) return this.parsed.get(address);
-    const ip = parseIp(address);
-    const value = ip === undefined ? undefined : { ip, key: `ip:${formatIp(ip)}` };
-    if (this.parsed.size >= 4096) this.parsed.clear();
-    this.parsed.set(address, value);
-    return value;
   }
 
   /** Removes expired bans, records them as `expired`, and returns them. */
@@ -147,6 +148,7 @@ export class BanStore {
   }
 
   private put(entry: BanEntry): void {
+    this.version++;
     const key = targetKey(entry.target);
     if (this.entries.has(key)) this.delete(key);
     this.entries.set(key, entry);
@@ -156,6 +158,7 @@ export class BanStore {
   private delete(key: string): BanEntry | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
+    this.version++;
     this.entries.delete(key);
     if (entry.target.type === 'ip_range') this.ranges.remove(parseCidr(entry.target.value)!, entry);
     return entry;

@@ -33,7 +33,8 @@ export async function passthroughLogin(
   ctx.username = loginStart.name;
   ctx.uuid = loginStart.uuid;
   deps.events.emit('login.start', ctx);
-  const gate = await loginGates(ctx, routed.id, deps.plugins.events);
+  const asked = loginGates(ctx, routed.id, deps.plugins.events);
+  const gate = asked instanceof Promise ? await asked : asked;
   if (gate.type === 'deny') {
     deps.events.emit('connection.rejected', { conn: ctx, reason: 'plugin-denied' });
     return rejectLogin(ctx, reader, gate.reason);

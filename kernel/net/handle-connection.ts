@@ -55,7 +55,8 @@ export async function handleConnection(ctx: ConnectionContext, deps: ConnectionD
       ctx.serverId = server.id;
       deps.events.emit('connection.routed', ctx);
     }
-    const gate = await handshakeGate(ctx, deps.plugins.events);
+    const asked = handshakeGate(ctx, deps.plugins.events);
+    const gate = asked instanceof Promise ? await asked : asked;
     if (gate.type !== 'allow') return refuseHandshake(ctx, reader, deps, gate.type === 'deny' ? gate.reason : undefined);
     if (ctx.handshake.intent === 'status') return await serveStatus(ctx, reader, server, deps);
     if (server === undefined) return await rejectUnknownLogin(ctx, reader, deps);

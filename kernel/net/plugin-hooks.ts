@@ -1,10 +1,11 @@
 /**
  * Where the connection phases ask the plugin layers. Each hook checks first whether anyone
- * listens, so a proxy without plugins pays one map lookup per phase and builds no event.
+ * listens, so a proxy without plugins pays one map lookup per phase and builds no event; the
+ * gates answer without a promise while every listener is synchronous.
  */
 import type { ConnectionContext } from './connection-context.ts';
 import type { EventBus } from '../plugin-system/layers/event-bus.ts';
-import type { ConnectionRef, PingResponse, PlayerRef } from '../../sdk/events.ts';
+import type { ConnectionRef, EventMap, PingResponse, PlayerRef } from '../../sdk/events.ts';
 
 export function connectionRef(ctx: ConnectionContext): ConnectionRef {
   return { connectionId: ctx.id, remoteAddress: ctx.remoteAddress, remotePort: ctx.remotePort };
@@ -22,16 +23,25 @@ export function playerRef(ctx: ConnectionContext): PlayerRef {
 
 export type GateOutcome = { type: 'allow' } | { type: 'deny'; reason: string } | { type: 'drop' };
 
-/** ConnectionHandshake (access, after routing): allow, deny with a reason, or drop silently. */
-export async function handshakeGate(ctx: ConnectionContext, events: EventBus): Promise<GateOutcome> {
-  if (events.listenerCount('ConnectionHandshake') === 0) return { type: 'allow' };
+const ALLOW: GateOutcome = Object.freeze({ type: 'allow' });
+
+/**
+ * ConnectionHandshake (access, after routing): allow, deny with a reason, or drop silently.
+ * Synchronous while the listeners are (callers `await` only a promise).
+ */
+export function handshakeGate(ctx: ConnectionContext, events: EventBus): GateOutcome | Promise<GateOutcome> {
+  if (events.listenerCount('ConnectionHandshake') === 0) return ALLOW;
   const hs = ctx.handshake!;
   const intent = hs.intent === 'legacy-ping' || hs.intent === 'legacy-login' ? 'legacy' : hs.intent;
-  const event = await events.fire('ConnectionHandshake', { conn: connectionRef(ctx), domain: hs.host, serverId: ctx.serverId, protocolVersion: hs.protocolVersion, intent });
+  const fired = events.dispatch('ConnectionHandshake', { conn: connectionRef(ctx), domain: hs.host, serverId: ctx.serverId, protocolVersion: hs.protocolVersion, intent });
+  return fired instanceof Promise ? fired.then(handshakeOutcome) : handshakeOutcome(fired);
+}
+
+function handshakeOutcome(event: EventMap['ConnectionHandshake']): GateOutcome {
   const r = event.result;
   if (r?.type === 'denied') return { type: 'deny', reason: r.reason };
   if (r?.type === 'drop-silently') return { type: 'drop' };
-  return { type: 'allow' };
+  return ALLOW;
 }
 
 /** ProxyPing (resulted): plugins may rewrite the response; unparsable backend JSON is left alone. */
@@ -55,13 +65,25 @@ export type LoginOutcome = { type: 'allow'; serverId: string } | { type: 'deny';
  * allow; SendToLimbo is logged and treated as allow until the limbo engine exists; ConnectTo is
  * honoured (the anchor ignores it on the initial connect).
  */
-export async function loginGates(ctx: ConnectionContext, serverId: string, events: EventBus): Promise<LoginOutcome> {
-  if (events.listenerCount('PreLogin') > 0) {
-    const pre = await events.fire('PreLogin', { player: playerRef(ctx), serverId });
-    if (pre.result?.type === 'denied') return { type: 'deny', reason: pre.result.reason };
-  }
+export function loginGates(ctx: ConnectionContext, serverId: string, events: EventBus): LoginOutcome | Promise<LoginOutcome> {
+  if (events.listenerCount('PreLogin') === 0) return serverPreConnect(ctx, serverId, events);
+  const fired = events.dispatch('PreLogin', { player: playerRef(ctx), serverId });
+  if (fired instanceof Promise) return fired.then((pre) => afterPreLogin(ctx, serverId, events, pre));
+  return afterPreLogin(ctx, serverId, events, fired);
+}
+
+function afterPreLogin(ctx: ConnectionContext, serverId: string, events: EventBus, pre: EventMap['PreLogin']): LoginOutcome | Promise<LoginOutcome> {
+  if (pre.result?.type === 'denied') return { type: 'deny', reason: pre.result.reason };
+  return serverPreConnect(ctx, serverId, events);
+}
+
+function serverPreConnect(ctx: ConnectionContext, serverId: string, events: EventBus): LoginOutcome | Promise<LoginOutcome> {
   if (events.listenerCount('ServerPreConnect') === 0) return { type: 'allow', serverId };
-  const event = await events.fire('ServerPreConnect', { player: playerRef(ctx), serverId });
+  const fired = events.dispatch('ServerPreConnect', { player: playerRef(ctx), serverId });
+  return fired instanceof Promise ? fired.then((e) => connectOutcome(ctx, serverId, e)) : connectOutcome(ctx, serverId, fired);
+}
+
+function connectOutcome(ctx: ConnectionContext, serverId: string, event: EventMap['ServerPreConnect']): LoginOutcome {
   const r = event.result;
   if (r?.type === 'denied') return { type: 'deny', reason: r.reason };
   if (r?.type === 'connect-to') return { type: 'allow', serverId: r.server };

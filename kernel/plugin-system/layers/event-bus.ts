@@ -7,8 +7,8 @@
  * and stops the chain (fail closed: a broken ban plugin must not let everyone in); `resulted`
  * and `observer` listeners are logged and skipped (fail open). `fire` itself never rejects.
  *
- * Cost: a fire with no listeners is one Map lookup inside the async function; synchronous
- * listeners run without a timer, a clock read or an await; `listenerCount` and
+ * Cost: a dispatch with no listeners is one Map lookup; synchronous listeners run without a
+ * timer, a clock read, a promise or an await (`fire` wraps `dispatch` in one promise); `listenerCount` and
  * `hasPacketListeners` (≈ 10 ns, no allocation) let the kernel skip building events nobody
  * listens to. Listeners added during a fire join the next fire, not the current one.
  */
@@ -105,17 +105,34 @@ export class EventBus {
    * rejects: failures are logged and handled per the event's kind.
    */
   async fire<K extends EventName>(name: K, event: EventMap[K]): Promise<EventMap[K]> {
+    return this.dispatch(name, event);
+  }
+
+  /**
+   * `fire` for the kernel's hot paths: returns the event itself, without a promise or a
+   * microtask, while every listener answers synchronously; a promise once one does not.
+   */
+  dispatch<K extends EventName>(name: K, event: EventMap[K]): EventMap[K] | Promise<EventMap[K]> {
     const list = name === 'RawPacket' ? this.#rawPacketListeners(event as EventMap['RawPacket']) : this.#byName.get(name);
     if (list === undefined) return event;
+    return this.#runFrom(list, 0, name, event);
+  }
+
+  #runFrom<K extends EventName>(list: ListenerList, start: number, name: K, event: EventMap[K]): EventMap[K] | Promise<EventMap[K]> {
     const kind = EVENT_INFO[name].kind;
-    for (let i = 0; i < list.length; i++) {
+    for (let i = start; i < list.length; i++) {
       const reg = list[i];
       if (reg.removed) continue;
-      let step: Step = this.#call(reg, name, kind, event as AnyEvent);
-      if (step !== true && step !== false) step = await step;
-      if (!step) break;
+      const step: Step = this.#call(reg, name, kind, event as AnyEvent);
+      if (step === false) break;
+      if (step !== true) return this.#resumeAfter(step, list, i, name, event);
     }
     return event;
+  }
+
+  async #resumeAfter<K extends EventName>(pending: Promise<boolean>, list: ListenerList, i: number, name: K, event: EventMap[K]): Promise<EventMap[K]> {
+    if (!(await pending)) return event;
+    return this.#runFrom(list, i + 1, name, event);
   }
 
   #rawPacketListeners(event: EventMap['RawPacket']): ListenerList | undefined {

@@ -87,20 +87,42 @@ export class TransportRegistry {
     return this.#filters.ordered.map((entry) => entry.id);
   }
 
-  /** Runs every onAccept in order; the first reject wins and stops the rest. */
-  async runAccept(ctx: TransportContext): Promise<TransportVerdict> {
-    for (const entry of this.#accept) {
+  /**
+   * Runs every onAccept in order; the first reject wins and stops the rest. Synchronous while
+   * the filters are (the usual case: a verdict comes back without a promise or a microtask);
+   * from the first onAccept that returns a promise on, the rest run after it settles.
+   */
+  runAccept(ctx: TransportContext): TransportVerdict | Promise<TransportVerdict> {
+    return this.#acceptFrom(this.#accept, 0, ctx);
+  }
+
+  #acceptFrom(list: readonly Entry[], start: number, ctx: TransportContext): TransportVerdict | Promise<TransportVerdict> {
+    for (let i = start; i < list.length; i++) {
+      const entry = list[i];
       let verdict: unknown;
       try {
         verdict = entry.value.onAccept!(ctx);
-        if (isThenable(verdict)) verdict = await settleWithin(verdict, this.#acceptTimeoutMs, `transport filter "${entry.id}" onAccept (plugin ${entry.owner})`);
       } catch (err) {
         return this.#failed(entry, 'onAccept', err);
       }
+      if (isThenable(verdict)) return this.#acceptAfter(list, i, ctx, verdict);
       if (!isVerdict(verdict)) return this.#failed(entry, 'onAccept', notAVerdict(verdict));
       if (verdict.type === 'reject') return verdict;
     }
     return CONTINUE;
+  }
+
+  async #acceptAfter(list: readonly Entry[], i: number, ctx: TransportContext, pending: PromiseLike<unknown>): Promise<TransportVerdict> {
+    const entry = list[i];
+    let verdict: unknown;
+    try {
+      verdict = await settleWithin(pending, this.#acceptTimeoutMs, `transport filter "${entry.id}" onAccept (plugin ${entry.owner})`);
+    } catch (err) {
+      return this.#failed(entry, 'onAccept', err);
+    }
+    if (!isVerdict(verdict)) return this.#failed(entry, 'onAccept', notAVerdict(verdict));
+    if (verdict.type === 'reject') return verdict;
+    return this.#acceptFrom(list, i + 1, ctx);
   }
 
   /** Client → server bytes through every onClientData: the (possibly new) bytes, or a reject. */
