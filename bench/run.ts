@@ -40,9 +40,11 @@ const HELP = `usage: npm run bench -- [options]
   --conns N           connections per conn-rate sample (default 10000, quick 1000)
   --concurrency N     conn-rate concurrency (default 32)
   --idle-conns N      idle connections per memory sample (default 1000)
-  --sec-rounds N      security workload rounds (default 8, quick 3)
-  --pings N           status pings per security sample (default 5000, quick 1000)
-  --sec-conns N       connections per security sample (default 5000, quick 1000)
+  --sec-rounds N      security workload rounds (default 16, quick 4)
+  --pings N           status pings per security sample (default 2500, quick 1000)
+  --sec-conns N       connections per security sample (default 2500, quick 1000)
+  --no-pin            security workload: do not give the relays a CPU of their own (by
+                      default, with 2+ CPUs, relays run on the last CPU and the load on the rest)
   --haproxy-threads N HAProxy nbthread (default: HAProxy's own, one per CPU)
   --no-install        do not try apt-get install haproxy when it is missing
   --keep              keep the temp dir (configs, relay logs)
@@ -73,6 +75,7 @@ function parse() {
       pings: { type: 'string' },
       'sec-conns': { type: 'string' },
       'no-install': { type: 'boolean', default: false },
+      'no-pin': { type: 'boolean', default: false },
       'haproxy-threads': { type: 'string' },
       keep: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
@@ -101,9 +104,10 @@ function parse() {
     conns: int(values.conns, quick ? 1000 : 10_000, 'conns', 1, 200_000),
     concurrency: int(values.concurrency, 32, 'concurrency', 1, 1024),
     idleConns: int(values['idle-conns'], 1000, 'idle-conns', 1, 8000),
-    secRounds: int(values['sec-rounds'], quick ? 3 : 8, 'sec-rounds', 1, 50),
-    secPings: int(values.pings, quick ? 1000 : 5000, 'pings', 1, 200_000),
-    secConns: int(values['sec-conns'], quick ? 1000 : 5000, 'sec-conns', 1, 200_000),
+    secRounds: int(values['sec-rounds'], quick ? 4 : 16, 'sec-rounds', 1, 100),
+    secPings: int(values.pings, quick ? 1000 : 2500, 'pings', 1, 200_000),
+    secConns: int(values['sec-conns'], quick ? 1000 : 2500, 'sec-conns', 1, 200_000),
+    secPin: !values['no-pin'],
   };
   const workloads: WorkloadName[] = [];
   for (const w of (values.only ?? 'throughput,conn,idle,security').split(',').map((x) => x.trim()).filter(Boolean)) {
@@ -209,7 +213,7 @@ async function main() {
     [sink, client] = await Promise.all([startHelper('sink.ts', 'sink'), startHelper('client.ts', 'client')]);
     relays = new Relays({ repoRoot: REPO, workDir: WORK, tmp, sinkPort: sink.port!, haproxyBin: hp.bin, haproxyThreads: cfg.haproxyThreads, cpuProfDir: cfg.cpuProfDir, client: client.rpc, log });
     if (!hp.bin && cfg.paths.includes('haproxy')) log(`!! haproxy column skipped: ${hp.why}`);
-    const ctx: Ctx = { opts: cfg.opts, paths: cfg.paths, relays, client: client.rpc, sink: sink.rpc, results, log };
+    const ctx: Ctx = { opts: cfg.opts, paths: cfg.paths, relays, client: client.rpc, sink: sink.rpc, loadPids: [process.pid, sink.child.pid!, client.child.pid!], results, log };
     for (const w of cfg.workloads) {
       const tw = Date.now();
       log(`== ${w}`);

@@ -118,6 +118,10 @@ export class Relays {
   readonly unavailable = new Map<PathName, string>();
   private seq = 0;
 
+  get repoRoot(): string {
+    return this.env.repoRoot;
+  }
+
   constructor(private env: RelayEnv) {
     if (!env.haproxyBin) this.unavailable.set('haproxy', 'haproxy binary not available');
   }
@@ -198,21 +202,7 @@ function infrarustConfig(dir: string, port: number, profile: InfrarustProfile): 
   if (profile === 'security') {
     const bans = path.join(dir, 'bans.json');
     fs.writeFileSync(bans, `${JSON.stringify(benchBans(), null, 2)}\n`);
-    toml += `
-# Active, but never triggered by the bench client (127.0.0.1, name bench_ping, random UUIDs).
-[rate_limit]
-enabled = true
-max_connections = 1000000
-window = "10s"
-status_max = 1000000
-status_window = "10s"
-
-[ip_filter]
-blacklist = ["10.0.0.0/8", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "fc00::/7"]
-
-[ban]
-file = "${bans}"
-`;
+    toml += securityToml(bans);
   } else if (profile === 'nosec') {
     toml += `
 [plugins.ip-filter]
@@ -226,6 +216,25 @@ enabled = false
 `;
   }
   return toml;
+}
+
+/** The security profile's sections: active, but never triggered by the bench client. */
+export function securityToml(bansFile: string): string {
+  return `
+# Active, but never triggered by the bench client (127.0.0.1, name bench_ping, random UUIDs).
+[rate_limit]
+enabled = true
+max_connections = 1000000
+window = "10s"
+status_max = 1000000
+status_window = "10s"
+
+[ip_filter]
+blacklist = ["10.0.0.0/8", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "fc00::/7"]
+
+[ban]
+file = "${bansFile}"
+`;
 }
 
 /**

@@ -135,6 +135,16 @@ export function renderSecurity(sec: SecurityResults, concurrency: number): strin
     const v = x.costPct === null ? 'n/a' : `${pct(x.costPct)} (${x.extraUsPerConn! >= 0 ? '+' : ''}${x.extraUsPerConn!.toFixed(1)} µs/conn wall at c=${concurrency}; relay CPU ${x.cpuCostPct === null ? 'n/a' : pct(x.cpuCostPct)})`;
     out.push(`  ${x.target.status.padEnd(4)}  ${x.target.name.padEnd(26)} ${x.target.rule.padEnd(32)} measured ${v}`);
   }
+  out.push('', `CPU pinning: ${sec.pinning ?? 'off (samples vary more)'}`);
+  if (sec.hook_ns) {
+    const cpuOff = (kind: 'pings' | 'conns') => sum.find((x) => x.kind === kind)?.cpuOff?.median;
+    const share = (ns: number, us: number | undefined) => (us ? ` = ${((ns / 1000 / us) * 100).toFixed(2)}% of the relay's CPU per ${'connection'} without plugins` : '');
+    const ping = sec.hook_ns.ping.on - sec.hook_ns.ping.off;
+    const login = sec.hook_ns.login.on - sec.hook_ns.login.off;
+    out.push('Plugin hooks alone, in-process (bench/lib/hook-cost.ts: accept filters, ConnectionHandshake, PreLogin, close; no sockets):');
+    out.push(`  per ping  +${ping.toFixed(0)} ns${share(ping, cpuOff('pings'))}`);
+    out.push(`  per login +${login.toFixed(0)} ns${share(login, cpuOff('conns'))}`);
+  }
   if (sec.checks.length) out.push('', 'Checks:', ...sec.checks.map((c) => `  ${c}`));
   if (sec.errors.length) out.push('', 'Security workload problems:', ...sec.errors.map((e) => `  - ${e}`));
   return out.join('\n');

@@ -17,6 +17,8 @@ export interface BenchOptions {
   secRounds: number;
   secPings: number;
   secConns: number;
+  /** security workload: relays on a CPU of their own, load generators on the others */
+  secPin: boolean;
 }
 
 /** The two Infrarust configurations of the security workload. */
@@ -27,7 +29,7 @@ export interface SecurityResults {
   /** status pings/s and conn/s samples per configuration, in round order */
   pings_per_s: Partial<Record<SecConfig, number[]>>;
   conn_per_s: Partial<Record<SecConfig, number[]>>;
-  /** relay CPU (utime+stime of its process tree) per ping / per connection, µs */
+  /** relay CPU (its threads' schedstat run time) per ping / per connection, µs */
   cpu_us_per_ping: Partial<Record<SecConfig, number[]>>;
   cpu_us_per_conn: Partial<Record<SecConfig, number[]>>;
   /** per round: infrarust/infrarust-nosec, the two samples taken back to back (rates) */
@@ -36,6 +38,10 @@ export interface SecurityResults {
   /** per round: infrarust/infrarust-nosec relay CPU per ping / per connection */
   paired_ping_cpu_ratio: number[];
   paired_conn_cpu_ratio: number[];
+  /** how the relays and the load were placed on CPUs, or null (not pinned) */
+  pinning: string | null;
+  /** the plugins' own CPU per connection, in-process (bench/lib/hook-cost.ts), ns: on vs off */
+  hook_ns: { ping: { on: number; off: number }; login: { on: number; off: number } } | null;
   /** functional check that the security plugins are active (and off in nosec) */
   checks: string[];
   errors: string[];
@@ -80,6 +86,8 @@ export interface Ctx {
   relays: Relays;
   client: ChildRpc;
   sink: ChildRpc;
+  /** The processes that generate load (harness, client, sink), for CPU pinning. */
+  loadPids: number[];
   results: Results;
   log: (msg: string) => void;
 }

@@ -6,10 +6,18 @@
 // Both run for the whole workload; each round measures status pings/s (handshake next state 1,
 // Status Request, read the Status Response, Ping/Pong, close) and then connections/s (as the
 // conn workload), the two configurations back to back in a rotating order. The relay's CPU
-// (utime+stime, /proc) per ping and per connection is recorded too: on a shared machine it is
-// steadier than the rates.
+// (per-thread schedstat, /proc) per ping and per connection is recorded too. With 2+ CPUs the
+// relays get the last CPU to themselves and the load generators the others (--no-pin to turn it
+// off): without that, where the scheduler happens to put the client and the sink moves a
+// relay's CPU per connection by ±30% from one sample to the next.
+// Last, bench/lib/hook-cost.ts measures the plugins' own CPU per connection in-process (no
+// sockets, no scheduler), which tells how much of the difference is the plugins' code.
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { BANNED_NAME, type Relay } from '../lib/paths.ts';
-import { cpuSeconds } from '../lib/proc.ts';
+import { cpuSeconds, pinToCpus } from '../lib/proc.ts';
 import { rotate, SEC_CONFIGS, type Ctx, type SecConfig, type SecurityResults } from '../lib/types.ts';
 
 interface RunResult { ms: number; ok: number; failed: number; firstError?: string; p50ms: number; p99ms: number }
@@ -26,6 +34,8 @@ export async function securityCost(ctx: Ctx): Promise<void> {
     cpu_us_per_conn: {},
     paired_ping_cpu_ratio: [],
     paired_conn_cpu_ratio: [],
+    pinning: null,
+    hook_ns: null,
     checks: [],
     errors: [],
   });
@@ -46,6 +56,8 @@ export async function securityCost(ctx: Ctx): Promise<void> {
     else fail(`infrarust-nosec did not start: ${ctx.relays.profileErrors.get('nosec') ?? 'unavailable'}`);
     if (!a || !b) return;
     log(`  security   started: infrarust ${a.startMs} ms, infrarust-nosec ${b.startMs} ms`);
+    if (opts.secPin) sec.pinning = pin([a.pid!, b.pid!], ctx.loadPids);
+    log(`  security   CPU pinning: ${sec.pinning ?? 'off'}`);
 
     // The plugins must be doing their work: a banned name is refused with security on and
     // reaches the sink with it off; the bench client's own name reaches the sink in both.
@@ -104,7 +116,40 @@ export async function securityCost(ctx: Ctx): Promise<void> {
         if (cOn !== undefined && cOff !== undefined && cOff > 0) (kind === 'pings' ? sec.paired_ping_cpu_ratio : sec.paired_conn_cpu_ratio).push(cOn / cOff);
       }
     }
+    sec.hook_ns = await hookCost(ctx.relays.repoRoot, fail);
+    if (sec.hook_ns) log(`  security   plugin hooks in-process: ${(sec.hook_ns.ping.on - sec.hook_ns.ping.off).toFixed(0)} ns per ping, ${(sec.hook_ns.login.on - sec.hook_ns.login.off).toFixed(0)} ns per login`);
   } finally {
+    if (sec.pinning !== null) unpin(ctx.loadPids);
     await Promise.all([...relays.values()].map((r) => r.stop()));
+  }
+}
+
+/** Relays on the last CPU, load on the rest; a description, or null when not possible. */
+function pin(relayPids: number[], loadPids: number[]): string | null {
+  const cpus = os.availableParallelism();
+  if (cpus < 2) return null;
+  const relayCpu = String(cpus - 1);
+  const loadCpus = cpus === 2 ? '0' : `0-${cpus - 2}`;
+  const ok = relayPids.every((p) => pinToCpus(p, relayCpu)) && loadPids.every((p) => pinToCpus(p, loadCpus));
+  if (!ok) {
+    unpin([...relayPids, ...loadPids]);
+    return null;
+  }
+  return `relays on CPU ${relayCpu}, client/sink/harness on CPU ${loadCpus}`;
+}
+
+function unpin(pids: number[]): void {
+  const all = `0-${os.availableParallelism() - 1}`;
+  for (const p of pids) pinToCpus(p, all);
+}
+
+async function hookCost(repoRoot: string, fail: (msg: string) => void): Promise<SecurityResults['hook_ns']> {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench/lib/hook-cost.ts')], { cwd: repoRoot, timeout: 60_000 });
+    const r = JSON.parse(stdout.trim().split('\n').pop()!) as { ping_ns: { on: number; off: number }; login_ns: { on: number; off: number } };
+    return { ping: r.ping_ns, login: r.login_ns };
+  } catch (err) {
+    fail(`in-process hook cost: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
   }
 }

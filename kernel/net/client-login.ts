@@ -19,6 +19,7 @@ import { relay } from './relay.ts';
 import { PHASE_TIMEOUT_MS } from './timeouts.ts';
 import { loginGates } from './plugin-hooks.ts';
 import { withProxyHeader } from './proxy-header.ts';
+import { dataTap } from './transport-tap.ts';
 
 export async function passthroughLogin(
   ctx: ConnectionContext,
@@ -74,7 +75,7 @@ export async function passthroughLogin(
   deps.events.emit('backend.connected', { conn: ctx, backend: target });
   // Same fields as the child logger's line, without keeping a child alive for every idle relay.
   deps.log.info({ conn: ctx.id, player: loginStart.name, server: server.id, backend: target }, 'player connected');
-  relay(ctx.socket, backend.socket, ctx.transport);
+  relay(ctx.socket, backend.socket, dataTap(ctx.transport));
   ctx.socket.resume();
 }
 

@@ -19,6 +19,7 @@ import { passthroughLogin, rejectLogin } from './client-login.ts';
 import { readLegacyPing, serveLegacyPing } from './legacy-ping.ts';
 import { relayLegacyLogin } from './legacy-login.ts';
 import { isInfrarustError } from '../errors.ts';
+import { dataTap } from './transport-tap.ts';
 
 /** What the connection phases need from the proxy: narrow on purpose (testable, swappable). */
 export interface ConnectionDeps {
@@ -37,7 +38,7 @@ export interface ConnectionDeps {
 const INTENTS: Record<number, Intent> = { 1: 'status', 2: 'login', 3: 'transfer' };
 
 export async function handleConnection(ctx: ConnectionContext, deps: ConnectionDeps): Promise<void> {
-  const reader = new ClientReader(ctx.socket, ctx.transport);
+  const reader = new ClientReader(ctx.socket, dataTap(ctx.transport));
   try {
     await reader.waitForData(HANDSHAKE_TIMEOUT_MS);
     const first = reader.bytes()[0];

@@ -14,6 +14,7 @@ import { relay } from './relay.ts';
 import { HANDSHAKE_TIMEOUT_MS } from './timeouts.ts';
 import { handshakeGate } from './plugin-hooks.ts';
 import { withProxyHeader } from './proxy-header.ts';
+import { dataTap } from './transport-tap.ts';
 
 async function readLegacyLogin(reader: ClientReader): Promise<LegacyLogin> {
   const deadline = Date.now() + HANDSHAKE_TIMEOUT_MS;
@@ -60,6 +61,6 @@ export async function relayLegacyLogin(ctx: ConnectionContext, reader: ClientRea
   backend.socket.write(withProxyHeader(ctx, server, reader.release()));
   ctx.phase = 'relay';
   deps.log.info({ conn: ctx.id, player: login.username, server: server.id, legacy: true }, 'player connected');
-  relay(ctx.socket, backend.socket, ctx.transport);
+  relay(ctx.socket, backend.socket, dataTap(ctx.transport));
   ctx.socket.resume();
 }

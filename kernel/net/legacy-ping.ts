@@ -14,6 +14,7 @@ import { legacyFields } from '../status/motd.ts';
 import { HANDSHAKE_TIMEOUT_MS, LEGACY_BACKEND_TIMEOUT_MS, LEGACY_SETTLE_MS } from './timeouts.ts';
 import { isInfrarustError } from '../errors.ts';
 import { handshakeGate } from './plugin-hooks.ts';
+import { withProxyHeader } from './proxy-header.ts';
 
 /** Reads a legacy ping; returns null when the bytes turn out to be a modern frame after all. */
 export async function readLegacyPing(reader: ClientReader): Promise<LegacyPing | null> {
@@ -48,7 +49,7 @@ export async function serveLegacyPing(ctx: ConnectionContext, reader: ClientRead
   const raw = reader.release();
   if (server !== undefined) {
     ctx.serverId = server.id;
-    const answer = await relayRawPing(server, raw, deps).catch(() => undefined);
+    const answer = await relayRawPing(server, withProxyHeader(ctx, server, raw), deps).catch(() => undefined);
     if (answer !== undefined) return void ctx.socket.end(answer);
   }
   const json = server === undefined
@@ -59,7 +60,7 @@ export async function serveLegacyPing(ctx: ConnectionContext, reader: ClientRead
   deps.events.emit('status.served', { conn: ctx, source: 'motd' });
 }
 
-/** Sends the client's ping bytes to the backend and collects its 0xFF answer until it closes. */
+/** Sends the client's ping bytes (behind a PROXY header if the server wants one) to the backend and collects its 0xFF answer until it closes. */
 async function relayRawPing(server: LoadedServer, raw: Buffer, deps: ConnectionDeps): Promise<Buffer> {
   const { socket } = await connectToBackend(server.addresses, { timeoutMs: connectTimeout(server, deps.config()) });
   return new Promise((resolve, reject) => {

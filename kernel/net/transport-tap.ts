@@ -8,10 +8,19 @@ import type { TransportRegistry } from '../plugin-system/layers/transport-chain.
 import { isReject } from '../plugin-system/layers/transport-chain.ts';
 
 export class TransportTap {
+  /**
+   * Whether this connection's bytes go through the tap at all: decided at accept. A connection
+   * accepted while no filter had a data hook relays without one (the common case costs nothing
+   * per chunk); once it has the tap, later changes to the data hooks apply to it live.
+   */
+  readonly carriesData: boolean;
+
   constructor(
     private readonly registry: TransportRegistry,
     readonly ctx: TransportContext,
-  ) {}
+  ) {
+    this.carriesData = registry.hasDataHooks;
+  }
 
   /** Client → backend bytes, or null when a filter rejected the connection. */
   clientData(chunk: Buffer): Buffer | null {
@@ -24,6 +33,11 @@ export class TransportTap {
     if (!this.registry.hasServerDataHooks) return chunk;
     return toBuffer(this.registry.runServerData(this.ctx, chunk));
   }
+}
+
+/** The tap a reader or relay should put its bytes through, if any. */
+export function dataTap(tap: TransportTap | undefined): TransportTap | undefined {
+  return tap?.carriesData === true ? tap : undefined;
 }
 
 function toBuffer(out: ReturnType<TransportRegistry['runClientData']>): Buffer | null {

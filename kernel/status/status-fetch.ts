@@ -17,11 +17,14 @@ export interface StatusFetchRequest {
   port: number;
   connectTimeoutMs: number;
   readTimeoutMs: number;
+  /** Sent before the handshake: a PROXY header for a `send_proxy_protocol` backend. */
+  proxyHeader?: Buffer;
 }
 
 export async function fetchBackendStatus(req: StatusFetchRequest): Promise<string> {
   const { socket } = await connectToBackend(req.addresses, { timeoutMs: req.connectTimeoutMs });
   try {
+    if (req.proxyHeader !== undefined) socket.write(req.proxyHeader);
     socket.write(encodeHandshake({ protocolVersion: req.protocolVersion, address: req.address, port: req.port, nextState: 1 }));
     socket.write(encodeStatusRequest());
     const packet = await readOnePacket(socket, req.readTimeoutMs);

@@ -9,6 +9,7 @@ import { fetchBackendStatus } from './status-fetch.ts';
 import { applyOnlineOverrides, BUILTIN_MOTD, motdResponse, type MotdFields } from './motd.ts';
 import { backendHandshakeAddress } from '../net/domain-rewrite.ts';
 import type { HandshakeInfo } from '../net/connection-context.ts';
+import { encodeProxyV2Local } from '../protocol/proxy-protocol.ts';
 
 export type StatusSource = 'cache' | 'backend' | 'stale' | 'motd';
 
@@ -44,6 +45,10 @@ export class StatusService {
         port: handshake.port,
         connectTimeoutMs: connectTimeout(server, this.config),
         readTimeoutMs: STATUS_READ_TIMEOUT_MS,
+        // One answer serves every client for the cache's ttl, so the ping is the proxy's own:
+        // a v2 LOCAL header (the backend keeps the connection's addresses), which a
+        // PROXY-protocol backend needs before it answers anything.
+        proxyHeader: server.send_proxy_protocol ? encodeProxyV2Local() : undefined,
       }),
     );
     if (result.ok) {

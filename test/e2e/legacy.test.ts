@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { startBackend, type Backend } from '../helpers/backend.ts';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
-import { decodeKick, utf16 } from '../helpers/legacy-bytes.ts';
+import { decodeKick, ping16 } from '../helpers/legacy-bytes.ts';
 
 let backend: Backend;
 let proxy: Harness;
@@ -22,15 +22,6 @@ after(async () => {
   await backend?.close();
 });
 
-
-function ping16(host: string, port: number): Buffer {
-  const hostBytes = utf16(host);
-  const data = Buffer.concat([Buffer.from([78]), hostBytes, Buffer.alloc(4)]);
-  data.writeInt32BE(port, data.length - 4);
-  const len = Buffer.alloc(2);
-  len.writeUInt16BE(data.length);
-  return Buffer.concat([Buffer.from([0xfe, 0x01, 0xfa]), utf16('MC|PingHost'), len, data]);
-}
 
 /** Sends raw bytes and decodes the 0xFF kick string the proxy answers with. */
 function legacyExchange(bytes: Buffer): Promise<string> {

@@ -5,17 +5,20 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { startBackend, type Backend } from '../helpers/backend.ts';
-import { join } from '../helpers/client.ts';
+import { join, ping, plainText } from '../helpers/client.ts';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
 import { encodeHandshake } from '../../kernel/protocol/packets/handshake.ts';
 import { encodeLoginStart } from '../../kernel/protocol/packets/login.ts';
-import { encodeProxyV2, encodeProxyV2Local } from '../../kernel/protocol/proxy-protocol.ts';
-import { utf16 } from '../helpers/legacy-bytes.ts';
+import { encodeProxyV2, encodeProxyV2Local, parseProxyHeader } from '../../kernel/protocol/proxy-protocol.ts';
+import { ping16, utf16 } from '../helpers/legacy-bytes.ts';
 import { continueVerdict, type ConnectionRef } from '../../sdk/index.ts';
 
 const VERSION = '1.21.4';
 let backend: Backend;
 let raw: { server: Server; port: number; received: Buffer[] };
+/** A backend that, like Paper/Velocity with proxy-protocol on, drops connections without a header. */
+let strictBackend: Backend;
+let strict: { server: Server; port: number; headers: string[] };
 let proxy: Harness;
 let handshakes: ConnectionRef[] = [];
 let accepted: { remoteAddress: string; remotePort: number }[] = [];
@@ -23,10 +26,13 @@ let accepted: { remoteAddress: string; remotePort: number }[] = [];
 before(async () => {
   backend = await startBackend({ version: VERSION });
   raw = await startRawBackend();
+  strictBackend = await startBackend({ version: VERSION, motd: 'behind PROXY protocol' });
+  strict = await startHeaderFront(strictBackend.port);
   proxy = await startProxy({
     global: 'receive_proxy_protocol = true\ntrusted_proxies = ["127.0.0.1/32"]',
     servers: {
       main: serverToml(['main.test'], [backend.port]),
+      strict: serverToml(['strict.test'], [strict.port], 'send_proxy_protocol = true'),
       raw: serverToml(['raw.test', 'old.test'], [raw.port], 'send_proxy_protocol = true'),
     },
   });
@@ -38,6 +44,8 @@ after(async () => {
   await proxy?.stop();
   await backend?.close();
   raw?.server.close();
+  strict?.server.close();
+  await strictBackend?.close();
 });
 
 function reset(): void {
@@ -53,6 +61,39 @@ function startRawBackend(): Promise<{ server: Server; port: number; received: Bu
     s.on('data', (d) => received.push(d));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, received })));
+}
+
+/**
+ * Requires a PROXY header first (recorded as `LOCAL` or `PROXY <address>`), then pipes the rest
+ * to a real Minecraft server; a connection without a header is closed, as a backend with
+ * proxy-protocol on does.
+ */
+function startHeaderFront(targetPort: number): Promise<{ server: Server; port: number; headers: string[] }> {
+  const headers: string[] = [];
+  const server = createServer((s) => {
+    s.on('error', () => undefined);
+    let buffered = Buffer.alloc(0);
+    const onData = (d: Buffer): void => {
+      buffered = Buffer.concat([buffered, d]);
+      let header;
+      try {
+        header = parseProxyHeader(buffered);
+      } catch {
+        headers.push('none');
+        return void s.destroy();
+      }
+      if (header.kind === 'incomplete') return;
+      s.off('data', onData);
+      headers.push(header.command === 'LOCAL' ? 'LOCAL' : `PROXY ${header.source?.address}`);
+      const upstream = connect(targetPort, '127.0.0.1');
+      upstream.on('error', () => s.destroy());
+      s.on('close', () => upstream.destroy());
+      upstream.write(buffered.subarray(header.headerLength));
+      s.pipe(upstream).pipe(s);
+    };
+    s.on('data', onData);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, headers })));
 }
 
 /** A socket to the proxy that starts with `header` (as a load balancer would send it). */
@@ -170,3 +211,30 @@ test('send_proxy_protocol also applies to pre-netty logins', async (t) => {
   assert.deepEqual(await rawBytes(expected.length), expected);
   socket.destroy();
 });
+
+test('send_proxy_protocol: a backend that requires a header answers status pings (v2 LOCAL) and logins', async (t) => {
+  t.after(() => (reset(), (strict.headers.length = 0)));
+  const pinged = await pingVia(v2Header('203.0.113.60', 42000), 'strict.test');
+  assert.equal(plainText(pinged.description), 'behind PROXY protocol');
+  assert.deepEqual(strict.headers, ['LOCAL'], 'the cached status fetch is the proxy\'s own ping');
+  await join({ port: proxy.port, domain: 'strict.test', version: VERSION, username: 'strictJoin', timeoutMs: 5000, extra: { stream: viaBalancer(v2Header('203.0.113.61', 42001)) } });
+  assert.ok(strictBackend.joined.includes('strictJoin'));
+  assert.deepEqual(strict.headers, ['LOCAL', 'PROXY 203.0.113.61']);
+});
+
+test('send_proxy_protocol also applies to pre-netty (1.6) pings relayed to the backend, with the real client', async (t) => {
+  t.after(() => (reset(), (raw.received.length = 0)));
+  const legacyPing = ping16('old.test', 25565);
+  const socket = viaBalancer(Buffer.concat([Buffer.from(`PROXY TCP4 203.0.113.52 127.0.0.1 41002 ${proxy.port}\r\n`), legacyPing]));
+  const expected = Buffer.concat([v2Header('203.0.113.52', 41002), legacyPing]);
+  // This backend answers nothing, so the proxy then asks it for a modern status (LOCAL header).
+  const got = await rawBytes(expected.length + 16);
+  assert.deepEqual(got.subarray(0, expected.length), expected);
+  assert.deepEqual(got.subarray(expected.length, expected.length + 16), encodeProxyV2Local());
+  socket.destroy();
+});
+
+/** A real server-list ping through the balancer: the header goes out before the client's bytes. */
+async function pingVia(header: Buffer, domain: string) {
+  return ping(proxy.port, domain, VERSION, (socket) => socket.write(header));
+}

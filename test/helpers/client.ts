@@ -62,13 +62,14 @@ export interface PingResult {
 }
 
 /** A real server-list ping sent to the proxy with `domain` in the handshake. */
-export async function ping(port: number, domain: string, version = '1.21.4'): Promise<PingResult> {
+export async function ping(port: number, domain: string, version = '1.21.4', before?: (socket: Socket) => void): Promise<PingResult> {
   // A custom `connect` (not `stream`): with a pre-made stream minecraft-protocol sees 'connect'
   // twice and sends a second handshake where the ping belongs.
   const connectToProxy = (client: { setSocket(s: Socket): void }): void => {
     const socket = connect(port, '127.0.0.1');
     // minecraft-protocol stops listening once it has its answer; a reset after that is not the test's.
     socket.on('error', () => undefined);
+    before?.(socket); // e.g. a PROXY header, as a load balancer in front would send
     client.setSocket(socket);
   };
   return (await mc.ping({ host: domain, port: 25565, version, connect: connectToProxy, noPongTimeout: 2000 } as unknown as mc.PingOptions)) as unknown as PingResult;

@@ -11,3 +11,13 @@ export function decodeKick(packet: Buffer): string {
   const len = packet.readUInt16BE(1);
   return Array.from({ length: len }, (_, i) => String.fromCharCode(packet.readUInt16BE(3 + i * 2))).join('');
 }
+
+/** A 1.6 server-list ping (0xFE 0x01 0xFA "MC|PingHost" …): the only legacy ping that names the host. */
+export function ping16(host: string, port: number): Buffer {
+  const hostBytes = utf16(host);
+  const data = Buffer.concat([Buffer.from([78]), hostBytes, Buffer.alloc(4)]);
+  data.writeInt32BE(port, data.length - 4);
+  const len = Buffer.alloc(2);
+  len.writeUInt16BE(data.length);
+  return Buffer.concat([Buffer.from([0xfe, 0x01, 0xfa]), utf16('MC|PingHost'), len, data]);
+}

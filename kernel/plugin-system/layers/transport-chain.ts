@@ -6,7 +6,8 @@
  * The registry keeps one array per hook, rebuilt when filters change, so the relay asks
  * `hasClientDataHooks` / `hasServerDataHooks` once per chunk and pays nothing else when no
  * filter looks at data. The registry is live: a filter registered mid-connection sees that
- * connection's later data and its close; a removed filter is never called again (not even
+ * connection's close, and its later data when the connection was accepted while some filter had
+ * a data hook (kernel/net/transport-tap.ts); a removed filter is never called again (not even
  * onClose), which is what a plugin unload needs.
  */
 import { rejectVerdict, type TransportContext, type TransportFilter, type TransportVerdict } from '../../../sdk/filters.ts';
