@@ -48,6 +48,8 @@ const HELP = `usage: npm run bench -- [options]
   --haproxy-threads N HAProxy nbthread (default: HAProxy's own, one per CPU)
   --no-install        do not try apt-get install haproxy when it is missing
   --keep              keep the temp dir (configs, relay logs)
+  --relay-flags "…"   extra node/V8 flags for the Infrarust relays (e.g. "--trace-gc"; their output
+                      lands in each relay's out.log, see --keep)
   --cpu-prof DIR      write V8 CPU profiles of every Infrarust relay under DIR (one folder
                       per relay, one file per thread; the profiler slows relays: rates not comparable
   --json FILE         where to write results (default bench/.work/last.json)
@@ -79,6 +81,7 @@ function parse() {
       'haproxy-threads': { type: 'string' },
       keep: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
+      'relay-flags': { type: 'string' },
       json: { type: 'string' },
       budget: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -123,7 +126,8 @@ function parse() {
   const haproxyThreads = values['haproxy-threads'] === undefined ? undefined : int(values['haproxy-threads'], 0, 'haproxy-threads', 1, 64);
   const budgetSec = int(values.budget, quick ? 115 : 540, 'budget', 5, 3600);
   const cpuProfDir = values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']);
-  return { opts, workloads, paths, budgetSec, haproxyThreads, cpuProfDir, install: !values['no-install'], keep: values.keep!, json: values.json ?? path.join(WORK, 'last.json') };
+  const relayFlags = (values['relay-flags'] ?? '').split(/\s+/).filter(Boolean);
+  return { opts, workloads, paths, budgetSec, haproxyThreads, cpuProfDir, relayFlags, install: !values['no-install'], keep: values.keep!, json: values.json ?? path.join(WORK, 'last.json') };
 }
 
 async function startHelper(file: string, label: string) {
@@ -211,7 +215,7 @@ async function main() {
   let client: Awaited<ReturnType<typeof startHelper>> | null = null;
   try {
     [sink, client] = await Promise.all([startHelper('sink.ts', 'sink'), startHelper('client.ts', 'client')]);
-    relays = new Relays({ repoRoot: REPO, workDir: WORK, tmp, sinkPort: sink.port!, haproxyBin: hp.bin, haproxyThreads: cfg.haproxyThreads, cpuProfDir: cfg.cpuProfDir, client: client.rpc, log });
+    relays = new Relays({ repoRoot: REPO, workDir: WORK, tmp, sinkPort: sink.port!, haproxyBin: hp.bin, haproxyThreads: cfg.haproxyThreads, cpuProfDir: cfg.cpuProfDir, relayFlags: cfg.relayFlags, client: client.rpc, log });
     if (!hp.bin && cfg.paths.includes('haproxy')) log(`!! haproxy column skipped: ${hp.why}`);
     const ctx: Ctx = { opts: cfg.opts, paths: cfg.paths, relays, client: client.rpc, sink: sink.rpc, loadPids: [process.pid, sink.child.pid!, client.child.pid!], results, log };
     for (const w of cfg.workloads) {

@@ -41,6 +41,8 @@ export interface RelayEnv {
   haproxyThreads?: number;
   /** When set, Infrarust relays run with V8's CPU profiler writing into this directory. */
   cpuProfDir?: string;
+  /** Extra node/V8 flags for Infrarust relays. */
+  relayFlags?: string[];
   client: ChildRpc;
   log: (msg: string) => void;
 }
@@ -169,10 +171,11 @@ export class Relays {
           if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist (yet)`);
           // cwd = the temp dir, so nothing the proxy writes next to itself lands in the repo.
           // Run the launcher itself (its shebang carries the V8 flags users get).
-          // Profiling: node itself with the launcher's V8 flag (--cpu-prof is refused in NODE_OPTIONS).
-          const cmd = this.env.cpuProfDir === undefined
-            ? [entry]
-            : [process.execPath, '--max-semi-space-size=2', '--cpu-prof', `--cpu-prof-dir=${path.join(this.env.cpuProfDir, `infrarust-${profile}-${this.seq}`)}`, entry];
+          // Profiling or extra flags: node itself with the launcher's V8 flag (--cpu-prof is
+          // refused in NODE_OPTIONS).
+          const flags = [...(this.env.relayFlags ?? [])];
+          if (this.env.cpuProfDir !== undefined) flags.push('--cpu-prof', `--cpu-prof-dir=${path.join(this.env.cpuProfDir, `infrarust-${profile}-${this.seq}`)}`);
+          const cmd = flags.length === 0 ? [entry] : [process.execPath, '--max-semi-space-size=2', ...flags, entry];
           child = track(spawn(cmd[0], [...cmd.slice(1), '-c', cfg, '-l', 'warn'], { cwd: dir, stdio: ['ignore', out, out] }));
         }
         fs.closeSync(out);
