@@ -48,7 +48,7 @@ const HELP = `usage: npm run bench -- [options]
   --haproxy-threads N HAProxy nbthread (default: HAProxy's own, one per CPU)
   --no-install        do not try apt-get install haproxy when it is missing
   --keep              keep the temp dir (configs, relay logs)
-  --relay-flags "…"   extra node/V8 flags for the Infrarust relays (e.g. "--trace-gc"; their output
+  --relay-flags=…     extra node/V8 flags for the Infrarust relays (e.g. --relay-flags=--trace-gc; output
                       lands in each relay's out.log, see --keep)
   --cpu-prof DIR      write V8 CPU profiles of every Infrarust relay under DIR (one folder
                       per relay, one file per thread; the profiler slows relays: rates not comparable
