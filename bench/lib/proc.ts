@@ -13,12 +13,12 @@ export const CLK_TCK = (() => {
   }
 })();
 
-function readStat(pid: number): { ppid: number; ticks: number } | null {
+function readStat(pid: number): { ppid: number; ticks: number; user: number; sys: number } | null {
   try {
     const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after "comm" (which may contain spaces): state ppid ... utime(14) stime(15)
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
+    return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), user: Number(f[11]), sys: Number(f[12]) };
   } catch {
     return null;
   }
@@ -67,6 +67,18 @@ function threadsCpuNs(pid: number): number | undefined {
     return undefined;
   }
   return Number.isFinite(ns) && ns > 0 ? ns : undefined;
+}
+
+/** User and system CPU seconds of the tree (10 ms ticks: sum many samples before comparing). */
+export function userSysSeconds(root: number): { user: number; sys: number } {
+  let user = 0;
+  let sys = 0;
+  for (const p of processTree(root)) {
+    const st = readStat(p);
+    user += (st?.user ?? 0) / CLK_TCK;
+    sys += (st?.sys ?? 0) / CLK_TCK;
+  }
+  return { user, sys };
 }
 
 /** VmRSS of the tree, in KiB. */

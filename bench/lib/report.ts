@@ -136,6 +136,15 @@ export function renderSecurity(sec: SecurityResults, concurrency: number): strin
     out.push(`  ${x.target.status.padEnd(4)}  ${x.target.name.padEnd(26)} ${x.target.rule.padEnd(32)} measured ${v}`);
   }
   out.push('', `CPU pinning: ${sec.pinning ?? 'off (samples vary more)'}`);
+  const split = sec.user_sys_s ?? {};
+  for (const kind of ['pings', 'conns'] as const) {
+    const on = split[kind]?.['infrarust'];
+    const off = split[kind]?.['infrarust-nosec'];
+    if (!on?.ops || !off?.ops) continue;
+    const us = (x: { user: number; sys: number; ops: number }, k: 'user' | 'sys') => (x[k] * 1e6) / x.ops;
+    const pct = (a: number, b: number) => `${a >= b ? '+' : ''}${(((a / b) - 1) * 100).toFixed(1)}%`;
+    out.push(`Relay user / system CPU per ${kind === 'pings' ? 'ping' : 'conn'} (all samples): user ${us(on, 'user').toFixed(0)} vs ${us(off, 'user').toFixed(0)} µs (${pct(us(on, 'user'), us(off, 'user'))}), system ${us(on, 'sys').toFixed(0)} vs ${us(off, 'sys').toFixed(0)} µs (${pct(us(on, 'sys'), us(off, 'sys'))})`);
+  }
   if (sec.hook_ns) {
     const cpuOff = (kind: 'pings' | 'conns') => sum.find((x) => x.kind === kind)?.cpuOff?.median;
     const share = (ns: number, us: number | undefined) => (us ? ` = ${((ns / 1000 / us) * 100).toFixed(2)}% of the relay's CPU per ${'connection'} without plugins` : '');

@@ -38,6 +38,8 @@ export interface SecurityResults {
   /** per round: infrarust/infrarust-nosec relay CPU per ping / per connection */
   paired_ping_cpu_ratio: number[];
   paired_conn_cpu_ratio: number[];
+  /** user and system CPU seconds over all samples, and the operations they served */
+  user_sys_s: Partial<Record<'pings' | 'conns', Partial<Record<SecConfig, { user: number; sys: number; ops: number }>>>>;
   /** how the relays and the load were placed on CPUs, or null (not pinned) */
   pinning: string | null;
   /** the plugins' own CPU per connection, in-process (bench/lib/hook-cost.ts), ns: on vs off */

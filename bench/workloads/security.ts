@@ -17,7 +17,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { BANNED_NAME, type Relay } from '../lib/paths.ts';
-import { cpuSeconds, pinToCpus } from '../lib/proc.ts';
+import { cpuSeconds, pinToCpus, userSysSeconds } from '../lib/proc.ts';
 import { rotate, SEC_CONFIGS, type Ctx, type SecConfig, type SecurityResults } from '../lib/types.ts';
 
 interface RunResult { ms: number; ok: number; failed: number; firstError?: string; p50ms: number; p99ms: number }
@@ -36,6 +36,7 @@ export async function securityCost(ctx: Ctx): Promise<void> {
     paired_conn_cpu_ratio: [],
     pinning: null,
     hook_ns: null,
+    user_sys_s: {},
     checks: [],
     errors: [],
   });
@@ -95,8 +96,14 @@ export async function securityCost(ctx: Ctx): Promise<void> {
           const r = relays.get(cfg)!;
           const count = kind === 'pings' ? opts.secPings : opts.secConns;
           const c0 = cpuSeconds(r.pid!);
+          const us0 = userSysSeconds(r.pid!);
           const res = await run(kind, r.port, count);
           const c1 = cpuSeconds(r.pid!);
+          const us1 = userSysSeconds(r.pid!);
+          const split = ((sec.user_sys_s[kind] ??= {})[cfg] ??= { user: 0, sys: 0, ops: 0 });
+          split.user += us1.user - us0.user;
+          split.sys += us1.sys - us0.sys;
+          split.ops += res.ok;
           await settle();
           if (res.failed) fail(`${cfg} round ${round + 1}: ${res.failed}/${count} ${kind} failed (first: ${res.firstError})`);
           if (res.ok === 0) continue;

@@ -24,6 +24,9 @@ export const DEFAULT_AUDIT_CAP = 10_000;
 
 export class BanStore {
   private readonly entries = new Map<string, BanEntry>();
+  /** Login-time indexes without the `type:` prefix (no string building per login). */
+  private readonly byName = new Map<string, BanEntry>();
+  private readonly byUuid = new Map<string, BanEntry>();
   private readonly ranges = new RangeIndex<BanEntry>();
   private readonly audit: AuditEntry[];
   private readonly now: () => number;
@@ -107,12 +110,13 @@ export class BanStore {
       const byIp = this.checkAddress(query.ip);
       if (byIp !== undefined) return byIp;
     }
-    if (query.username !== undefined && query.username !== '') {
-      const byName = this.active(this.entries.get(`username:${query.username.toLowerCase()}`));
+    if (query.username !== undefined && query.username !== '' && this.byName.size > 0) {
+      const byName = this.active(this.byName.get(query.username.toLowerCase()));
       if (byName !== undefined) return byName;
     }
-    const uuid = query.uuid === undefined ? undefined : normaliseUuid(query.uuid);
-    return uuid === undefined ? undefined : this.active(this.entries.get(`uuid:${uuid}`));
+    if (query.uuid === undefined || this.byUuid.size === 0) return undefined;
+    const uuid = uuidKey(query.uuid);
+    return uuid === undefined ? undefined : this.active(this.byUuid.get(uuid));
   }
 
   /** Removes expired bans, records them as `expired`, and returns them. */
@@ -153,6 +157,8 @@ export class BanStore {
     if (this.entries.has(key)) this.delete(key);
     this.entries.set(key, entry);
     if (entry.target.type === 'ip_range') this.ranges.add(parseCidr(entry.target.value)!, entry);
+    else if (entry.target.type === 'username') this.byName.set(entry.target.value.toLowerCase(), entry);
+    else if (entry.target.type === 'uuid') this.byUuid.set(entry.target.value, entry);
   }
 
   private delete(key: string): BanEntry | undefined {
@@ -161,6 +167,8 @@ export class BanStore {
     this.version++;
     this.entries.delete(key);
     if (entry.target.type === 'ip_range') this.ranges.remove(parseCidr(entry.target.value)!, entry);
+    else if (entry.target.type === 'username') this.byName.delete(entry.target.value.toLowerCase());
+    else if (entry.target.type === 'uuid') this.byUuid.delete(entry.target.value);
     return entry;
   }
 
@@ -169,4 +177,14 @@ export class BanStore {
     this.audit.push({ action, target, reason, source, timestamp: Math.floor(this.now() / 1000) });
     if (this.audit.length > this.auditCap) this.audit.splice(0, this.audit.length - this.auditCap);
   }
+}
+
+/**
+ * The byUuid key for a login's UUID. The kernel hands over dashed lowercase text: anything of
+ * that shape is used as it is (one that is not hex matches no ban, since only valid UUIDs are
+ * stored), which skips a full validation on every login; other forms are normalised.
+ */
+function uuidKey(text: string): string | undefined {
+  if (text.length === 36 && text.charCodeAt(8) === 45 && text.charCodeAt(13) === 45 && text.charCodeAt(18) === 45 && text.charCodeAt(23) === 45 && text === text.toLowerCase()) return text;
+  return normaliseUuid(text);
 }

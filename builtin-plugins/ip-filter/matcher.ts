@@ -42,7 +42,12 @@ export function compileMatcher(section: unknown): IpMatcher {
  */
 export function createMatcherCache(onError: (err: unknown) => void): (section: object) => IpMatcher {
   const cache = new WeakMap<object, IpMatcher>();
+  // The same section comes back on almost every call (the global one, one server's): remember
+  // the last answer and skip the WeakMap.
+  let lastSection: object | undefined;
+  let lastMatcher: IpMatcher = DENY_ALL;
   return function matcherFor(section) {
+    if (section === lastSection) return lastMatcher;
     let matcher = cache.get(section);
     if (matcher === undefined) {
       try {
@@ -53,6 +58,8 @@ export function createMatcherCache(onError: (err: unknown) => void): (section: o
       }
       cache.set(section, matcher);
     }
+    lastSection = section;
+    lastMatcher = matcher;
     return matcher;
   };
 }

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { clientKey } from './client-key.ts';
 
 test('IPv4 keys are the address, mapped or not', () => {
-  assert.equal(clientKey('203.0.113.7'), '203.0.113.7');
-  assert.equal(clientKey('::ffff:203.0.113.7'), '203.0.113.7');
-  assert.equal(clientKey('::ffff:cb00:7107'), '203.0.113.7');
+  const key = clientKey('203.0.113.7');
+  assert.equal(clientKey('::ffff:203.0.113.7'), key);
+  assert.equal(clientKey('::ffff:cb00:7107'), key);
+  assert.notEqual(clientKey('203.0.113.8'), key);
 });
 
 test('IPv6 clients share one key per /64', () => {

@@ -1,7 +1,7 @@
 /**
  * A GCRA limiter keyed by client, with bounded memory: idle keys (bucket full again) are
- * dropped by `sweep()`, which the plugin runs periodically, and a hard cap evicts the least
- * recently admitted key when a flood from many addresses fills the map between sweeps.
+ * dropped by `sweep()`, which the plugin runs periodically, and a hard cap evicts the key
+ * added longest ago when a flood from many addresses fills the map between sweeps.
  * Forgetting a key only ever gives that client its full burst back.
  */
 import { gcra, isIdle, type Quota } from './gcra.ts';
@@ -15,9 +15,8 @@ export interface LimiterOptions {
 }
 
 export class KeyedLimiter {
-  // Map order is admission order: a key moves to the end each time it is admitted, so the
-  // first key is the least recently admitted one.
-  readonly #tats = new Map<string, number>();
+  // Map order is first-admission order: the first key is the one admitted longest ago.
+  readonly #tats = new Map<string | number, number>();
   readonly #now: () => number;
   readonly #maxEntries: number;
 
@@ -35,12 +34,13 @@ export class KeyedLimiter {
   }
 
   /** Counts one attempt: 0 when it is allowed, else the milliseconds until one would be. */
-  take(key: string): number {
+  take(key: string | number): number {
     const tat = this.#tats.get(key);
     const r = gcra(tat, this.#now(), this.quota);
     if (!r.allowed) return r.retryAfterMs;
-    if (tat !== undefined) this.#tats.delete(key);
-    else if (this.#tats.size >= this.#maxEntries) this.#evictOldest();
+    // Updating in place keeps the key where it was: a delete + set per attempt would leave a
+    // hole in the map's table each time and rehash it every few attempts.
+    if (tat === undefined && this.#tats.size >= this.#maxEntries) this.#evictOldest();
     this.#tats.set(key, r.tat);
     return 0;
   }

@@ -13,7 +13,7 @@
  * listens to. Listeners added during a fire join the next fire, not the current one.
  */
 import { deny } from '../../../sdk/results.ts';
-import { EVENT_INFO, type EventKind, type EventListener, type EventMap, type EventName, type ListenOptions, type PacketSelector } from '../../../sdk/events.ts';
+import { EVENT_INFO, type EventListener, type EventMap, type EventName, type ListenOptions, type PacketSelector } from '../../../sdk/events.ts';
 import type { Unregister } from '../../../sdk/plugin.ts';
 import { checkPriority } from './priority.ts';
 import { checkTimeout, isThenable, settleWithin } from './hook-timeout.ts';
@@ -119,11 +119,10 @@ export class EventBus {
   }
 
   #runFrom<K extends EventName>(list: ListenerList, start: number, name: K, event: EventMap[K]): EventMap[K] | Promise<EventMap[K]> {
-    const kind = EVENT_INFO[name].kind;
     for (let i = start; i < list.length; i++) {
       const reg = list[i];
       if (reg.removed) continue;
-      const step: Step = this.#call(reg, name, kind, event as AnyEvent);
+      const step: Step = this.#call(reg, name, event as AnyEvent);
       if (step === false) break;
       if (step !== true) return this.#resumeAfter(step, list, i, name, event);
     }
@@ -152,40 +151,41 @@ export class EventBus {
    * (a clock read costs about as much as a trivial listener); a promise gets a timer, and its
    * duration is measured from the moment it was returned.
    */
-  #call(reg: Registration, name: EventName, kind: EventKind, event: AnyEvent): Step {
+  #call(reg: Registration, name: EventName, event: AnyEvent): Step {
     let returned: unknown;
     try {
       returned = (reg.listener as (e: AnyEvent) => unknown)(event);
     } catch (err) {
-      return this.#fail(reg, name, kind, event, err);
+      return this.#fail(reg, name, event, err);
     }
-    if (isThenable(returned)) return this.#settle(reg, name, kind, event, returned, performance.now());
-    return this.#apply(reg, name, kind, event, returned);
+    if (isThenable(returned)) return this.#settle(reg, name, event, returned, performance.now());
+    return this.#apply(reg, name, event, returned);
   }
 
-  async #settle(reg: Registration, name: EventName, kind: EventKind, event: AnyEvent, pending: PromiseLike<unknown>, started: number): Promise<boolean> {
+  async #settle(reg: Registration, name: EventName, event: AnyEvent, pending: PromiseLike<unknown>, started: number): Promise<boolean> {
     let value: unknown;
     try {
       value = await settleWithin(pending, this.#timeoutMs, `listener of ${name} (plugin ${reg.owner})`);
     } catch (err) {
-      return this.#fail(reg, name, kind, event, err);
+      return this.#fail(reg, name, event, err);
     }
     this.#warnIfSlow(reg, name, started);
-    return this.#apply(reg, name, kind, event, value);
+    return this.#apply(reg, name, event, value);
   }
 
   /** A returned value becomes the result; anything but a `{ type }` object is a listener bug. */
-  #apply(reg: Registration, name: EventName, kind: EventKind, event: AnyEvent, value: unknown): boolean {
-    if (value === undefined || kind === 'observer') return true;
+  #apply(reg: Registration, name: EventName, event: AnyEvent, value: unknown): boolean {
+    // The kind is looked up only here and in #fail: most listeners return nothing.
+    if (value === undefined || EVENT_INFO[name].kind === 'observer') return true;
     if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') {
-      return this.#fail(reg, name, kind, event, new TypeError(`listener returned ${typeof value}, not a result such as allow() or deny(reason)`));
+      return this.#fail(reg, name, event, new TypeError(`listener returned ${typeof value}, not a result such as allow() or deny(reason)`));
     }
     event.result = value;
     return true;
   }
 
-  #fail(reg: Registration, name: EventName, kind: EventKind, event: AnyEvent, err: unknown): boolean {
-    const closed = kind === 'access';
+  #fail(reg: Registration, name: EventName, event: AnyEvent, err: unknown): boolean {
+    const closed = EVENT_INFO[name].kind === 'access';
     const msg = closed ? 'event listener failed; access denied (fail closed)' : 'event listener failed; skipped it';
     this.#logger.error({ plugin: reg.owner, hook: `event:${name}`, err }, msg);
     if (!closed) return true;
