@@ -27,15 +27,37 @@ async function loaded(options: { file?: string; connections?: ConnectionSummary[
   return { t, ctx, file, dir, service: service!, done };
 }
 
-test('registers a transport filter, a PreLogin gate, the service, six commands and the purge task', async () => {
+test('registers a PreLogin gate, the service, six commands and the purge task; the accept filter only while address bans exist', async () => {
   const p = await loaded();
   try {
-    assert.deepEqual(p.t.transportFilters.map((f) => f.id), ['ban:address']);
+    assert.deepEqual(p.t.transportFilters, [], 'no address bans: accepts stay free of this plugin');
     assert.ok(p.service);
     assert.deepEqual([...p.t.commands.keys()].sort(), ['ban', 'ban-ip', 'baninfo', 'banlist', 'unban', 'unban-ip']);
-    assert.equal(p.t.liveRegistrations(), 1 + 1 + 1 + 6 + 1);
+    assert.equal(p.t.liveRegistrations(), 1 + 1 + 6 + 1);
+    await p.service.ban({ type: 'username', value: 'NameOnly' });
+    assert.deepEqual(p.t.transportFilters, []);
+    await p.service.ban({ type: 'ip_range', value: '203.0.113.0/24' });
+    await p.service.ban({ type: 'ip', value: '198.51.100.9' });
+    assert.deepEqual(p.t.transportFilters.map((f) => f.id), ['ban:address']);
+    await p.service.unban({ type: 'ip_range', value: '203.0.113.0/24' });
+    assert.equal(p.t.transportFilters.length, 1, 'one address ban left');
+    await p.service.unban({ type: 'ip', value: '198.51.100.9' });
+    assert.deepEqual(p.t.transportFilters, []);
   } finally {
     await p.done();
+  }
+});
+
+test('an address ban in the file at startup registers the accept filter', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ban-file-'));
+  const file = join(dir, 'bans.json');
+  await writeFile(file, JSON.stringify({ bans: [{ target: { type: 'ip', value: '203.0.113.7' }, reason: null, expires_at: null, created_at: 1_700_000_000, source: 'console' }], audit_log: [] }));
+  const p = await loaded({ file });
+  try {
+    assert.equal((await p.t.transportFilters[0].onAccept!(conn('203.0.113.7'))).type, 'reject');
+  } finally {
+    await p.done();
+    await rm(dir, { recursive: true, force: true });
   }
 });
 
@@ -66,6 +88,7 @@ test('addresses and ranges are refused at accept; names and UUIDs are denied at 
 test('a lookup that throws fails closed', async () => {
   const p = await loaded();
   try {
+    await p.service.ban({ type: 'ip', value: '203.0.113.7' });
     const filter = p.t.transportFilters[0];
     const weird = { ...conn('x'), get remoteAddress(): string { throw new Error('boom'); } };
     assert.equal((await filter.onAccept!(weird)).type, 'reject');

@@ -1,6 +1,7 @@
 /**
  * The ban plugin: loads bans.json, rejects banned addresses at accept (silently, before a byte is
- * read), denies banned names and UUIDs at PreLogin with the reason, purges expired bans on a
+ * read; the accept filter exists only while there are address bans), denies banned names, UUIDs
+ * and addresses at PreLogin with the reason, purges expired bans on a
  * timer, and offers the `ban` service and console commands. Critical: a ban file that cannot be
  * read makes setup throw, so the proxy refuses to start instead of running without bans.
  */
@@ -13,6 +14,9 @@ import { resolveSettings } from './options.ts';
 import { createBanService } from './service.ts';
 import { BanStore } from './store.ts';
 import { BanFileWriter, encodeBanFile, readBanFile, removeStaleTemps } from './storage.ts';
+
+/** How many denied or kicked connection ids the plugin remembers (see `ending` in wire). */
+const ENDING_CAP = 4096;
 
 /** Writers of live plugin instances, flushed by teardown. */
 const writers = new Set<BanFileWriter>();
@@ -45,13 +49,53 @@ function wire(ctx: PluginContext, store: BanStore, writer: BanFileWriter, purgeI
       ctx.log.error({ err }, 'could not write the ban file; the change holds in memory until restart');
       throw err;
     });
-  // Connections this plugin already denied or kicked; see ServiceDeps.ending.
+  // Connections this plugin already denied or kicked; see ServiceDeps.ending. Ids are never
+  // reused and a denied login closes within seconds, so keeping the newest few thousand is enough.
   const ending = new Set<number>();
-  const service = createBanService({ store, save, ending, connections: () => ctx.proxy.connections(), disconnect: (id, reason) => ctx.proxy.disconnect(id, reason) });
+  const markEnding = (id: number): void => {
+    ending.add(id);
+    if (ending.size > ENDING_CAP) ending.delete(ending.values().next().value!);
+  };
+  // The accept-time filter exists only while address or range bans do: without any, accepts
+  // stay free of this plugin (no transport filter at all when nothing else registers one).
+  let removeAcceptFilter: (() => void) | undefined;
+  const syncAcceptFilter = (): void => {
+    if (store.addressBanCount > 0 && removeAcceptFilter === undefined) removeAcceptFilter = registerAcceptFilter(ctx, store);
+    else if (store.addressBanCount === 0 && removeAcceptFilter !== undefined) {
+      removeAcceptFilter();
+      removeAcceptFilter = undefined;
+    }
+  };
+  syncAcceptFilter();
+  const service = createBanService({ store, save, ending, markEnding, changed: syncAcceptFilter, connections: () => ctx.proxy.connections(), disconnect: (id, reason) => ctx.proxy.disconnect(id, reason) });
   ctx.services.provide(BAN_SERVICE, service);
   for (const command of banCommands(service)) ctx.commands.register(command);
 
-  ctx.transport.register({
+  ctx.events.on('PreLogin', function banPreLogin(e) {
+    try {
+      const entry = store.check({ ip: e.player.remoteAddress, username: e.player.username, uuid: e.player.uuid });
+      if (entry === undefined) return undefined;
+      markEnding(e.player.connectionId);
+      return deny(banMessage(entry, store.remainingMs(entry)));
+    } catch (err) {
+      ctx.log.error({ err }, 'ban lookup failed; refusing the login');
+      markEnding(e.player.connectionId);
+      return deny('§cThe ban check failed. Try again later.');
+    }
+  }, { priority: EventPriority.LAST });
+
+  ctx.scheduler.interval(purgeIntervalMs, async function purgeExpiredBans() {
+    const expired = store.purge();
+    if (expired.length === 0) return;
+    syncAcceptFilter();
+    ctx.log.info({ count: expired.length }, 'expired bans purged');
+    await save();
+  });
+}
+
+/** Refuses banned addresses and ranges at accept, before a byte is read (silently). */
+function registerAcceptFilter(ctx: PluginContext, store: BanStore): () => void {
+  return ctx.transport.register({
     id: 'ban:address',
     priority: 8,
     onAccept: function banAddressOnAccept(c) {
@@ -62,28 +106,5 @@ function wire(ctx: PluginContext, store: BanStore, writer: BanFileWriter, purgeI
         return rejectVerdict('ban-check-failed');
       }
     },
-    onClose: function banForgetClosed(c) {
-      ending.delete(c.connectionId);
-    },
-  });
-
-  ctx.events.on('PreLogin', function banPreLogin(e) {
-    try {
-      const entry = store.check({ ip: e.player.remoteAddress, username: e.player.username, uuid: e.player.uuid });
-      if (entry === undefined) return undefined;
-      ending.add(e.player.connectionId);
-      return deny(banMessage(entry, store.remainingMs(entry)));
-    } catch (err) {
-      ctx.log.error({ err }, 'ban lookup failed; refusing the login');
-      ending.add(e.player.connectionId);
-      return deny('§cThe ban check failed. Try again later.');
-    }
-  }, { priority: EventPriority.LAST });
-
-  ctx.scheduler.interval(purgeIntervalMs, async function purgeExpiredBans() {
-    const expired = store.purge();
-    if (expired.length === 0) return;
-    ctx.log.info({ count: expired.length }, 'expired bans purged');
-    await save();
   });
 }

@@ -19,6 +19,10 @@ export interface ServiceDeps {
    * the kernel to end them a second time would write to an ended socket.
    */
   ending: Set<number>;
+  /** Adds to `ending`, keeping it bounded. */
+  markEnding(connectionId: number): void;
+  /** Called after every change to the list (the plugin adds or removes its accept filter). */
+  changed(): void;
 }
 
 export function createBanService(deps: ServiceDeps): BanService {
@@ -26,12 +30,14 @@ export function createBanService(deps: ServiceDeps): BanService {
   return {
     async ban(target: BanTarget, options?: BanOptions): Promise<BanEntry> {
       const entry = store.add(target, options);
+      deps.changed();
       kickMatching(deps, entry);
       await deps.save();
       return entry;
     },
     async unban(target: BanTarget, source?: string): Promise<BanEntry | undefined> {
       const entry = store.remove(target, source);
+      deps.changed();
       await deps.save();
       return entry;
     },
@@ -53,7 +59,7 @@ export function kickMatching(deps: Omit<ServiceDeps, 'save'>, entry: BanEntry): 
   for (const c of live) {
     if (c.phase === 'closed' || deps.ending.has(c.connectionId)) continue;
     if (only.check({ ip: c.remoteAddress, username: c.username, uuid: c.uuid }) === undefined) continue;
-    deps.ending.add(c.connectionId);
+    deps.markEnding(c.connectionId);
     if (deps.disconnect(c.connectionId, message)) kicked++;
   }
   return kicked;

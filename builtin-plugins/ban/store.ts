@@ -40,6 +40,8 @@ export class BanStore {
   private readonly verdicts = new Map<string, { version: number; entry: BanEntry | undefined }>();
   /** Bumped by every change to the list; older verdicts are recomputed. */
   private version = 0;
+  /** IP and range bans held (expired ones included until purged). */
+  private addressBans = 0;
 
   constructor(data: BanData = { bans: [], audit_log: [] }, options: StoreOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -143,6 +145,11 @@ export class BanStore {
     return this.entries.size;
   }
 
+  /** How many IP and range bans the list holds (until purged, expired ones count). */
+  get addressBanCount(): number {
+    return this.addressBans;
+  }
+
   private isExpired(entry: BanEntry): boolean {
     return entry.expires_at !== null && this.now() >= entry.expires_at * 1000;
   }
@@ -156,6 +163,7 @@ export class BanStore {
     const key = targetKey(entry.target);
     if (this.entries.has(key)) this.delete(key);
     this.entries.set(key, entry);
+    if (entry.target.type === 'ip' || entry.target.type === 'ip_range') this.addressBans++;
     if (entry.target.type === 'ip_range') this.ranges.add(parseCidr(entry.target.value)!, entry);
     else if (entry.target.type === 'username') this.byName.set(entry.target.value.toLowerCase(), entry);
     else if (entry.target.type === 'uuid') this.byUuid.set(entry.target.value, entry);
@@ -166,6 +174,7 @@ export class BanStore {
     if (entry === undefined) return undefined;
     this.version++;
     this.entries.delete(key);
+    if (entry.target.type === 'ip' || entry.target.type === 'ip_range') this.addressBans--;
     if (entry.target.type === 'ip_range') this.ranges.remove(parseCidr(entry.target.value)!, entry);
     else if (entry.target.type === 'username') this.byName.delete(entry.target.value.toLowerCase());
     else if (entry.target.type === 'uuid') this.byUuid.delete(entry.target.value);
