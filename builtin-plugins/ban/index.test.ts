@@ -30,19 +30,19 @@ async function loaded(options: { file?: string; connections?: ConnectionSummary[
 test('registers a PreLogin gate, the service, six commands and the purge task; the accept filter only while address bans exist', async () => {
   const p = await loaded();
   try {
-    assert.deepEqual(p.t.transportFilters, [], 'no address bans: accepts stay free of this plugin');
+    assert.equal(p.t.transportFilters.length, 0, 'no address bans: accepts stay free of this plugin');
     assert.ok(p.service);
     assert.deepEqual([...p.t.commands.keys()].sort(), ['ban', 'ban-ip', 'baninfo', 'banlist', 'unban', 'unban-ip']);
     assert.equal(p.t.liveRegistrations(), 1 + 1 + 6 + 1);
     await p.service.ban({ type: 'username', value: 'NameOnly' });
-    assert.deepEqual(p.t.transportFilters, []);
+    assert.equal(p.t.transportFilters.length, 0);
     await p.service.ban({ type: 'ip_range', value: '203.0.113.0/24' });
     await p.service.ban({ type: 'ip', value: '198.51.100.9' });
     assert.deepEqual(p.t.transportFilters.map((f) => f.id), ['ban:address']);
     await p.service.unban({ type: 'ip_range', value: '203.0.113.0/24' });
     assert.equal(p.t.transportFilters.length, 1, 'one address ban left');
     await p.service.unban({ type: 'ip', value: '198.51.100.9' });
-    assert.deepEqual(p.t.transportFilters, []);
+    assert.equal(p.t.transportFilters.length, 0);
   } finally {
     await p.done();
   }
