@@ -46,7 +46,7 @@ export interface TestProxy {
   config?: Record<string, unknown>;
   /** serverId → sections returned by ctx.proxy.serverConfig(). */
   servers?: Record<string, Record<string, unknown>>;
-  /** What ctx.proxy.servers() returns. */
+  /** What ctx.proxy.servers() returns (default: one entry per key of `servers`, read when called). */
   serverList?: ServerSummary[];
 }
 
@@ -100,7 +100,8 @@ export function testContext<C = Record<string, unknown>>(config: C, manifest: Pa
     proxy: {
       version: '0.0.0-test',
       uptimeMs: () => 0,
-      servers: () => proxy.serverList ?? [],
+      servers: () =>
+        proxy.serverList ?? Object.keys(serverConfigs).map((id) => ({ id, domains: [], addresses: [], proxyMode: 'passthrough', connections: 0 })),
       plugins: () => [],
       shutdown: () => void (shutdowns.count += 1),
       config: <T>(section: string) => proxyConfig[section] as T | undefined,

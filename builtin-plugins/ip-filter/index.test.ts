@@ -45,8 +45,23 @@ test('per-server rules drop silently after routing and follow the current server
   assert.equal((await t.fire('ConnectionHandshake', handshake('127.0.0.2', 'open'))).result, undefined);
   assert.equal((await t.fire('ConnectionHandshake', handshake('127.0.0.2'))).result, undefined, 'unknown domain: only global rules');
   servers.strict = { ip_filter: section([cidr('10.0.0.0', 8)]) }; // the file was reloaded
+  await t.fire('ConfigReload', { servers: Object.keys(servers) });
   assert.deepEqual((await t.fire('ConnectionHandshake', handshake('127.0.0.1', 'strict'))).result, { type: 'drop-silently' });
   servers.strict = { ip_filter: { whitelist: 'garbage' } };
+  await t.fire('ConfigReload', { servers: Object.keys(servers) });
   assert.deepEqual((await t.fire('ConnectionHandshake', handshake('10.0.0.1', 'strict'))).result, { type: 'drop-silently' }, 'fail closed');
   assert.equal(t.logs.filter((l) => l.level === 'error').length, 1);
+});
+
+test('rules added to a server by a reload apply to the next handshake; none anywhere skips the lookup', async () => {
+  const servers: Record<string, Record<string, unknown>> = { lobby: {} };
+  const t = testContext({}, { id: 'ip-filter' }, { servers });
+  await plugin.setup(t.ctx);
+  assert.equal((await t.fire('ConnectionHandshake', handshake('127.0.0.2', 'lobby'))).result, undefined);
+  servers.lobby = { ip_filter: section([], [cidr('127.0.0.2', 32)]) };
+  await t.fire('ConfigReload', { servers: ['lobby'] });
+  assert.deepEqual((await t.fire('ConnectionHandshake', handshake('127.0.0.2', 'lobby'))).result, { type: 'drop-silently' });
+  servers.lobby = {};
+  await t.fire('ConfigReload', { servers: ['lobby'] });
+  assert.equal((await t.fire('ConnectionHandshake', handshake('127.0.0.2', 'lobby'))).result, undefined);
 });

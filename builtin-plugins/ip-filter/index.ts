@@ -15,26 +15,38 @@ export default definePlugin({
     );
 
     // Compiled here so that a broken global section stops setup (a critical plugin: the proxy
-    // refuses to start). Without global rules no transport filter exists and accepts stay free.
+    // refuses to start). infrarust.toml is read once at startup, so the matcher is fixed for the
+    // process. Without global rules no transport filter exists and accepts stay free.
     const global = ctx.proxy.config<object>('ip_filter');
-    if (global !== undefined && !compileMatcher(global).open) {
+    const globalMatcher = global === undefined ? undefined : compileMatcher(global);
+    if (globalMatcher !== undefined && !globalMatcher.open) {
       ctx.transport.register({
         id: 'ip-filter:global',
         priority: 0,
         onAccept: function ipFilterAccept(c) {
-          const section = ctx.proxy.config<object>('ip_filter') ?? global;
-          if (matcherFor(section).admits(c.remoteAddress)) return continueVerdict();
+          if (globalMatcher.admits(c.remoteAddress)) return continueVerdict();
           ctx.log.debug({ remote: c.remoteAddress }, 'refused by the global ip_filter');
           return rejectVerdict('ip-filter');
         },
       });
     }
 
-    // Server files hot-reload: look the section up on every handshake (a new object compiles once).
+    // Server files hot-reload: whether any server has rules is worked out again on every
+    // ConfigReload (fired synchronously as the kernel swaps the server set, before the next
+    // connection is read), and each handshake looks its server's current section up.
+    const anyServerRules = (): boolean =>
+      ctx.proxy.servers().some((s) => {
+        const section = ctx.proxy.serverConfig<object>(s.id, 'ip_filter');
+        return section !== undefined && !matcherFor(section).open;
+      });
+    let serverRules = anyServerRules();
+    ctx.events.on('ConfigReload', function ipFilterServersChanged() {
+      serverRules = anyServerRules();
+    });
     ctx.events.on(
       'ConnectionHandshake',
       function ipFilterServer(e) {
-        if (e.serverId === undefined) return undefined;
+        if (!serverRules || e.serverId === undefined) return undefined;
         const section = ctx.proxy.serverConfig<object>(e.serverId, 'ip_filter');
         if (section === undefined || matcherFor(section).admits(e.conn.remoteAddress)) return undefined;
         ctx.log.debug({ remote: e.conn.remoteAddress, server: e.serverId }, 'refused by the server ip_filter');
