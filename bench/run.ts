@@ -40,7 +40,8 @@ const HELP = `usage: npm run bench -- [options]
   --conns N           connections per conn-rate sample (default 10000, quick 1000)
   --concurrency N     conn-rate concurrency (default 32)
   --idle-conns N      idle connections per memory sample (default 1000)
-  --sec-rounds N      security workload rounds (default 16, quick 4)
+  --sec-rounds N      security workload rounds (default 32, quick 4)
+  --sec-pairs N       fresh relay process pairs the security rounds are spread over (default 4, quick 2)
   --pings N           status pings per security sample (default 2500, quick 1000)
   --sec-conns N       connections per security sample (default 2500, quick 1000)
   --no-pin            security workload: do not give the relays a CPU of their own (by
@@ -74,6 +75,7 @@ function parse() {
       concurrency: { type: 'string' },
       'idle-conns': { type: 'string' },
       'sec-rounds': { type: 'string' },
+      'sec-pairs': { type: 'string' },
       pings: { type: 'string' },
       'sec-conns': { type: 'string' },
       'no-install': { type: 'boolean', default: false },
@@ -107,10 +109,11 @@ function parse() {
     conns: int(values.conns, quick ? 1000 : 10_000, 'conns', 1, 200_000),
     concurrency: int(values.concurrency, 32, 'concurrency', 1, 1024),
     idleConns: int(values['idle-conns'], 1000, 'idle-conns', 1, 8000),
-    secRounds: int(values['sec-rounds'], quick ? 4 : 16, 'sec-rounds', 1, 100),
+    secRounds: int(values['sec-rounds'], quick ? 4 : 32, 'sec-rounds', 1, 100),
     secPings: int(values.pings, quick ? 1000 : 2500, 'pings', 1, 200_000),
     secConns: int(values['sec-conns'], quick ? 1000 : 2500, 'sec-conns', 1, 200_000),
     secPin: !values['no-pin'],
+    secPairs: int(values['sec-pairs'], quick ? 2 : 4, 'sec-pairs', 1, 20),
   };
   const workloads: WorkloadName[] = [];
   for (const w of (values.only ?? 'throughput,conn,idle,security').split(',').map((x) => x.trim()).filter(Boolean)) {

@@ -19,6 +19,8 @@ export interface BenchOptions {
   secConns: number;
   /** security workload: relays on a CPU of their own, load generators on the others */
   secPin: boolean;
+  /** security workload: how many fresh pairs of relay processes the rounds are spread over */
+  secPairs: number;
 }
 
 /** The two Infrarust configurations of the security workload. */
