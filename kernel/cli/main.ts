@@ -105,6 +105,7 @@ async function startPlugins(config: ProxyConfig, cli: CliOptions, proxy: Proxy, 
     ignore: (path) => path.split('/')[1] === DATA_SUBDIR,
     onError: (err) => log.error({ err }, 'plugin watcher failed'),
   }) : undefined;
+  if (!cli.dev) await host.releaseCompiler();
   await proxy.layers.events.fire('ProxyInitialize', {});
   return { host, watcher };
 }

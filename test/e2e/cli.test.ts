@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +36,9 @@ test('without infrarust.toml it runs on the embedded default and explains how to
   assert.match(run.output(), /built-in defaults/);
   assert.match(run.output(), /domains = \[\\?"play\.example\.com\\?"\]/); // JSON logs escape the quotes
   assert.ok((await stat(join(dir, 'servers'))).isDirectory(), 'servers_dir was created');
+  const children = childCommands(run.child.pid!);
   run.child.kill('SIGTERM');
+  assert.deepEqual(children, [], 'no esbuild service left idling after the plugins loaded');
   assert.deepEqual(await run.exited, { code: 0, signal: null });
   await rm(dir, { recursive: true });
 });
@@ -143,3 +146,19 @@ test('a second signal exits at once', async () => {
   backend.close();
   await rm(dir, { recursive: true });
 });
+
+/** The command names of the live child processes of `pid` (from /proc). */
+function childCommands(pid: number): string[] {
+  const names: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) names.push(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return names;
+}

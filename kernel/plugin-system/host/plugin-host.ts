@@ -146,6 +146,11 @@ export class PluginHost {
     this.options.log.info({ plugin: record.manifest.id }, `plugin ${record.manifest.id} unloaded (folder removed)`);
   }
 
+  /** Lets the plugin compiler go until the next load (the daemon calls it when not in --dev). */
+  async releaseCompiler(): Promise<void> {
+    await this.loader.idle();
+  }
+
   /** Unloads every plugin, dependents before their dependencies. */
   async shutdown(): Promise<void> {
     for (const record of [...this.records.values()].reverse()) await this.deactivate(record);
