@@ -4,7 +4,7 @@
  * so is a mapped range (`::ffff:10.0.0.0/104` is `10.0.0.0/8`).
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { ipv4ToNumber, ipv6ToBigInt } from '../../sdk/ip.ts';
+import { ipv4ToNumber, ipv6ToBigInt, parseIp as parseSharedIp } from '../../sdk/ip.ts';
 
 export interface Ip {
   readonly v: 4 | 6;
@@ -23,14 +23,14 @@ function v4ToBigint(text: string): bigint {
   return BigInt(ipv4ToNumber(text));
 }
 
-/** Parses an address (a zone id is dropped); a v4-mapped v6 address becomes v4. Undefined if invalid. */
+/**
+ * Parses an address (brackets and a zone id are dropped); a v4-mapped v6 address becomes v4.
+ * Undefined if invalid. The sdk's shared parser does the work (and caches it).
+ */
 export function parseIp(text: string): Ip | undefined {
-  const t = text.trim().replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
-  if (isIPv4(t)) return { v: 4, value: v4ToBigint(t) };
-  if (!isIPv6(t)) return undefined;
-  const value = ipv6ToBigInt(t);
-  if (value >> 32n === 0xffffn) return { v: 4, value: value & 0xffffffffn };
-  return { v: 6, value };
+  const parsed = parseSharedIp(text.trim());
+  if (parsed === undefined) return undefined;
+  return parsed.family === 4 ? { v: 4, value: BigInt(parsed.value) } : { v: 6, value: parsed.value };
 }
 
 /** Parses `addr/prefix` (the network part is truncated to the prefix); undefined if invalid. */
