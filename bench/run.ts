@@ -2,7 +2,7 @@
 // plus Infrarust with and without its security plugins (workload `security`).
 //   npm run bench [-- --quick] [--only throughput,conn,idle,security] [--paths direct,node-pipe,...]
 //                 [--rounds N] [--bytes MiB] [--conns N] [--concurrency N] [--idle-conns N]
-//                 [--no-install] [--keep] [--json FILE]
+//                 [--no-install] [--keep] [--json FILE] [--compare DIR]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ChildRpc, waitReady } from './lib/ipc.ts';
-import { ALL_PATHS, Relays, findHaproxy, reapStale, type PathName } from './lib/paths.ts';
+import { checkBase, compareRows, gitRev, renderCompare, type BaseCheckout } from './lib/compare.ts';
+import { ALL_PATHS, BASE_PATH, Relays, findHaproxy, reapStale, type PathName } from './lib/paths.ts';
 import { CLK_TCK, installExitHandlers, killAllSync, stopChild, track } from './lib/proc.ts';
 import { ratios, render, summarize, summarizeSecurity, targets } from './lib/report.ts';
 import { MiB, emptyResults, type BenchOptions, type Ctx } from './lib/types.ts';
@@ -33,7 +34,11 @@ type WorkloadName = keyof typeof WORKLOADS;
 const HELP = `usage: npm run bench -- [options]
   --quick             short run (2 rounds, 1,000 connections; < 2 min)
   --only LIST         workloads: throughput,conn,idle,security (default: all)
-  --paths LIST        paths: ${ALL_PATHS.join(',')} (default: all)
+  --paths LIST        paths: ${ALL_PATHS.join(',')} (default: all; ${BASE_PATH} with --compare)
+  --compare DIR       also run DIR/bin/infrarust.mjs (another checkout of this repo, with a
+                      node_modules) as the path ${BASE_PATH}, same config and flags as
+                      infrarust, in the same rounds; prints infrarust/${BASE_PATH} per metric
+                      (throughput, conn, idle; the security workload ignores it)
   --rounds N          samples per workload and path (default 3, quick 2)
   --bytes MiB         bytes per throughput sample (default 512)
   --batch N           64 KiB writes corked per writev by the bulk sender (default 16; 1 = plain)
@@ -85,6 +90,7 @@ function parse() {
       'cpu-prof': { type: 'string' },
       'relay-flags': { type: 'string' },
       json: { type: 'string' },
+      compare: { type: 'string' },
       budget: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -123,14 +129,23 @@ function parse() {
   }
   const paths: PathName[] = [];
   for (const p of (values.paths ?? ALL_PATHS.join(',')).split(',').map((x) => x.trim()).filter(Boolean)) {
-    if (!(ALL_PATHS as string[]).includes(p)) die(`unknown path '${p}'`);
+    if (p === BASE_PATH && values.compare === undefined) die(`path '${BASE_PATH}' needs --compare DIR`);
+    if (!(ALL_PATHS as string[]).includes(p) && p !== BASE_PATH) die(`unknown path '${p}'`);
     if (!paths.includes(p as PathName)) paths.push(p as PathName);
+  }
+  let base: BaseCheckout | null = null;
+  if (values.compare !== undefined) {
+    const b = checkBase(values.compare, REPO);
+    if (typeof b === 'string') die(b);
+    base = b;
+    // Right after infrarust, so the two builds sit side by side in the table.
+    if (!paths.includes(BASE_PATH)) paths.splice(paths.includes('infrarust') ? paths.indexOf('infrarust') + 1 : paths.length, 0, BASE_PATH);
   }
   const haproxyThreads = values['haproxy-threads'] === undefined ? undefined : int(values['haproxy-threads'], 0, 'haproxy-threads', 1, 64);
   const budgetSec = int(values.budget, quick ? 115 : 540, 'budget', 5, 3600);
   const cpuProfDir = values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']);
   const relayFlags = (values['relay-flags'] ?? '').split(/\s+/).filter(Boolean);
-  return { opts, workloads, paths, budgetSec, haproxyThreads, cpuProfDir, relayFlags, install: !values['no-install'], keep: values.keep!, json: values.json ?? path.join(WORK, 'last.json') };
+  return { opts, workloads, paths, base, budgetSec, haproxyThreads, cpuProfDir, relayFlags, install: !values['no-install'], keep: values.keep!, json: values.json ?? path.join(WORK, 'last.json') };
 }
 
 async function startHelper(file: string, label: string) {
@@ -170,22 +185,26 @@ async function main() {
     host: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavg: os.loadavg(), kernel: os.release(), clkTck: CLK_TCK },
     node: process.version,
     haproxy: hp.bin ? { bin: hp.bin, version: hp.version } : { skipped: hp.why },
+    infrarustRev: gitRev(REPO),
+    compare: cfg.base ? { dir: cfg.base.root, rev: cfg.base.rev } : undefined,
     options: { ...cfg.opts, workloads: cfg.workloads, paths: cfg.paths, haproxyThreads: cfg.haproxyThreads ?? 'default (one per CPU)' },
   };
   log(`node ${process.version}, ${meta.host.cpus} CPUs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; haproxy: ${hp.bin ? hp.version ?? hp.bin : `SKIPPED (${hp.why})`}`);
   log(`workloads ${cfg.workloads.join(', ')}; paths ${cfg.paths.join(', ')}; rounds ${cfg.opts.rounds}; ` +
     `${cfg.opts.bulkBytes / MiB} MiB/sample; ${cfg.opts.conns} conns/sample at c=${cfg.opts.concurrency}; ${cfg.opts.idleConns} idle conns` +
     (cfg.workloads.includes('security') ? `; security: ${cfg.opts.secRounds} rounds of ${cfg.opts.secPings} pings + ${cfg.opts.secConns} conns` : ''));
+  if (cfg.base) log(`compare: infrarust = ${REPO} (${meta.infrarustRev ?? 'not git'}), ${BASE_PATH} = ${cfg.base.root} (${cfg.base.rev ?? 'not git'})`);
 
   finish = (aborted: string | null) => {
     if (finished) return;
     finished = true;
     const unavailable = relays?.unavailable ?? new Map<PathName, string>();
     if (!cfg.paths.includes('haproxy')) unavailable.delete('haproxy');
-    for (const p of ALL_PATHS) if (!cfg.paths.includes(p)) unavailable.delete(p);
+    for (const p of [...unavailable.keys()]) if (!cfg.paths.includes(p)) unavailable.delete(p);
     if (aborted) results.notes.push(`ABORTED: ${aborted}`);
-    console.log(`\n${render(results, cfg.paths, unavailable, cfg.opts.concurrency)}`);
     const s = summarize(results);
+    const cmp = cfg.base ? compareRows(results, s) : null;
+    console.log(`\n${render(results, cfg.paths, unavailable, cfg.opts.concurrency, cmp && cfg.base ? renderCompare(cmp, meta.infrarustRev, cfg.base) : undefined)}`);
     const json = {
       ...meta,
       durationSec: (Date.now() - t0) / 1000,
@@ -193,6 +212,7 @@ async function main() {
       unavailable: Object.fromEntries(unavailable),
       summary: s,
       ratios: ratios(s).filter((r) => r.value !== null),
+      compareRatios: cmp ?? undefined,
       targets: targets(s),
       samples: results.samples,
       extra: results.extra,
@@ -218,7 +238,7 @@ async function main() {
   let client: Awaited<ReturnType<typeof startHelper>> | null = null;
   try {
     [sink, client] = await Promise.all([startHelper('sink.ts', 'sink'), startHelper('client.ts', 'client')]);
-    relays = new Relays({ repoRoot: REPO, workDir: WORK, tmp, sinkPort: sink.port!, haproxyBin: hp.bin, haproxyThreads: cfg.haproxyThreads, cpuProfDir: cfg.cpuProfDir, relayFlags: cfg.relayFlags, client: client.rpc, log });
+    relays = new Relays({ repoRoot: REPO, workDir: WORK, tmp, sinkPort: sink.port!, haproxyBin: hp.bin, haproxyThreads: cfg.haproxyThreads, cpuProfDir: cfg.cpuProfDir, relayFlags: cfg.relayFlags, baseRoot: cfg.base?.root, client: client.rpc, log });
     if (!hp.bin && cfg.paths.includes('haproxy')) log(`!! haproxy column skipped: ${hp.why}`);
     const ctx: Ctx = { opts: cfg.opts, paths: cfg.paths, relays, client: client.rpc, sink: sink.rpc, loadPids: [process.pid, sink.child.pid!, client.child.pid!], results, log };
     for (const w of cfg.workloads) {

@@ -7,8 +7,10 @@ import type { ChildRpc } from './ipc.ts';
 import { waitReady } from './ipc.ts';
 import { freePort, stopChild, tail, track, waitForPort } from './proc.ts';
 
-export type PathName = 'direct' | 'node-pipe' | 'infrarust' | 'haproxy';
+export type PathName = 'direct' | 'node-pipe' | 'infrarust' | 'haproxy' | 'infrarust@base';
 export const ALL_PATHS: PathName[] = ['direct', 'node-pipe', 'infrarust', 'haproxy'];
+/** Infrarust from another checkout (`--compare DIR`, lib/compare.ts); not in ALL_PATHS: it needs DIR. */
+export const BASE_PATH = 'infrarust@base' satisfies PathName;
 
 /**
  * Infrarust configurations. `default`: no security sections (the builtin plugins load with
@@ -43,6 +45,8 @@ export interface RelayEnv {
   cpuProfDir?: string;
   /** Extra node/V8 flags for Infrarust relays. */
   relayFlags?: string[];
+  /** Checkout whose bin/infrarust.mjs runs as `infrarust@base` (--compare DIR). */
+  baseRoot?: string;
   client: ChildRpc;
   log: (msg: string) => void;
 }
@@ -126,6 +130,7 @@ export class Relays {
 
   constructor(private env: RelayEnv) {
     if (!env.haproxyBin) this.unavailable.set('haproxy', 'haproxy binary not available');
+    if (!env.baseRoot) this.unavailable.set(BASE_PATH, 'no --compare DIR');
   }
 
   available(paths: PathName[]): PathName[] {
@@ -163,24 +168,26 @@ export class Relays {
           fs.writeFileSync(cfg, haproxyConfig(port, this.env.sinkPort, this.env.haproxyThreads));
           child = track(spawn(this.env.haproxyBin!, ['-f', cfg, '-db'], { stdio: ['ignore', out, out] }));
         } else {
+          // infrarust and infrarust@base: same config, same flags, same launch; only the
+          // checkout the launcher comes from differs.
           const cfg = path.join(dir, 'infrarust.toml');
           fs.mkdirSync(path.join(dir, 'servers'));
           fs.writeFileSync(cfg, infrarustConfig(dir, port, profile));
           fs.writeFileSync(path.join(dir, 'servers', 'bench.toml'), `domains = ["bench.local"]\naddresses = ["127.0.0.1:${this.env.sinkPort}"]\n`);
-          const entry = path.join(this.env.repoRoot, 'bin/infrarust.mjs');
+          const entry = path.join(p === BASE_PATH ? this.env.baseRoot! : this.env.repoRoot, 'bin/infrarust.mjs');
           if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist (yet)`);
           // cwd = the temp dir, so nothing the proxy writes next to itself lands in the repo.
           // Run the launcher itself (its shebang carries the V8 flags users get).
           // Profiling or extra flags: node itself with the launcher's V8 flag (--cpu-prof is
           // refused in NODE_OPTIONS).
           const flags = [...(this.env.relayFlags ?? [])];
-          if (this.env.cpuProfDir !== undefined) flags.push('--cpu-prof', `--cpu-prof-dir=${path.join(this.env.cpuProfDir, `infrarust-${profile}-${this.seq}`)}`);
+          if (this.env.cpuProfDir !== undefined) flags.push('--cpu-prof', `--cpu-prof-dir=${path.join(this.env.cpuProfDir, `${p}-${profile}-${this.seq}`)}`);
           const cmd = flags.length === 0 ? [entry] : [process.execPath, '--max-semi-space-size=2', ...flags, entry];
           child = track(spawn(cmd[0], [...cmd.slice(1), '-c', cfg, '-l', 'warn'], { cwd: dir, stdio: ['ignore', out, out] }));
         }
         fs.closeSync(out);
         recordPid(this.env, child.pid);
-        await waitForPort(port, child, p === 'infrarust' ? 30_000 : 10_000);
+        await waitForPort(port, child, p === 'infrarust' || p === BASE_PATH ? 30_000 : 10_000);
       }
       // Smoke test: one full preamble round trip through the relay to the sink and back.
       const smoke = await this.env.client.call<{ ok: number; firstError?: string }>(

@@ -159,7 +159,8 @@ export function renderSecurity(sec: SecurityResults, concurrency: number): strin
   return out.join('\n');
 }
 
-export function render(r: Results, paths: PathName[], unavailable: Map<PathName, string>, concurrency = 32): string {
+/** `compare`: the infrarust / infrarust@base block (lib/compare.ts), shown after the ratios. */
+export function render(r: Results, paths: PathName[], unavailable: Map<PathName, string>, concurrency = 32, compare?: string): string {
   const s = summarize(r);
   const out: string[] = [];
   const anyMain = METRICS.some((m) => Object.keys(r.samples[m.key]).length > 0);
@@ -186,6 +187,7 @@ export function render(r: Results, paths: PathName[], unavailable: Map<PathName,
   const rr = ratios(s).filter((x) => x.value !== null);
   if (rr.length === 0) out.push('  (none: a path is missing)');
   for (const x of rr) out.push(`  ${x.label.padEnd(28)} ${x.better === 'higher' ? '↑' : '↓'} ${`${x.num}/${x.den}`.padEnd(20)} ${x.value!.toFixed(2)}×`);
+  if (compare) out.push('', compare);
 
   out.push('', 'Targets:');
   for (const t of targets(s)) {

@@ -41,7 +41,7 @@ export async function connRate(ctx: Ctx): Promise<void> {
             results.notes.push(msg);
             log(`!! ${msg}`);
           }
-          log(`  conn-rate  r${round + 1} ${p.padEnd(9)} ${cps.toFixed(0).padStart(6)} conn/s  p50 ${res.p50ms.toFixed(2)} ms  p99 ${res.p99ms.toFixed(2)} ms`);
+          log(`  conn-rate  r${round + 1} ${p.padEnd(14)} ${cps.toFixed(0).padStart(6)} conn/s  p50 ${res.p50ms.toFixed(2)} ms  p99 ${res.p99ms.toFixed(2)} ms`);
         } catch (e) {
           drop(p, e);
         }

@@ -35,7 +35,7 @@ export async function idleMemory(ctx: Ctx): Promise<void> {
         push(results, 'kb_per_idle_conn', p, kb);
         pushExtra(results, 'idle_rss_kib_before_after', p, [before, after]);
         pushExtra(results, 'relay_start_ms', p, r.startMs);
-        log(`  idle-mem   r${round + 1} ${p.padEnd(9)} ${kb.toFixed(1).padStart(6)} KB/conn  (RSS ${(before / 1024).toFixed(1)} → ${(after / 1024).toFixed(1)} MiB, ${res.ok} conns)`);
+        log(`  idle-mem   r${round + 1} ${p.padEnd(14)} ${kb.toFixed(1).padStart(6)} KB/conn  (RSS ${(before / 1024).toFixed(1)} → ${(after / 1024).toFixed(1)} MiB, ${res.ok} conns)`);
       } catch (e) {
         const msg = `idle-memory: ${p} failed: ${e instanceof Error ? e.message : String(e)}`;
         log(`!! ${msg}`);

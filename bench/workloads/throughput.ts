@@ -36,7 +36,7 @@ export async function throughput(ctx: Ctx): Promise<void> {
           push(results, 'throughput_mibs', p, mibs);
           if (r.pid) push(results, 'cpu_s_per_gib', p, cpu / (res.bytes / GiB));
           pushExtra(results, 'throughput_sample_ms', p, Math.round(res.ms));
-          log(`  throughput r${round + 1} ${p.padEnd(9)} ${mibs.toFixed(0).padStart(6)} MiB/s` +
+          log(`  throughput r${round + 1} ${p.padEnd(14)} ${mibs.toFixed(0).padStart(6)} MiB/s` +
             (r.pid ? `  relay CPU ${cpu.toFixed(2)} s (${(cpu / (res.bytes / GiB)).toFixed(2)} s/GiB)` : ''));
         } catch (e) {
           drop(p, e);
