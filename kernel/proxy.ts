@@ -1,67 +1,65 @@
 /**
  * The proxy: owns the listener, the routing table, the status service and the set of live
  * connections, and swaps in new server configs atomically. Features are not here: they are
- * plugins, attached through the kernel events and (next) the plugin layers.
+ * plugins, reached through the layers it is given (kernel.ts builds both).
  */
 import type { Server, Socket } from 'node:net';
 import type { Logger } from './log/logger.ts';
 import type { ProxyConfig, LoadedServer } from './config/index.ts';
 import { RoutingTable } from './routing/router.ts';
 import { StatusService } from './status/status-service.ts';
-import { createKernelEmitter, type KernelEmitter } from './lifecycle/kernel-events.ts';
-import { createConnectionContext, type ConnectionContext } from './net/connection-context.ts';
-import { handleConnection, type ConnectionDeps } from './net/handle-connection.ts';
+import { createConnectionContext, type ConnectionContext } from './session/connection-context.ts';
+import { serveConnection } from './session/serve-connection.ts';
+import type { SessionDeps } from './session/deps.ts';
+import { connectionRef, playerRef } from './session/event-refs.ts';
 import { listen } from './net/listener.ts';
 import { TransportTap } from './net/transport-tap.ts';
 import { ProxyHeaderReceiver } from './net/proxy-header.ts';
-import type { PluginLayers } from './plugin-system/host/layers.ts';
-import { createLayers } from './plugin-system/create-layers.ts';
-import { bridgeKernelEvents } from './plugin-system/event-bridge.ts';
+import type { PluginLayers } from './layers/plugin-layers.ts';
 import type { TransportContext, TransportVerdict } from '../sdk/filters.ts';
-import type { ProxyApi } from '../sdk/plugin.ts';
-import { createProxyApi, type ProxyControl } from './plugin-system/proxy-api.ts';
 
 export class Proxy {
-  readonly events: KernelEmitter = createKernelEmitter();
-  /** The plugin layers: the kernel asks them, plugins answer (the host registers into them). */
-  readonly layers: PluginLayers;
   private routes = new RoutingTable<LoadedServer>([]);
   private servers: ReadonlyMap<string, LoadedServer> = new Map();
   private readonly status: StatusService;
   private readonly connections = new Set<ConnectionContext>();
-  private server: Server | undefined;
+  private listener: Server | undefined;
   private nextId = 1;
   private port = 0;
-  private readonly deps: ConnectionDeps;
+  private readonly deps: SessionDeps;
   /** Present when `receive_proxy_protocol` is on (infrarust.toml is read at startup only). */
   private readonly proxyHeaders: ProxyHeaderReceiver | undefined;
 
-  constructor(private config: ProxyConfig, private readonly log: Logger) {
+  /** `layers`: the plugin layers the kernel asks and plugins answer (the plugin host registers into them). */
+  constructor(
+    private readonly config: ProxyConfig,
+    private readonly log: Logger,
+    readonly layers: PluginLayers,
+  ) {
     this.status = new StatusService(config);
     if (config.receive_proxy_protocol) this.proxyHeaders = new ProxyHeaderReceiver(config.trusted_proxies, log);
-    this.layers = createLayers(config, log);
-    bridgeKernelEvents(this.events, this.layers.events);
     this.deps = {
       config: () => this.config,
       routes: () => this.routes,
-      status: this.status,
-      events: this.events,
-      log,
-      plugins: this.layers,
       serverById: (id) => this.servers.get(id),
+      status: this.status,
+      events: layers.events,
+      log,
     };
   }
 
-  /** What plugins see of this proxy (config sections, connections, disconnect). */
-  /** Set by the daemon: version, plugin list and shutdown (defaults suit tests). */
-  readonly control: ProxyControl = { version: '0.0.0', startedAt: Date.now(), plugins: () => [], shutdown: () => undefined };
-  readonly api: ProxyApi = createProxyApi({
-    config: () => this.config,
-    server: (id) => this.servers.get(id),
-    servers: () => this.servers.values(),
-    connections: () => this.connections,
-    control: this.control,
-  });
+  /** The live connections (what ctx.proxy.connections() and disconnect() read). */
+  liveConnections(): Iterable<ConnectionContext> {
+    return this.connections;
+  }
+
+  server(id: string): LoadedServer | undefined {
+    return this.servers.get(id);
+  }
+
+  serverList(): Iterable<LoadedServer> {
+    return this.servers.values();
+  }
 
   get activeConnections(): number {
     return this.connections.size;
@@ -77,12 +75,13 @@ export class Proxy {
     this.routes = routes;
     this.servers = servers;
     this.status.reset(this.config);
-    this.events.emit('servers.changed', { ids: ordered.map((s) => s.id) });
+    // Synchronous listeners (ip-filter's) have run before the next connection is read.
+    this.layers.events.notify('ConfigReload', () => ({ servers: ordered.map((s) => s.id) }));
   }
 
   async start(): Promise<{ host: string; port: number }> {
     const bind = this.config.bind;
-    this.server = await listen({
+    this.listener = await listen({
       host: bind.host,
       port: bind.port,
       reusePort: this.config.so_reuseport,
@@ -92,10 +91,9 @@ export class Proxy {
       onSocket: (socket) => this.accept(socket),
       onRejected: (socket) => this.log.debug({ remote: socket.remoteAddress }, 'max_connections reached, connection refused'),
     });
-    const address = this.server.address();
+    const address = this.listener.address();
     const port = typeof address === 'object' && address !== null ? address.port : bind.port;
     this.port = port;
-    this.events.emit('proxy.listening', { address: bind.host, port });
     return { host: bind.host, port };
   }
 
@@ -104,8 +102,7 @@ export class Proxy {
    * closes what is left. Resolves once every socket is closed.
    */
   async stop(graceMs: number): Promise<void> {
-    this.events.emit('proxy.stopping', {});
-    const closed = new Promise<void>((resolve) => (this.server === undefined ? resolve() : this.server.close(() => resolve())));
+    const closed = new Promise<void>((resolve) => (this.listener === undefined ? resolve() : this.listener.close(() => resolve())));
     if (this.connections.size > 0) {
       this.log.info({ connections: this.connections.size, graceMs }, 'waiting for connections to finish');
       await this.drain(graceMs);
@@ -140,7 +137,7 @@ export class Proxy {
       this.connections.delete(ctx);
       if (!admitted) return; // refused at its PROXY header: events and filters never saw it
       if (ctx.transport !== undefined) this.layers.transport.runClose(ctx.transport.ctx);
-      this.events.emit('connection.closed', ctx);
+      if (ctx.username !== undefined) this.layers.events.notify('Disconnect', () => ({ player: playerRef(ctx), serverId: ctx.serverId }));
     });
     const admit = (): void => {
       admitted = true;
@@ -157,8 +154,7 @@ export class Proxy {
   private admit(ctx: ConnectionContext): void {
     const socket = ctx.socket;
     const transport = this.layers.transport;
-    this.events.emit('connection.accepted', ctx);
-    if (transport.isEmpty) return void handleConnection(ctx, this.deps);
+    if (transport.isEmpty) return void serveConnection(ctx, this.deps);
     ctx.transport = new TransportTap(transport, transportContext(ctx, this.port));
     const verdict = transport.runAccept(ctx.transport.ctx);
     if (!(verdict instanceof Promise)) return this.afterAccept(ctx, verdict);
@@ -169,10 +165,10 @@ export class Proxy {
 
   private afterAccept(ctx: ConnectionContext, verdict: TransportVerdict): void {
     if (verdict.type === 'reject') {
-      this.events.emit('connection.rejected', { conn: ctx, reason: verdict.reason ?? 'transport-filter' });
+      this.layers.events.notify('ConnectionRejected', () => ({ conn: connectionRef(ctx), reason: verdict.reason ?? 'transport-filter' }));
       return void ctx.socket.destroy();
     }
-    void handleConnection(ctx, this.deps);
+    void serveConnection(ctx, this.deps);
   }
 }
 

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startProxy, type Harness } from '../../test/helpers/proxy-harness.ts';
 import { TransportTap } from '../../kernel/net/transport-tap.ts';
-import { handshakeGate, loginGates } from '../../kernel/net/plugin-hooks.ts';
-import type { ConnectionContext } from '../../kernel/net/connection-context.ts';
+import { handshakeGate, loginGates } from '../../kernel/session/gates.ts';
+import type { ConnectionContext } from '../../kernel/session/connection-context.ts';
 import { benchBans, securityToml } from './paths.ts';
 
 const ITERATIONS = Math.max(1000, Number(process.argv[2] ?? 100_000));

@@ -10,9 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { HELP, parseBind, parseCli, type CliOptions } from './args.ts';
 import { createRootLogger, type Logger } from '../log/logger.ts';
 import { embeddedDefaultConfig, loadProxyConfig, loadServersDir, watchServersDir, type ProxyConfig } from '../config/index.ts';
-import { Proxy } from '../proxy.ts';
-import { DATA_SUBDIR, PluginHost } from '../plugin-system/host/plugin-host.ts';
-import { createLayers } from '../plugin-system/create-layers.ts';
+import { createKernel, type Kernel } from '../kernel.ts';
+import { DATA_SUBDIR } from '../plugin-system/host/plugin-host.ts';
 import { watchPluginDirs } from '../plugin-system/loader/plugin-watcher.ts';
 import { scaffoldPlugin } from './plugin-commands.ts';
 import { InfrarustError, isInfrarustError } from '../errors.ts';
@@ -56,7 +55,9 @@ async function run(cli: CliOptions): Promise<void> {
   await mkdir(config.servers_dir, { recursive: true }).catch((cause: Error) => {
     throw new InfrarustError('IR_ERR_CONFIG_SERVERS_DIR', `cannot create servers_dir ${config.servers_dir}: ${cause.message}`, { cause });
   });
-  const proxy = new Proxy(config, log);
+  const signals = new SignalHandling(log);
+  const kernel = createKernel({ config, log, version: packageVersion(), builtinDir: BUILTIN_PLUGINS_DIR, dev: cli.dev, onShutdown: () => signals.stop('SIGTERM') });
+  const { proxy } = kernel;
   const initial = await loadServersDir(config.servers_dir);
   for (const err of initial.errors) log.error(err.message);
   for (const warning of initial.warnings) log.warn(warning);
@@ -70,27 +71,17 @@ async function run(cli: CliOptions): Promise<void> {
     onError: (err) => log.error(err.message),
     log: { warn: (msg) => log.warn(msg) },
   });
-  const plugins = await startPlugins(config, cli, proxy, log).catch((err: unknown) => {
+  const pluginWatcher = await startPlugins(kernel, cli, log).catch((err: unknown) => {
     watcher.close(); // nothing may keep the process alive after a refusal to start
     throw err;
   });
-  proxy.control.version = packageVersion();
-  proxy.control.plugins = () => plugins.host.list();
   const { host, port } = await proxy.start();
   log.info({ servers: initial.servers.size, version: packageVersion(), dev: cli.dev }, `listening on ${host}:${port}`);
-  handleSignals(proxy, plugins, watcher, log);
+  signals.attach(kernel, [watcher, pluginWatcher]);
 }
 
-async function startPlugins(config: ProxyConfig, cli: CliOptions, proxy: Proxy, log: Logger): Promise<Plugins> {
-  const host = new PluginHost({
-    builtinDir: BUILTIN_PLUGINS_DIR,
-    pluginsDir: config.plugins_dir,
-    dev: cli.dev,
-    log,
-    layers: proxy.layers,
-    pluginConfig: (id) => config.plugins[id],
-    proxy: proxy.api,
-  });
+async function startPlugins(kernel: Kernel, cli: CliOptions, log: Logger): Promise<{ close(): void } | undefined> {
+  const { host, config } = kernel;
   await host.loadAll();
   const critical = host.criticalFailures();
   if (critical.length > 0) {
@@ -106,38 +97,44 @@ async function startPlugins(config: ProxyConfig, cli: CliOptions, proxy: Proxy, 
     onError: (err) => log.error({ err }, 'plugin watcher failed'),
   }) : undefined;
   if (!cli.dev) await host.releaseCompiler();
-  await proxy.layers.events.fire('ProxyInitialize', {});
-  return { host, watcher };
+  await kernel.layers.events.fire('ProxyInitialize', {});
+  return watcher;
 }
 
-interface Plugins {
-  host: PluginHost;
-  watcher?: { close(): void };
-}
+/** SIGINT/SIGTERM (and ctx.proxy.shutdown()): a graceful stop; a second signal exits at once. */
+class SignalHandling {
+  private kernel: Kernel | undefined;
+  private watchers: ({ close(): void } | undefined)[] = [];
+  private stopping = false;
 
-function handleSignals(proxy: Proxy, plugins: Plugins, watcher: { close(): void }, log: Logger): void {
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: exiting now');
+  constructor(private readonly log: Logger) {}
+
+  attach(kernel: Kernel, watchers: ({ close(): void } | undefined)[]): void {
+    this.kernel = kernel;
+    this.watchers = watchers;
+    process.on('SIGINT', (signal) => this.stop(signal));
+    process.on('SIGTERM', (signal) => this.stop(signal));
+  }
+
+  stop(signal: NodeJS.Signals): void {
+    const kernel = this.kernel;
+    if (kernel === undefined) return; // not started yet: the start path owns the process
+    if (this.stopping) {
+      this.log.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    stopping = true;
-    log.info({ signal }, 'shutting down: no new connections, waiting for players to leave');
-    watcher.close();
-    plugins.watcher?.close();
+    this.stopping = true;
+    this.log.info({ signal }, 'shutting down: no new connections, waiting for players to leave');
+    for (const w of this.watchers) w?.close();
     void (async () => {
-      await proxy.stop(SHUTDOWN_GRACE_MS);
+      await kernel.proxy.stop(SHUTDOWN_GRACE_MS);
       // Plugins hear ProxyShutdown while they are all still loaded, then unload in reverse order.
-      await proxy.layers.events.fire('ProxyShutdown', {});
-      await plugins.host.shutdown();
-      log.info('stopped');
+      await kernel.layers.events.fire('ProxyShutdown', {});
+      await kernel.host.shutdown();
+      this.log.info('stopped');
       process.exit(0);
     })();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  proxy.control.shutdown = () => onSignal('SIGTERM');
+  }
 }
 
 async function pluginCommand(cli: CliOptions): Promise<void> {
@@ -148,7 +145,7 @@ async function pluginCommand(cli: CliOptions): Promise<void> {
     console.log(`Created ${dir}. Run \`npm start -- --dev\` and edit ${join(dir, 'index.ts')}: it reloads on save.`);
     return;
   }
-  const host = new PluginHost({ builtinDir: BUILTIN_PLUGINS_DIR, pluginsDir: config.plugins_dir, dev: false, log, layers: createLayers(config, log), pluginConfig: (id) => config.plugins[id] });
+  const { host } = createKernel({ config, log, version: packageVersion(), builtinDir: BUILTIN_PLUGINS_DIR });
   await host.loadAll();
   const rows = host.list();
   await host.shutdown();

@@ -39,6 +39,7 @@ export {
   type LoadedServer,
 } from './load.ts';
 export { embeddedDefaultConfig } from './defaults.ts';
+export { connectTimeout } from './server-timeouts.ts';
 export {
   loadServersDir,
   watchServersDir,

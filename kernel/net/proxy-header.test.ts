@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Logger } from '../log/logger.ts';
-import type { ConnectionContext } from './connection-context.ts';
+import type { ProxiedConnection } from './proxy-header.ts';
 import { parseCidr } from '../config/schema-ip-filter.ts';
 import { ProxyHeaderReceiver } from './proxy-header.ts';
 
@@ -11,9 +11,9 @@ function fakeLog(): { log: Logger; warns: unknown[][] } {
   return { log, warns };
 }
 
-function peer(remoteAddress: string): ConnectionContext & { destroyed: boolean } {
+function peer(remoteAddress: string): ProxiedConnection & { destroyed: boolean } {
   const ctx = { remoteAddress, remotePort: 1, destroyed: false, socket: { destroy: () => void (ctx.destroyed = true) } };
-  return ctx as unknown as ConnectionContext & { destroyed: boolean };
+  return ctx as unknown as ProxiedConnection & { destroyed: boolean };
 }
 
 test('an empty trusted_proxies logs one startup warning', () => {

@@ -7,7 +7,6 @@
 import { BlockList, isIP, type Socket } from 'node:net';
 import type { Logger } from '../log/logger.ts';
 import type { Cidr } from '../config/schema-ip-filter.ts';
-import type { ConnectionContext } from './connection-context.ts';
 import { ConnectionClosedError } from './client-reader.ts';
 import { encodeProxyV2, encodeProxyV2Local, parseProxyHeader, type ProxyHeader } from '../protocol/proxy-protocol.ts';
 import { InfrarustError, isInfrarustError } from '../errors.ts';
@@ -18,6 +17,14 @@ export const PROXY_HEADER_TIMEOUT_MS = 5_000;
 const UNTRUSTED_WARN_INTERVAL_MS = 60_000;
 
 type CompleteHeader = Exclude<ProxyHeader, { kind: 'incomplete' }>;
+
+/** What the PROXY header code reads of a connection, and the address it replaces. */
+export interface ProxiedConnection {
+  readonly socket: Socket;
+  remoteAddress: string;
+  remotePort: number;
+  readonly log: Logger;
+}
 
 export class ProxyHeaderReceiver {
   /** Undefined when every peer is trusted. */
@@ -42,7 +49,7 @@ export class ProxyHeaderReceiver {
    * Reads `ctx`'s header and applies its address. Resolves true when the connection may go on;
    * false when it was refused and closed. Never rejects.
    */
-  async receive(ctx: ConnectionContext): Promise<boolean> {
+  async receive(ctx: ProxiedConnection): Promise<boolean> {
     if (!this.isTrusted(ctx.remoteAddress)) {
       this.warnUntrusted(ctx.remoteAddress);
       ctx.socket.destroy();
@@ -128,12 +135,12 @@ export function readProxyHeader(socket: Socket, timeoutMs: number): Promise<Comp
  * `bytes` for the backend, behind a v2 header when the server asks for one: the client's address
  * (real, if a PROXY header gave it) to the proxy address the client connected to.
  */
-export function withProxyHeader(ctx: ConnectionContext, server: { send_proxy_protocol: boolean }, bytes: Buffer): Buffer {
+export function withProxyHeader(ctx: ProxiedConnection, server: { send_proxy_protocol: boolean }, bytes: Buffer): Buffer {
   if (!server.send_proxy_protocol) return bytes;
   return Buffer.concat([backendProxyHeader(ctx), bytes]);
 }
 
-function backendProxyHeader(ctx: ConnectionContext): Buffer {
+function backendProxyHeader(ctx: ProxiedConnection): Buffer {
   const local = ctx.socket.localAddress;
   try {
     if (local === undefined) throw new RangeError('client socket has no local address');

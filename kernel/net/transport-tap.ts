@@ -4,8 +4,8 @@
  * none, a chunk costs one property read and passes untouched.
  */
 import type { TransportContext } from '../../sdk/filters.ts';
-import type { TransportRegistry } from '../plugin-system/layers/transport-chain.ts';
-import { isReject } from '../plugin-system/layers/transport-chain.ts';
+import type { TransportRegistry } from '../layers/transport-chain.ts';
+import { isReject } from '../layers/transport-chain.ts';
 
 export class TransportTap {
   /**

@@ -3,13 +3,20 @@
  * `[motd.online]` overrides; if the backend cannot be reached, the server's `[motd.unreachable]`
  * (then `[motd.offline]`, then the global defaults). For an unknown domain: `[default_motd.*]`.
  */
-import type { ProxyConfig, LoadedServer } from '../config/index.ts';
+import { connectTimeout, type ProxyConfig, type LoadedServer } from '../config/index.ts';
 import { StatusCache } from './status-cache.ts';
 import { fetchBackendStatus } from './status-fetch.ts';
 import { applyOnlineOverrides, BUILTIN_MOTD, motdResponse, type MotdFields } from './motd.ts';
-import { backendHandshakeAddress } from '../net/domain-rewrite.ts';
-import type { HandshakeInfo } from '../net/connection-context.ts';
+import { backendHandshakeAddress } from '../routing/domain-rewrite.ts';
 import { encodeProxyV2Local } from '../protocol/proxy-protocol.ts';
+
+/** What a status answer depends on from the client's handshake. */
+export interface StatusRequest {
+  readonly protocolVersion: number;
+  /** The address as the client sent it (what a rewritten backend handshake keeps the markers of). */
+  readonly rawAddress: string;
+  readonly port: number;
+}
 
 export type StatusSource = 'cache' | 'backend' | 'stale' | 'motd';
 
@@ -35,13 +42,13 @@ export class StatusService {
     this.cache = new StatusCache({ ttlMs: config.status_cache.ttl, maxEntries: config.status_cache.max_entries });
   }
 
-  async forServer(server: LoadedServer, handshake: HandshakeInfo): Promise<StatusAnswer> {
+  async forServer(server: LoadedServer, handshake: StatusRequest): Promise<StatusAnswer> {
     const key = `${server.id}\0${handshake.protocolVersion}`;
     const result = await this.cache.get(key, () =>
       fetchBackendStatus({
         addresses: server.addresses,
         protocolVersion: handshake.protocolVersion,
-        address: backendHandshakeAddress(server, handshake, server.addresses[0]),
+        address: backendHandshakeAddress(server, handshake.rawAddress, server.addresses[0]),
         port: handshake.port,
         connectTimeoutMs: connectTimeout(server, this.config),
         readTimeoutMs: STATUS_READ_TIMEOUT_MS,
@@ -67,8 +74,4 @@ export class StatusService {
   private defaults(): NonNullable<ProxyConfig['default_motd']> {
     return this.config.default_motd ?? {};
   }
-}
-
-export function connectTimeout(server: LoadedServer, config: ProxyConfig): number {
-  return server.timeouts?.connect ?? config.connect_timeout;
 }

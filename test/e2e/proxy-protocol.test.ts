@@ -136,7 +136,7 @@ test('v2 (IPv6 client) from a trusted peer sets the address, seen in api.connect
   t.after(reset);
   const { client } = await join({ port: proxy.port, domain: 'main.test', version: VERSION, username: 'viaV2', keep: true, extra: { stream: viaBalancer(v2Header('2001:db8::7', 40001)) } });
   try {
-    const live = [...proxy.proxy.api.connections()].find((c) => c.username === 'viaV2');
+    const live = [...proxy.api.connections()].find((c) => c.username === 'viaV2');
     assert.equal(live?.remoteAddress, '2001:db8::7');
     assert.deepEqual(handshakes.map((c) => c.remoteAddress), ['2001:db8::7']);
   } finally {

@@ -8,14 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRootLogger } from '../../kernel/log/logger.ts';
 import { loadProxyConfig, loadServersDir, watchServersDir, type ProxyConfig } from '../../kernel/config/index.ts';
-import { PluginHost } from '../../kernel/plugin-system/host/plugin-host.ts';
-import type { Logger } from '../../kernel/log/logger.ts';
-import { Proxy } from '../../kernel/proxy.ts';
+import type { PluginHost } from '../../kernel/plugin-system/host/plugin-host.ts';
+import type { Proxy } from '../../kernel/proxy.ts';
+import { createKernel, type Kernel } from '../../kernel/kernel.ts';
+import type { ProxyApi } from '../../sdk/plugin.ts';
 
 export interface Harness {
   port: number;
   dir: string;
   proxy: Proxy;
+  /** What plugins see of the proxy (ctx.proxy). */
+  api: ProxyApi;
   /** The plugin host, when `builtins` was given. */
   host?: PluginHost;
   writeServer(name: string, toml: string): Promise<void>;
@@ -44,7 +47,9 @@ export async function startProxy(options: HarnessOptions = {}): Promise<Harness>
   for (const [name, toml] of Object.entries(options.servers ?? {})) await writeFile(join(serversDir, `${name}.toml`), toml);
   const { config } = await loadProxyConfig(join(dir, 'infrarust.toml'));
   const log = createRootLogger({ level: (process.env.TEST_LOG as 'debug') ?? 'silent', pretty: false });
-  const proxy = new Proxy(config, log);
+  const builtinDir = options.builtins === undefined ? undefined : await selectBuiltins(options.builtins, config);
+  const kernel = createKernel({ config, log, builtinDir: builtinDir ?? join(dir, 'no-builtins') });
+  const { proxy } = kernel;
   const initial = await loadServersDir(config.servers_dir);
   if (initial.errors.length > 0) throw initial.errors[0];
   proxy.setServers(initial.servers);
@@ -53,21 +58,22 @@ export async function startProxy(options: HarnessOptions = {}): Promise<Harness>
     onChange: (servers) => proxy.setServers(servers),
     onError: () => undefined,
   });
-  const host = options.builtins === undefined ? undefined : await loadPlugins(options.builtins, config, proxy, log);
+  const host = builtinDir === undefined ? undefined : await loadPlugins(kernel);
   const { port } = await proxy.start();
   return {
     port,
     dir,
     proxy,
+    api: kernel.api,
     host,
     writeServer: (name, toml) => writeFile(join(serversDir, `${name}.toml`), toml),
     removeServer: (name) => unlink(join(serversDir, `${name}.toml`)),
     nextReload: (timeoutMs = 3000) =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no reload within timeout')), timeoutMs);
-        proxy.events.on('servers.changed', function once() {
+        const off = kernel.layers.events.on('test-harness', 'ConfigReload', function once() {
           clearTimeout(timer);
-          proxy.events.off('servers.changed', once);
+          off();
           resolve();
         });
       }),
@@ -82,15 +88,19 @@ export async function startProxy(options: HarnessOptions = {}): Promise<Harness>
 
 const BUILTIN_DIR = fileURLToPath(new URL('../../builtin-plugins', import.meta.url));
 
-/** Loads the listed builtin plugins (a temp folder holds links to just those) and user plugins. */
-async function loadPlugins(ids: string[], config: ProxyConfig, proxy: Proxy, log: Logger): Promise<PluginHost> {
+/** A folder of links to just the listed builtin plugins, loaded like the daemon loads builtin-plugins/. */
+async function selectBuiltins(ids: string[], config: ProxyConfig): Promise<string> {
   const only = join(config.plugins_dir, '..', 'builtin-selection');
   await mkdir(only, { recursive: true });
   for (const id of ids) await symlink(join(BUILTIN_DIR, id), join(only, id), 'dir');
-  const host = new PluginHost({ builtinDir: only, pluginsDir: config.plugins_dir, dev: false, log, layers: proxy.layers, pluginConfig: (id) => config.plugins[id], proxy: proxy.api });
-  await host.loadAll();
-  for (const p of host.list()) if (p.state !== 'loaded') throw new Error(`plugin ${p.id} did not load: ${p.error}`);
-  return host;
+  return only;
+}
+
+/** Loads the selected builtin plugins and the user plugins in plugins_dir; every one must load. */
+async function loadPlugins(kernel: Kernel): Promise<PluginHost> {
+  await kernel.host.loadAll();
+  for (const p of kernel.host.list()) if (p.state !== 'loaded') throw new Error(`plugin ${p.id} did not load: ${p.error}`);
+  return kernel.host;
 }
 
 /** A server file body for tests. */

@@ -7,11 +7,10 @@ import { join } from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { pino } from 'pino';
-import { PluginHost } from '../../kernel/plugin-system/host/plugin-host.ts';
-import { createLayers } from '../../kernel/plugin-system/create-layers.ts';
+import { createKernel } from '../../kernel/kernel.ts';
 import { pluginFolders } from '../../kernel/plugin-system/host/discovery.ts';
 import { embeddedDefaultConfig } from '../../kernel/config/index.ts';
-import type { PluginLayers } from '../../kernel/plugin-system/host/layers.ts';
+import type { PluginLayers } from '../../kernel/layers/plugin-layers.ts';
 
 const ROOT = process.cwd();
 const BUILTIN = join(ROOT, 'builtin-plugins');
@@ -44,9 +43,8 @@ test('every shipped plugin loads, unloads and reloads without leaving anything b
   // Data dirs go to a temp folder, not into the repo's plugins/.
   const dataRoot = await mkdtemp(join(tmpdir(), 'infrarust-conformance-'));
   for (const dir of dirs) {
-    const layers = createLayers(embeddedDefaultConfig(), log);
     const timersBefore = timers();
-    const host = new PluginHost({ builtinDir: BUILTIN, pluginsDir: dataRoot, dev: true, log, layers, pluginConfig: () => undefined });
+    const { host, layers } = createKernel({ config: embeddedDefaultConfig(), log, builtinDir: BUILTIN, pluginsDir: dataRoot, dev: true });
     assert.equal(await host.reloadDir(dir), true, `${dir} loads`);
     const id = host.list()[0].id;
     const first = host.activeOwner(id)!;

@@ -6,8 +6,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { PluginHost } from '../../kernel/plugin-system/host/plugin-host.ts';
-import { createLayers } from '../../kernel/plugin-system/create-layers.ts';
+import { createKernel } from '../../kernel/kernel.ts';
 import { embeddedDefaultConfig } from '../../kernel/config/index.ts';
 
 const SDK = join(process.cwd(), 'sdk', 'index.ts');
@@ -42,8 +41,7 @@ test('one bad plugin of each kind is reported by name and the good ones load', {
 
   const { log, lines } = recordingLog();
   const config = embeddedDefaultConfig();
-  const layers = createLayers(config, log);
-  const host = new PluginHost({ builtinDir: join(root, 'none'), pluginsDir: users, dev: false, log, layers, pluginConfig: () => undefined, setupTimeoutMs: 300 });
+  const { host, layers } = createKernel({ config, log, builtinDir: join(root, 'none'), pluginsDir: users, setupTimeoutMs: 300 });
   await host.loadAll();
   const state = Object.fromEntries(host.list().map((p) => [p.id, p.state]));
   assert.deepEqual(state, {
@@ -79,9 +77,9 @@ test('[plugins.<id>] settings are validated by the plugin schema; enabled = fals
   await plugin(users, 'off', `setup(ctx) { ctx.commands.register({ name: 'off', execute() {} }); }`);
   for (const [settings, expected] of [[{ port: 'x' }, 'failed'], [{ port: 25565 }, 'loaded']] as const) {
     const { log, lines } = recordingLog();
-    const layers = createLayers(embeddedDefaultConfig(), log);
     const entries: Record<string, object> = { typed: { enabled: true, permissions: [], ...settings }, off: { enabled: false } };
-    const host = new PluginHost({ builtinDir: join(root, 'none'), pluginsDir: users, dev: false, log, layers, pluginConfig: (id) => entries[id] as never });
+    const config = { ...embeddedDefaultConfig(), plugins: entries as never };
+    const { host, layers } = createKernel({ config, log, builtinDir: join(root, 'none'), pluginsDir: users });
     await host.loadAll();
     const states = Object.fromEntries(host.list().map((p) => [p.id, p.state]));
     assert.equal(states.typed, expected);

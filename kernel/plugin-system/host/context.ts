@@ -5,9 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from '../../log/logger.ts';
 import type { PluginContext, PluginManifest, ProxyApi, ScheduledTask } from '../../../sdk/plugin.ts';
-import type { PluginLayers } from './layers.ts';
+import type { PluginLayers } from '../../layers/plugin-layers.ts';
 import { Ledger } from './ledger.ts';
-import { commandNames, pluginOf } from './registries.ts';
+import { commandNames, pluginOf } from '../../layers/registries.ts';
 import { callPlugin } from './call.ts';
 import type { CommandSource } from '../../../sdk/commands.ts';
 

@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import type { Logger } from '../../log/logger.ts';
 import type { PluginEntry } from '../../config/index.ts';
 import type { PluginDefinition, ProxyApi } from '../../../sdk/plugin.ts';
-import type { PluginLayers } from './layers.ts';
+import type { PluginLayers } from '../../layers/plugin-layers.ts';
 import { discoverPlugins, type Candidate, type PluginSource } from './discovery.ts';
 import { readManifest } from './manifest.ts';
 import { loadOrder } from './load-order.ts';
 import { createPluginContext, type OwnedContext } from './context.ts';
 import { validatePluginConfig } from './plugin-config.ts';
 import { callPlugin } from './call.ts';
-import { createNativeLoader } from '../loader/native-loader.ts';
+import { loaderFor, type PluginLoader } from '../loader/plugin-loader.ts';
 import { InfrarustError } from '../../errors.ts';
 
 /**
@@ -64,9 +64,10 @@ interface PluginRecord extends Candidate {
 export interface PluginHostOptions {
   builtinDir: string;
   pluginsDir: string;
-  dev: boolean;
   log: Logger;
   layers: PluginLayers;
+  /** One per kind of plugin; the first that accepts a candidate loads it. */
+  loaders: readonly PluginLoader[];
   pluginConfig: (id: string) => PluginEntry | undefined;
   /** What plugins see of the proxy; a stand-in with no connections when absent (plugin list, tests). */
   proxy?: ProxyApi;
@@ -75,11 +76,9 @@ export interface PluginHostOptions {
 
 export class PluginHost {
   private readonly records = new Map<string, PluginRecord>();
-  private readonly loader;
   private readonly setupTimeoutMs: number;
 
   constructor(private readonly options: PluginHostOptions) {
-    this.loader = createNativeLoader({ dev: options.dev, log: options.log });
     this.setupTimeoutMs = options.setupTimeoutMs ?? 10_000;
   }
 
@@ -142,19 +141,19 @@ export class PluginHost {
     if (record === undefined) return;
     await this.deactivate(record);
     this.records.delete(record.manifest.id);
-    await this.loader.dispose(record.manifest.id);
+    await Promise.all(this.options.loaders.map((l) => l.dispose(record.manifest.id)));
     this.options.log.info({ plugin: record.manifest.id }, `plugin ${record.manifest.id} unloaded (folder removed)`);
   }
 
   /** Lets the plugin compiler go until the next load (the daemon calls it when not in --dev). */
   async releaseCompiler(): Promise<void> {
-    await this.loader.idle();
+    await Promise.all(this.options.loaders.map((l) => l.idle()));
   }
 
   /** Unloads every plugin, dependents before their dependencies. */
   async shutdown(): Promise<void> {
     for (const record of [...this.records.values()].reverse()) await this.deactivate(record);
-    await this.loader.close();
+    await Promise.all(this.options.loaders.map((l) => l.close()));
   }
 
   /** Critical plugins that are enabled but did not load: the proxy must not run without them. */
@@ -203,7 +202,9 @@ export class PluginHost {
     const owner = `${id}#${record.generation + 1}`;
     let owned: OwnedContext<unknown> | undefined;
     try {
-      const { definition } = await this.loader.load(record.dir, id, record.manifest.main ?? 'index.ts');
+      const loader = loaderFor(this.options.loaders, record);
+      if (loader === undefined) throw new InfrarustError('IR_ERR_PLUGIN_INVALID_MODULE', `plugin ${id}: no loader takes its entry ${record.manifest.main ?? 'index.ts'} (native plugins are .ts or .js)`);
+      const { definition } = await loader.load(record);
       const config = validatePluginConfig(id, definition.configSchema, entry);
       owned = createPluginContext({ owner, manifest: record.manifest, log, config, dataDir: join(this.options.pluginsDir, id, DATA_SUBDIR), layers: this.options.layers, proxy: this.options.proxy ?? OFFLINE_PROXY });
       const ctx = owned.context;

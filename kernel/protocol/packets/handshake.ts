@@ -70,3 +70,22 @@ export function splitForgeMarker(address: string): { host: string; marker: strin
   if (host.endsWith('.')) host = host.slice(0, -1);
   return { host: host.toLowerCase(), marker };
 }
+
+export type Intent = 'status' | 'login' | 'transfer' | 'legacy-ping' | 'legacy-login';
+
+/** A handshake as the proxy uses it: the routable host split from the raw address, the intent named. */
+export interface HandshakeInfo {
+  protocolVersion: number;
+  /** The address exactly as the client sent it (Forge markers included). */
+  rawAddress: string;
+  /** Lower-cased host with Forge/BungeeCord data and a trailing dot removed: what routing uses. */
+  host: string;
+  port: number;
+  intent: Intent;
+}
+
+const INTENTS = { 1: 'status', 2: 'login', 3: 'transfer' } as const;
+
+export function handshakeInfo(hs: Handshake): HandshakeInfo {
+  return { protocolVersion: hs.protocolVersion, rawAddress: hs.address, host: splitForgeMarker(hs.address).host, port: hs.port, intent: INTENTS[hs.nextState] };
+}

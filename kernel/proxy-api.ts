@@ -1,0 +1,92 @@
+/**
+ * The ProxyApi plugins get: read-only config sections (the kernel's validated, frozen values),
+ * the live connections, and disconnect.
+ */
+import type { ConnectionSummary, PluginSummary, ProxyApi } from '../sdk/plugin.ts';
+import type { ProxyConfig, LoadedServer } from './config/index.ts';
+import type { ConnectionContext } from './session/connection-context.ts';
+import { encodeLoginDisconnect } from './protocol/packets/login.ts';
+import { legacyToJson } from '../sdk/text.ts';
+
+/** Where the API reads from: the proxy's state and the daemon's controls, all read when called. */
+export interface ProxyApiSources {
+  config(): ProxyConfig;
+  server(id: string): LoadedServer | undefined;
+  servers(): Iterable<LoadedServer>;
+  connections(): Iterable<ConnectionContext>;
+  version: string;
+  startedAt: number;
+  plugins(): PluginSummary[];
+  shutdown(): void;
+}
+
+export function createProxyApi(sources: ProxyApiSources): ProxyApi {
+  const find = (id: number): ConnectionContext | undefined => {
+    for (const c of sources.connections()) if (c.id === id) return c;
+    return undefined;
+  };
+  return {
+    get version() {
+      return sources.version;
+    },
+    uptimeMs: () => Date.now() - sources.startedAt,
+    servers: () => {
+      const counts = new Map<string, number>();
+      for (const c of sources.connections()) if (c.serverId !== undefined) counts.set(c.serverId, (counts.get(c.serverId) ?? 0) + 1);
+      return [...sources.servers()].map((s) => ({
+        id: s.id,
+        domains: s.domains,
+        addresses: s.addresses.map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`)),
+        proxyMode: s.proxy_mode,
+        connections: counts.get(s.id) ?? 0,
+      }));
+    },
+    plugins: () => sources.plugins(),
+    shutdown: () => sources.shutdown(),
+    config: <T>(section: string) => sectionOf(sources.config(), section) as T | undefined,
+    serverConfig: <T>(serverId: string, section: string) => {
+      const server = sources.server(serverId);
+      return server === undefined ? undefined : (sectionOf(server, section) as T | undefined);
+    },
+    connections: () => [...sources.connections()].map(summary),
+    disconnect: (connectionId, reason) => {
+      const ctx = find(connectionId);
+      if (ctx === undefined || ctx.socket.destroyed) return false;
+      if (ctx.socket.writableEnded) {
+        ctx.socket.destroy(); // already being closed (e.g. a login just refused): finish it
+      } else if (ctx.phase === 'login' && ctx.handshake?.intent !== 'legacy-login') {
+        ctx.socket.end(encodeLoginDisconnect(legacyToJson(reason)));
+        ctx.socket.setTimeout(5_000, () => ctx.socket.destroy());
+      } else {
+        ctx.socket.destroy();
+      }
+      return true;
+    },
+  };
+}
+
+/**
+ * Plugins ask for sections on their hot paths (ip-filter once per accept and per handshake):
+ * each config object's sections sit in a Map built once, because a property read with a key
+ * that varies by caller is a megamorphic lookup in V8, several times slower than Map.get.
+ */
+const sectionMaps = new WeakMap<object, Map<string, unknown>>();
+
+function sectionOf(config: object, section: string): unknown {
+  let sections = sectionMaps.get(config);
+  if (sections === undefined) sectionMaps.set(config, (sections = new Map(Object.entries(config))));
+  return sections.get(section);
+}
+
+function summary(c: ConnectionContext): ConnectionSummary {
+  return {
+    connectionId: c.id,
+    remoteAddress: c.remoteAddress,
+    phase: c.phase,
+    domain: c.handshake?.host,
+    serverId: c.serverId,
+    username: c.username,
+    uuid: c.uuid,
+    protocolVersion: c.handshake?.protocolVersion,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The passthrough backend (also zero_copy and server_only for now): dial the server's addresses
+ * in order, replay the client's exact bytes (handshake rewritten only when `domain_rewrite` asks,
+ * behind a PROXY header when `send_proxy_protocol` asks), then relay raw bytes both ways.
+ * Encryption and compression pass through untouched. No backend: a Login Disconnect carrying
+ * `disconnect_message`.
+ */
+import { connectTimeout, type LoadedServer } from '../config/index.ts';
+import { connectToBackend, type BackendAddress } from '../net/backend-connect.ts';
+import type { ClientReader } from '../net/client-reader.ts';
+import { withProxyHeader } from '../net/proxy-header.ts';
+import { relay } from '../net/relay.ts';
+import { dataTap } from '../net/transport-tap.ts';
+import { encodeHandshake } from '../protocol/packets/handshake.ts';
+import { readVarInt } from '../protocol/varint.ts';
+import { backendHandshakeAddress, needsRewrite } from '../routing/domain-rewrite.ts';
+import type { ConnectionContext } from './connection-context.ts';
+import type { PassthroughDeps } from './deps.ts';
+import { connectionRef, playerRef } from './event-refs.ts';
+import { rejectLogin } from './disconnect.ts';
+
+export async function backendPassthrough(ctx: ConnectionContext, reader: ClientReader, server: LoadedServer, deps: PassthroughDeps): Promise<void> {
+  const config = deps.config();
+  let backend;
+  try {
+    backend = await connectToBackend(server.addresses, {
+      timeoutMs: connectTimeout(server, config),
+      client: ctx.socket,
+      keepAliveMs: config.keepalive.time,
+      onFailure: (address, cause) =>
+        ctx.log.debug({ server: server.id, backend: `${address.host}:${address.port}`, reason: (cause as Error).message }, 'backend address failed'),
+    });
+  } catch (err) {
+    if (ctx.socket.destroyed) return void reader.release();
+    ctx.log.warn({ server: server.id, player: ctx.username, reason: (err as Error).message }, 'no backend reachable');
+    deps.events.notify('ConnectionRejected', () => ({ conn: connectionRef(ctx), reason: 'backend-unreachable' }));
+    return rejectLogin(ctx, reader, server.disconnect_message);
+  }
+  const bytes = reader.release();
+  const replay = needsRewrite(server) ? rewriteHandshake(bytes, ctx, server, backend.address) : bytes;
+  backend.socket.write(withProxyHeader(ctx, server, replay));
+  ctx.phase = 'relay';
+  const target = `${backend.address.host}:${backend.address.port}`;
+  deps.events.notify('ServerConnected', () => ({ player: playerRef(ctx), serverId: server.id, backend: target }));
+  // Same fields as the child logger's line, without keeping a child alive for every idle relay.
+  deps.log.info({ conn: ctx.id, player: ctx.username, server: server.id, backend: target }, 'player connected');
+  relay(ctx.socket, backend.socket, dataTap(ctx.transport));
+  ctx.socket.resume();
+}
+
+/** Replaces the first frame (the handshake) and keeps every following byte as the client sent it. */
+function rewriteHandshake(bytes: Buffer, ctx: ConnectionContext, server: LoadedServer, backend: BackendAddress): Buffer {
+  const hs = ctx.handshake!;
+  const prefix = readVarInt(bytes, 0)!;
+  const rest = bytes.subarray(prefix.size + prefix.value);
+  const nextState = hs.intent === 'transfer' ? 3 : 2;
+  const address = backendHandshakeAddress(server, hs.rawAddress, backend);
+  return Buffer.concat([encodeHandshake({ protocolVersion: hs.protocolVersion, address, port: hs.port, nextState }), rest]);
+}

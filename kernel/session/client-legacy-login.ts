@@ -1,0 +1,65 @@
+/**
+ * Pre-netty logins (0x02, Minecraft ≤ 1.6): route by the host the client sends, then pipe the
+ * connection through unchanged. Unknown hosts and dead backends get a legacy 0xFF kick.
+ */
+import { connectTimeout } from '../config/index.ts';
+import type { ClientReader } from '../net/client-reader.ts';
+import { connectToBackend } from '../net/backend-connect.ts';
+import { withProxyHeader } from '../net/proxy-header.ts';
+import { relay } from '../net/relay.ts';
+import { dataTap } from '../net/transport-tap.ts';
+import { parseLegacyLoginHandshake, type LegacyLogin } from '../protocol/legacy-login.ts';
+import { encodeLegacyKick } from '../protocol/legacy-ping.ts';
+import { stripLegacy } from '../../sdk/text.ts';
+import type { ConnectionContext } from './connection-context.ts';
+import type { LegacyDeps } from './deps.ts';
+import { connectionRef } from './event-refs.ts';
+import { handshakeGate } from './gates.ts';
+import { HANDSHAKE_TIMEOUT_MS } from './timeouts.ts';
+
+async function readLegacyLogin(reader: ClientReader): Promise<LegacyLogin> {
+  const deadline = Date.now() + HANDSHAKE_TIMEOUT_MS;
+  for (;;) {
+    const parsed = parseLegacyLoginHandshake(reader.bytes());
+    if (parsed !== 'incomplete') return parsed;
+    await reader.waitForData(deadline - Date.now());
+  }
+}
+
+export async function relayLegacyLogin(ctx: ConnectionContext, reader: ClientReader, deps: LegacyDeps): Promise<void> {
+  const login = await readLegacyLogin(reader);
+  reader.hold();
+  const host = login.host.toLowerCase();
+  ctx.phase = 'login';
+  ctx.username = login.username;
+  ctx.handshake = { protocolVersion: login.protocol ?? 0, rawAddress: login.host, host, port: login.port, intent: 'legacy-login' };
+  const server = deps.routes().resolve(host);
+  ctx.serverId = server?.id;
+  const gate = await handshakeGate(ctx, deps.events);
+  if (gate.type !== 'allow') {
+    deps.events.notify('ConnectionRejected', () => ({ conn: connectionRef(ctx), reason: 'plugin-denied' }));
+    reader.release();
+    if (gate.type === 'drop') return void ctx.socket.destroy();
+    return void ctx.socket.end(encodeLegacyKick(stripLegacy(gate.reason)));
+  }
+  if (server === undefined) {
+    deps.events.notify('ConnectionRejected', () => ({ conn: connectionRef(ctx), reason: 'unknown-domain' }));
+    reader.release();
+    if (deps.config().unknown_domain_behavior === 'drop') return void ctx.socket.destroy();
+    return void ctx.socket.end(encodeLegacyKick('There is no server at this address.'));
+  }
+  ctx.serverId = server.id;
+  let backend;
+  try {
+    backend = await connectToBackend(server.addresses, { timeoutMs: connectTimeout(server, deps.config()) });
+  } catch {
+    reader.release();
+    deps.events.notify('ConnectionRejected', () => ({ conn: connectionRef(ctx), reason: 'backend-unreachable' }));
+    return void ctx.socket.end(encodeLegacyKick(stripLegacy(server.disconnect_message)));
+  }
+  backend.socket.write(withProxyHeader(ctx, server, reader.release()));
+  ctx.phase = 'relay';
+  deps.log.info({ conn: ctx.id, player: login.username, server: server.id, legacy: true }, 'player connected');
+  relay(ctx.socket, backend.socket, dataTap(ctx.transport));
+  ctx.socket.resume();
+}

@@ -1,0 +1,29 @@
+/**
+ * What the session phases need from the proxy. The proxy builds one `SessionDeps`; each phase
+ * names the part it uses (Gate's per-handler deps), so a phase can be driven in a test with just
+ * those, and what a phase may touch is visible in its signature.
+ */
+import type { LoadedServer, ProxyConfig } from '../config/index.ts';
+import type { EventBus } from '../layers/event-bus.ts';
+import type { Logger } from '../log/logger.ts';
+import type { RoutingTable } from '../routing/router.ts';
+import type { StatusService } from '../status/status-service.ts';
+
+export interface SessionDeps {
+  readonly config: () => ProxyConfig;
+  /** The routing table in force (server files hot-reload: read it per connection). */
+  readonly routes: () => RoutingTable<LoadedServer>;
+  /** A server by id (for ServerPreConnect's ConnectTo). */
+  readonly serverById: (id: string) => LoadedServer | undefined;
+  readonly status: StatusService;
+  /** The EventBus: the one channel for plugin events, decisions and notifications alike. */
+  readonly events: EventBus;
+  /** The proxy's logger, for happy-path lines that should not create a per-connection child. */
+  readonly log: Logger;
+}
+
+export type HandshakeDeps = Pick<SessionDeps, 'config' | 'routes' | 'events'>;
+export type StatusDeps = Pick<SessionDeps, 'config' | 'status' | 'events'>;
+export type LoginDeps = Pick<SessionDeps, 'events' | 'serverById'>;
+export type PassthroughDeps = Pick<SessionDeps, 'config' | 'events' | 'log'>;
+export type LegacyDeps = Pick<SessionDeps, 'config' | 'routes' | 'status' | 'events' | 'log'>;
