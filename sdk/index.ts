@@ -10,4 +10,3 @@ export * from './filters.ts';
 export * from './limbo.ts';
 export * from './commands.ts';
 export * from './plugin.ts';
-export * from './testing.ts';

@@ -57,6 +57,21 @@ export interface ScheduledTask {
   cancel(): void;
 }
 
+/**
+ * The services plugins provide, by name: a plugin that offers one declares it here by declaration
+ * merging, so `ctx.services.provide` checks the implementation and `ctx.services.get` returns it
+ * typed, with no cast. A consumer gets the entry by importing the provider's types.
+ *
+ * @example
+ * // ban/api.ts, next to the BanService interface
+ * declare module 'infrarust/sdk' {
+ *   interface ServiceMap { ban: BanService }
+ * }
+ * // another plugin, which imports the types of ban/api.ts: typed BanService | undefined
+ * await ctx.services.get('ban')?.ban({ type: 'username', value: 'Griefer' });
+ */
+export interface ServiceMap {}
+
 /** A live connection as plugins see it. */
 export interface ConnectionSummary {
   readonly connectionId: number;
@@ -151,9 +166,12 @@ export interface PluginContext<Config = Record<string, unknown>> {
     delay(ms: number, task: () => void | Promise<void>): ScheduledTask;
     interval(ms: number, task: () => void | Promise<void>): ScheduledTask;
   };
+  /** Plugin-to-plugin APIs by name, typed by {@link ServiceMap}. */
   readonly services: {
-    provide<T extends object>(name: string, implementation: T): Unregister;
-    get<T extends object>(name: string): T | undefined;
+    /** Offers `implementation` under `name` (unique across plugins) until the plugin unloads. */
+    provide<K extends keyof ServiceMap>(name: K, implementation: ServiceMap[K]): Unregister;
+    /** The current provider's implementation; look it up when needed, the provider may reload. */
+    get<K extends keyof ServiceMap>(name: K): ServiceMap[K] | undefined;
   };
 }
 

@@ -1,10 +1,10 @@
 /**
- * The `ban` service other plugins use: `ctx.services.get<BanService>(BAN_SERVICE)`. Import the
- * types from this file (types only; the implementation is the plugin's).
+ * The `ban` service other plugins use: `ctx.services.get('ban')`, typed as BanService once this
+ * file is imported (types only; the implementation is the plugin's).
  *
  * @example
- * import type { BanService } from '../ban/api.ts';
- * const bans = ctx.services.get<BanService>('ban');
+ * import type {} from '../ban/api.ts';
+ * const bans = ctx.services.get('ban');
  * await bans?.ban({ type: 'username', value: 'Griefer' }, { reason: 'griefing', durationMs: 86_400_000, source: 'plugin:anticheat' });
  */
 
@@ -68,4 +68,11 @@ export interface BanService {
   /** The active ban that applies to this player or address (IP, ranges, name, UUID), if any. */
   check(query: BanQuery): BanEntry | undefined;
   isBanned(query: BanQuery): boolean;
+}
+
+/** Types `ctx.services.get('ban')` for every plugin that imports this file. */
+declare module 'infrarust/sdk' {
+  interface ServiceMap {
+    ban: BanService;
+  }
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testContext } from 'infrarust/sdk';
+import { testContext } from 'infrarust/sdk/testing';
 import plugin from './index.ts';
 import type { BanService } from './api.ts';
 import { durationAndReason } from './commands.ts';
@@ -19,7 +19,7 @@ async function withPlugin(body: (run: (line: string) => Promise<string[]>, servi
     return out;
   };
   try {
-    await body(run, t.services.get('ban') as BanService);
+    await body(run, t.services.get('ban')!);
   } finally {
     await plugin.teardown?.();
     await rm(dir, { recursive: true, force: true });

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testContext, type ConnectionSummary, type PluginContext } from 'infrarust/sdk';
+import type { ConnectionSummary, PluginContext } from 'infrarust/sdk';
+import { testContext } from 'infrarust/sdk/testing';
 import plugin from './index.ts';
-import type { BanService } from './api.ts';
 import { decodeBanFile } from './storage.ts';
 
 const player = (username: string, extra: { uuid?: string; ip?: string } = {}) => ({
@@ -19,7 +19,7 @@ async function loaded(options: { file?: string; connections?: ConnectionSummary[
   const t = testContext({}, { id: 'ban' }, { config: { ban: { file, purge_interval: 1000, enable_audit_log: true, ...options.section } } });
   const ctx: PluginContext = { ...t.ctx, dataDir: dir, proxy: { ...t.ctx.proxy, connections: () => options.connections ?? [] } };
   await plugin.setup(ctx);
-  const service = t.services.get('ban') as BanService | undefined;
+  const service = t.services.get('ban');
   const done = async () => {
     await plugin.teardown?.();
     await rm(dir, { recursive: true, force: true });
@@ -174,7 +174,7 @@ test('without a [ban] section it loads with the defaults (bans.json in the data 
   const t = testContext({}, { id: 'ban' });
   try {
     await plugin.setup({ ...t.ctx, dataDir: dir });
-    const service = t.services.get('ban') as BanService;
+    const service = t.services.get('ban')!;
     await service.ban({ type: 'username', value: 'x' });
     assert.ok((await readFile(join(dir, 'bans.json'), 'utf8')).includes('"x"'));
     assert.ok(t.logs.some((l) => /v2 defaults/.test(l.msg)));

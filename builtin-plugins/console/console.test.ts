@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { testContext } from '../../sdk/index.ts';
+import { testContext } from 'infrarust/sdk/testing';
 import plugin from './index.ts';
 import { completeWord, parseLine } from './parse.ts';
 import { redact } from './core-commands.ts';

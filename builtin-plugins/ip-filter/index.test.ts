@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testContext, type EventMap } from '../../sdk/index.ts';
+import type { EventMap } from '../../sdk/index.ts';
+import { testContext } from 'infrarust/sdk/testing';
 import plugin from './index.ts';
 
 const cidr = (address: string, prefix: number) => ({ address, prefix, family: address.includes(':') ? 'ipv6' : 'ipv4' });

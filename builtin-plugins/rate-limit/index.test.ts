@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deny, testContext, type EventMap } from '../../sdk/index.ts';
+import { deny, type EventMap } from '../../sdk/index.ts';
+import { testContext } from 'infrarust/sdk/testing';
 import plugin from './index.ts';
 
 const settings = (over: Record<string, unknown> = {}) =>

@@ -7,7 +7,8 @@ import { TransportRegistry } from './transport-chain.ts';
 import { CodecRegistry } from './codec-chain.ts';
 import { Registries } from './registries.ts';
 
-export function createLayers(config: ProxyConfig, log: Logger): PluginLayers {
+/** Takes only `[events]`, so the test kit builds the same layers from that section's defaults. */
+export function createLayers(config: Pick<ProxyConfig, 'events'>, log: Logger): PluginLayers {
   const logger = log.child({ layer: 'plugins' });
   const onOrderError = (err: Error & { code?: string }): void => logger.error({ code: err.code }, err.message);
   return {

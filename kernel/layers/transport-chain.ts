@@ -88,6 +88,11 @@ export class TransportRegistry {
     return this.#filters.ordered.map((entry) => entry.id);
   }
 
+  /** The active filters in run order (the test kit's view of what a plugin registered). */
+  get filters(): TransportFilter[] {
+    return this.#filters.ordered.map((entry) => entry.value);
+  }
+
   /**
    * Runs every onAccept in order; the first reject wins and stops the rest. Synchronous while
    * the filters are (the usual case: a verdict comes back without a promise or a microtask);

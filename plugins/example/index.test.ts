@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testContext } from 'infrarust/sdk';
+import { testContext } from 'infrarust/sdk/testing';
 import plugin from './index.ts';
 
 test('registers one of each layer and counts through them', async () => {

@@ -1,7 +1,8 @@
 // Unit test for __PLUGIN_ID__: runs under `npm test`, no proxy or sockets needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testContext, componentToLegacy } from 'infrarust/sdk';
+import { componentToLegacy } from 'infrarust/sdk';
+import { testContext } from 'infrarust/sdk/testing';
 import plugin from './index.ts';
 
 const ping = () => ({

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Logger } from '../../log/logger.ts';
-import type { PluginContext, PluginManifest, ProxyApi, ScheduledTask } from '../../../sdk/plugin.ts';
+import type { PluginContext, PluginManifest, ProxyApi, ScheduledTask, ServiceMap } from '../../../sdk/plugin.ts';
 import type { PluginLayers } from '../../layers/plugin-layers.ts';
 import { Ledger } from './ledger.ts';
 import { commandNames, pluginOf } from '../../layers/registries.ts';
@@ -19,7 +19,22 @@ export interface ContextParts<C> {
   dataDir: string;
   layers: PluginLayers;
   proxy: ProxyApi;
+  /** Where scheduled tasks get their timers; default real, unref'd ones (the test kit runs them by hand). */
+  timers?: Timers;
 }
+
+/**
+ * Starts a timer that calls `run` after `ms` (every `ms` when `repeat`) and returns what stops it.
+ * `run` returns the task's promise when it has one (already caught and logged).
+ */
+export type Timers = (ms: number, run: () => Promise<unknown> | undefined, repeat: boolean) => () => void;
+
+/** Node's timers, unref'd: a plugin's task never keeps the process alive. */
+export const realTimers: Timers = (ms, run, repeat) => {
+  const timer = repeat ? setInterval(run, ms) : setTimeout(run, ms);
+  timer.unref();
+  return () => (repeat ? clearInterval(timer) : clearTimeout(timer));
+};
 
 export interface OwnedContext<C> {
   context: PluginContext<C>;
@@ -28,7 +43,7 @@ export interface OwnedContext<C> {
 }
 
 export function createPluginContext<C>(parts: ContextParts<C>): OwnedContext<C> {
-  const { owner, layers, log } = parts;
+  const { owner, layers, log, timers = realTimers } = parts;
   const ledger = new Ledger();
   const abort = new AbortController();
   let dataDirMade = false;
@@ -60,30 +75,31 @@ export function createPluginContext<C>(parts: ContextParts<C>): OwnedContext<C> 
       run: (name, source, args) => runCommand(layers, name, source, args, log),
     },
     services: {
-      provide: (name, implementation) => ledger.add('service', name, layers.registries.services.add(owner, [name], implementation)),
-      get: <T extends object>(name: string) => layers.registries.services.get(name) as T | undefined,
+      provide: (name, implementation) => ledger.add('service', name, layers.registries.services.add(owner, [name], implementation as object)),
+      get: <K extends keyof ServiceMap>(name: K) => layers.registries.services.get(name) as ServiceMap[K] | undefined,
     },
     scheduler: {
-      delay: (ms, task) => schedule(ledger, log, 'delay', ms, task, false),
-      interval: (ms, task) => schedule(ledger, log, 'interval', ms, task, true),
+      delay: (ms, task) => schedule(ledger, log, timers, 'delay', ms, task, false),
+      interval: (ms, task) => schedule(ledger, log, timers, 'interval', ms, task, true),
     },
   };
   return { context, ledger, abort };
 }
 
-function schedule(ledger: Ledger, log: Logger, kind: string, ms: number, task: () => void | Promise<void>, repeat: boolean): ScheduledTask {
-  const run = (): void => {
+function schedule(ledger: Ledger, log: Logger, timers: Timers, kind: string, ms: number, task: () => void | Promise<void>, repeat: boolean): ScheduledTask {
+  const failed = (err: unknown): void => log.error({ err, hook: `scheduler:${kind}` }, 'scheduled task failed');
+  const run = (): Promise<unknown> | undefined => {
+    let pending: Promise<unknown> | undefined;
     try {
       const r = task();
-      if (r instanceof Promise) r.catch((err: unknown) => log.error({ err, hook: `scheduler:${kind}` }, 'scheduled task failed'));
+      if (r instanceof Promise) pending = r.catch(failed);
     } catch (err) {
-      log.error({ err, hook: `scheduler:${kind}` }, 'scheduled task failed');
+      failed(err);
     }
     if (!repeat) cancel();
+    return pending;
   };
-  const timer = repeat ? setInterval(run, ms) : setTimeout(run, ms);
-  timer.unref();
-  const cancel = ledger.add('task', `${kind} ${ms}ms`, () => (repeat ? clearInterval(timer) : clearTimeout(timer)));
+  const cancel = ledger.add('task', `${kind} ${ms}ms`, timers(ms, run, repeat));
   return { cancel };
 }
 
