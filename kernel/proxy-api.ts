@@ -1,6 +1,6 @@
 /**
- * The ProxyApi plugins get: read-only config sections (the kernel's validated, frozen values),
- * the live connections, and disconnect.
+ * The ProxyApi plugins get: the servers, plugins and live connections, disconnect and shutdown,
+ * and config values for display.
  */
 import type { ConnectionSummary, PluginSummary, ProxyApi } from '../sdk/plugin.ts';
 import type { ProxyConfig, LoadedServer } from './config/index.ts';
@@ -43,10 +43,9 @@ export function createProxyApi(sources: ProxyApiSources): ProxyApi {
     },
     plugins: () => sources.plugins(),
     shutdown: () => sources.shutdown(),
-    config: <T>(section: string) => sectionOf(sources.config(), section) as T | undefined,
-    serverConfig: <T>(serverId: string, section: string) => {
-      const server = sources.server(serverId);
-      return server === undefined ? undefined : (sectionOf(server, section) as T | undefined);
+    describeConfig: (key) => {
+      const config = sources.config();
+      return Object.hasOwn(config.sections, key) ? config.sections[key] : key === 'sections' ? undefined : (config as Record<string, unknown>)[key];
     },
     connections: () => [...sources.connections()].map(summary),
     disconnect: (connectionId, reason) => {
@@ -63,19 +62,6 @@ export function createProxyApi(sources: ProxyApiSources): ProxyApi {
       return true;
     },
   };
-}
-
-/**
- * Plugins ask for sections on their hot paths (ip-filter once per accept and per handshake):
- * each config object's sections sit in a Map built once, because a property read with a key
- * that varies by caller is a megamorphic lookup in V8, several times slower than Map.get.
- */
-const sectionMaps = new WeakMap<object, Map<string, unknown>>();
-
-function sectionOf(config: object, section: string): unknown {
-  let sections = sectionMaps.get(config);
-  if (sections === undefined) sectionMaps.set(config, (sections = new Map(Object.entries(config))));
-  return sections.get(section);
 }
 
 function summary(c: ConnectionContext): ConnectionSummary {

@@ -10,3 +10,6 @@ export * from './filters.ts';
 export * from './limbo.ts';
 export * from './commands.ts';
 export * from './plugin.ts';
+export * from './duration.ts';
+export * from './host-port.ts';
+export * from './cidr.ts';

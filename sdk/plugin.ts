@@ -14,7 +14,7 @@
  * });
  */
 import type { Logger } from 'pino';
-import type { ZodType } from 'zod';
+import type { z, ZodType } from 'zod';
 import type { EventListener, EventName, ListenOptions, PacketSelector, EventMap } from './events.ts';
 import type { CodecFilterFactory, TransportFilter } from './filters.ts';
 import type { LimboHandler } from './limbo.ts';
@@ -48,7 +48,26 @@ export interface PluginManifest {
    */
   critical?: boolean;
   dependencies?: PluginDependency[];
+  /**
+   * Top-level sections of infrarust.toml this plugin implements, e.g. `["rate_limit"]`. Declared
+   * here so the proxy knows the owner without running code (a disabled plugin's section is
+   * reported, not an error); the schemas are the definition's `sections`.
+   */
+  sections?: string[];
+  /** Sections of servers/*.toml this plugin implements, e.g. `["ip_filter"]`. */
+  serverSections?: string[];
+  /**
+   * What the plugin needs from the proxy, for sandboxed (WASM) plugins: each name is a WIT
+   * interface the host grants or refuses at load. Native plugins are trusted and may leave it empty.
+   */
+  capabilities?: string[];
 }
+
+/** zod schemas by section name: what a plugin declares it validates. */
+export type SectionSchemas = Record<string, ZodType>;
+
+/** The resolved values of declared sections, by name. */
+export type SectionValues<S extends SectionSchemas> = { readonly [K in keyof S]: Readonly<z.output<S[K]>> };
 
 /** Undoes a registration. Calling it twice is harmless. */
 export type Unregister = () => void;
@@ -114,12 +133,11 @@ export interface ProxyApi {
   /** Starts the graceful shutdown, as SIGTERM does. */
   shutdown(): void;
   /**
-   * A resolved section of infrarust.toml, as the kernel validated it (durations in ms, addresses
-   * parsed), frozen. Top-level keys work too. @example ctx.proxy.config<{ whitelist: unknown[] }>('ip_filter')
+   * A top-level key of infrarust.toml as the proxy resolved it (plugin sections included), for
+   * showing to operators (the console's `config` command). Plugins read their own sections
+   * through `ctx.sections`, typed. @example ctx.proxy.describeConfig('status_cache')
    */
-  config<T = unknown>(section: string): T | undefined;
-  /** A resolved section of one server's file. @example ctx.proxy.serverConfig('lobby', 'ip_filter') */
-  serverConfig<T = unknown>(serverId: string, section: string): T | undefined;
+  describeConfig(key: string): unknown;
   /** Every live connection. */
   connections(): ConnectionSummary[];
   /**
@@ -130,13 +148,28 @@ export interface ProxyApi {
   disconnect(connectionId: number, reason: string): boolean;
 }
 
-export interface PluginContext<Config = Record<string, unknown>> {
+export interface PluginContext<Config = Record<string, unknown>, G extends SectionSchemas = {}, S extends SectionSchemas = {}> {
   readonly id: string;
   readonly manifest: Readonly<PluginManifest>;
   /** A pino child logger bound to `{ plugin: id }`. */
   readonly log: Logger;
   /** `[plugins.<id>]`, validated by `configSchema` and frozen. */
   readonly config: Readonly<Config>;
+  /**
+   * The infrarust.toml sections this plugin owns (`sections` in its definition), validated by
+   * their schemas with the rest of the file before anything started, and frozen. A section the
+   * file leaves out resolves from `{}` (the schema's defaults).
+   * @example ctx.sections.rate_limit.window // 10000
+   */
+  readonly sections: SectionValues<G>;
+  /**
+   * One server's section that this plugin owns (`serverSections`), as the server file currently
+   * loaded says; undefined for an unknown server id. Server files hot-reload: read it when needed.
+   * @example ctx.serverSection('lobby', 'ip_filter')?.whitelist
+   */
+  serverSection<K extends keyof S & string>(serverId: string, name: K): SectionValues<S>[K] | undefined;
+  /** The folder of infrarust.toml: relative paths in the plugin's sections resolve against it, as in v2. */
+  readonly configDir: string;
   /** `plugins_dir/<id>/data/`, created on first use; the dev watcher ignores it. */
   readonly dataDir: string;
   /** Aborted when the plugin unloads (reload, removal, shutdown). */
@@ -175,16 +208,26 @@ export interface PluginContext<Config = Record<string, unknown>> {
   };
 }
 
-export interface PluginDefinition<Config = Record<string, unknown>> {
+export interface PluginDefinition<Config = Record<string, unknown>, G extends SectionSchemas = {}, S extends SectionSchemas = {}> {
   /** Validates `[plugins.<id>]` before setup; its output is `ctx.config`. */
   configSchema?: ZodType<Config>;
+  /**
+   * Schemas of the top-level infrarust.toml sections this plugin implements (also named in
+   * plugin.json `sections`). The proxy validates the whole file with them before it starts.
+   * @example sections: { rate_limit: RateLimitSchema }
+   */
+  sections?: G;
+  /** Schemas of the servers/*.toml sections this plugin implements (plugin.json `serverSections`). */
+  serverSections?: S;
   /** Registers everything; may be async (plugins cannot use top-level await). */
-  setup(ctx: PluginContext<Config>): void | Promise<void>;
+  setup(ctx: PluginContext<Config, G, S>): void | Promise<void>;
   /** Extra cleanup beyond the registrations the host undoes by itself. */
   teardown?(): void | Promise<void>;
 }
 
 /** Identity helper that gives `setup` its types. @example export default definePlugin({ setup(ctx) {} }) */
-export function definePlugin<Config = Record<string, unknown>>(definition: PluginDefinition<Config>): PluginDefinition<Config> {
+export function definePlugin<Config = Record<string, unknown>, G extends SectionSchemas = {}, S extends SectionSchemas = {}>(
+  definition: PluginDefinition<Config, G, S>,
+): PluginDefinition<Config, G, S> {
   return definition;
 }

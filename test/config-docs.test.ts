@@ -1,6 +1,7 @@
 /**
  * Keeps docs/configuration.md in step with the zod schemas, which are the single source of truth
- * for the config keys. The test walks ProxyConfigSchema and ServerConfigSchema, collects every key
+ * for the config keys. The test walks the global and server schemas with the builtin plugins'
+ * sections composed in (as the proxy validates the files), collects every key
  * together with the TOML table it lives in, and checks the reference:
  *
  * - every key has a row `` | `key` | type | default | status | meaning | `` under the heading of
@@ -18,7 +19,10 @@ import { readFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { HELP } from '../kernel/cli/args.ts';
 import { defOf, type Schema } from '../kernel/config/zod-issues.ts';
-import { embeddedDefaultConfig, MOTD_STATES, parseProxyConfig, ProxyConfigSchema, ServerConfigSchema } from '../kernel/config/index.ts';
+import { embeddedDefaultConfig, MOTD_STATES, parseProxyConfig, proxyConfigSchema, serverConfigSchema } from '../kernel/config/index.ts';
+import { builtinSections } from './helpers/builtin-sections.ts';
+
+const BUILTIN = builtinSections();
 
 
 const DOC_PATH = new URL('../docs/configuration.md', import.meta.url);
@@ -237,8 +241,8 @@ function withoutCode(text: string): string {
 
 const rawDoc = readFileSync(DOC_PATH, 'utf8');
 const doc = withoutCode(rawDoc);
-const globalKeys = collectKeys(ProxyConfigSchema);
-const serverKeys = collectKeys(ServerConfigSchema);
+const globalKeys = collectKeys(proxyConfigSchema(BUILTIN.global));
+const serverKeys = collectKeys(serverConfigSchema(BUILTIN.server));
 
 test('the schema walker sees nested, optional, union and keyed tables', () => {
   const has = (keys: KeyRef[], table: string, key: string) => keys.some((k) => k.table === table && k.key === key);

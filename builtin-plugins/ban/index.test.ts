@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionSummary, PluginContext } from 'infrarust/sdk';
+import type { ConnectionSummary } from 'infrarust/sdk';
 import { testContext } from 'infrarust/sdk/testing';
 import plugin from './index.ts';
 import { decodeBanFile } from './storage.ts';
@@ -17,7 +17,7 @@ async function loaded(options: { file?: string; connections?: ConnectionSummary[
   const dir = await mkdtemp(join(tmpdir(), 'ban-plugin-'));
   const file = options.file ?? join(dir, 'bans.json');
   const t = testContext({}, { id: 'ban' }, { config: { ban: { file, purge_interval: 1000, enable_audit_log: true, ...options.section } } });
-  const ctx: PluginContext = { ...t.ctx, dataDir: dir, proxy: { ...t.ctx.proxy, connections: () => options.connections ?? [] } };
+  const ctx: typeof t.ctx = { ...t.ctx, dataDir: dir, proxy: { ...t.ctx.proxy, connections: () => options.connections ?? [] } };
   await plugin.setup(ctx);
   const service = t.services.get('ban');
   const done = async () => {

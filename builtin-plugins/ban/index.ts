@@ -10,7 +10,7 @@ import type { PluginContext } from 'infrarust/sdk';
 import { BAN_SERVICE } from './api.ts';
 import { banCommands } from './commands.ts';
 import { banMessage } from './message.ts';
-import { resolveSettings } from './options.ts';
+import { BanSchema, resolveSettings, type BanSection } from './options.ts';
 import { createBanService } from './service.ts';
 import { BanStore } from './store.ts';
 import { BanFileWriter, encodeBanFile, readBanFile, removeStaleTemps } from './storage.ts';
@@ -22,8 +22,10 @@ const ENDING_CAP = 4096;
 const writers = new Set<BanFileWriter>();
 
 export default definePlugin({
+  sections: { ban: BanSchema },
   async setup(ctx) {
-    const settings = resolveSettings(ctx.proxy.config('ban'), () => ctx.dataDir);
+    // Validated with the whole file before startup; absent only outside a proxy (tests).
+    const settings = resolveSettings(ctx.sections.ban as BanSection | undefined, ctx.configDir, () => ctx.dataDir);
     if (settings.defaulted) ctx.log.info({ file: settings.file }, 'no [ban] section (not running inside a proxy): using the v2 defaults');
     if (settings.provider !== 'builtin') {
       ctx.log.info({ provider: settings.provider }, 'bans are provided elsewhere ([ban] provider); the builtin ban list is off');

@@ -1,17 +1,33 @@
 /**
- * The `[ban]` section of infrarust.toml, as the kernel resolved it (kernel/config/schema-security.ts):
- * `file` absolute, `purge_interval` in ms. Outside a proxy (tests, the conformance check) there is
- * no section, and the v2 defaults apply with `bans.json` in the plugin's data folder.
+ * `[ban]` in infrarust.toml. This plugin owns the schema (plugin.json `sections`); the proxy
+ * validates the file with it before anything starts. `file` is relative to infrarust.toml's
+ * folder, as in v2. Outside a proxy (a test context without the section) the v2 defaults apply
+ * with `bans.json` in the plugin's data folder.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { positiveDuration } from '../../sdk/index.ts';
 
-const Section = z.object({
-  provider: z.string().default('builtin'),
+/** `"builtin"`, `"none"` or the id of a plugin that provides bans (newer v2). */
+const providerName = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string().min(1, { message: 'must be "builtin", "none" or a plugin id' }));
+
+export const BanSchema = z.strictObject({
+  provider: providerName.default('builtin'),
   file: z.string().min(1).default('bans.json'),
-  purge_interval: z.number().positive().default(300_000),
+  purge_interval: positiveDuration().prefault('300s'),
   enable_audit_log: z.boolean().default(true),
+  /**
+   * v2's bound on one ban check (a login whose check times out is refused). The builtin list
+   * answers from memory, synchronously, so it never waits; the key is kept for v2 files and for
+   * providers that ask a remote store.
+   */
+  check_timeout: positiveDuration().prefault('5s'),
 });
+
+export type BanSection = z.output<typeof BanSchema>;
 
 export interface BanSettings {
   /** `builtin` enforces bans here; `none` or another plugin's id leaves them to that provider. */
@@ -23,14 +39,19 @@ export interface BanSettings {
   defaulted: boolean;
 }
 
-/** `dataDir` is only called when the file path is relative (it creates the folder). */
-export function resolveSettings(section: unknown, dataDir: () => string): BanSettings {
-  const s = Section.parse(section ?? {});
+/**
+ * `section` is undefined only outside a proxy. `configDir` anchors a relative file; `dataDir`
+ * is only called when there is no section (it creates the folder).
+ */
+export function resolveSettings(section: Partial<BanSection> | undefined, configDir: string, dataDir: () => string): BanSettings {
+  const s = BanSchema.parse({});
+  const given = { ...s, ...section };
+  const base = section === undefined ? dataDir() : configDir;
   return {
-    provider: s.provider,
-    file: isAbsolute(s.file) ? s.file : resolve(dataDir(), s.file),
-    purgeIntervalMs: s.purge_interval,
-    auditLog: s.enable_audit_log,
+    provider: given.provider,
+    file: isAbsolute(given.file) ? given.file : resolve(base, given.file),
+    purgeIntervalMs: given.purge_interval,
+    auditLog: given.enable_audit_log,
     defaulted: section === undefined,
   };
 }

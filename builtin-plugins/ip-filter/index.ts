@@ -4,11 +4,14 @@
  */
 import { continueVerdict, definePlugin, dropSilently, rejectVerdict } from '../../sdk/index.ts';
 import { compileMatcher, createMatcherCache } from './matcher.ts';
+import { IpFilterSchema, type IpFilterRules } from './options.ts';
 
 /** Runs after other ConnectionHandshake listeners so that no later `allow()` can undo a refusal. */
 const HANDSHAKE_PRIORITY = 248;
 
 export default definePlugin({
+  sections: { ip_filter: IpFilterSchema },
+  serverSections: { ip_filter: IpFilterSchema },
   setup(ctx) {
     const matcherFor = createMatcherCache((err) =>
       ctx.log.error({ err }, 'an [ip_filter] section failed to compile; refusing every connection it covers (fail closed)'),
@@ -17,7 +20,7 @@ export default definePlugin({
     // Compiled here so that a broken global section stops setup (a critical plugin: the proxy
     // refuses to start). infrarust.toml is read once at startup, so the matcher is fixed for the
     // process. Without global rules no transport filter exists and accepts stay free.
-    const global = ctx.proxy.config<object>('ip_filter');
+    const global = ctx.sections.ip_filter as IpFilterRules | undefined; // undefined only outside a proxy (tests)
     const globalMatcher = global === undefined ? undefined : compileMatcher(global);
     if (globalMatcher !== undefined && !globalMatcher.open) {
       ctx.transport.register({
@@ -36,7 +39,7 @@ export default definePlugin({
     // connection is read), and each handshake looks its server's current section up.
     const anyServerRules = (): boolean =>
       ctx.proxy.servers().some((s) => {
-        const section = ctx.proxy.serverConfig<object>(s.id, 'ip_filter');
+        const section = ctx.serverSection(s.id, 'ip_filter');
         return section !== undefined && !matcherFor(section).open;
       });
     let serverRules = anyServerRules();
@@ -47,7 +50,7 @@ export default definePlugin({
       'ConnectionHandshake',
       function ipFilterServer(e) {
         if (!serverRules || e.serverId === undefined) return undefined;
-        const section = ctx.proxy.serverConfig<object>(e.serverId, 'ip_filter');
+        const section = ctx.serverSection(e.serverId, 'ip_filter');
         if (section === undefined || matcherFor(section).admits(e.conn.remoteAddress)) return undefined;
         ctx.log.debug({ remote: e.conn.remoteAddress, server: e.serverId }, 'refused by the server ip_filter');
         return dropSilently();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileMatcher, createMatcherCache, DENY_ALL } from './matcher.ts';
 
-const cidr = (address: string, prefix: number) => ({ address, prefix, family: address.includes(':') ? 'ipv6' : 'ipv4' });
+const cidr = (address: string, prefix: number) => ({ address, prefix, family: (address.includes(':') ? 'ipv6' : 'ipv4') as 'ipv4' | 'ipv6' });
 const rules = (whitelist: string[][], blacklist: string[][]) =>
   Object.freeze({ whitelist: whitelist.map(([a, p]) => cidr(a, Number(p))), blacklist: blacklist.map(([a, p]) => cidr(a, Number(p))) });
 
@@ -37,9 +37,9 @@ test('an address that does not parse is refused when rules exist', () => {
 });
 
 test('malformed sections throw at compile time', () => {
-  assert.throws(() => compileMatcher({ whitelist: ['10.0.0.0/8'] }));
+  assert.throws(() => compileMatcher({ whitelist: ['10.0.0.0/8'] } as never));
   assert.throws(() => compileMatcher({ blacklist: [{ address: 'x', prefix: 8, family: 'ipv4' }] }));
-  assert.throws(() => compileMatcher(null));
+  assert.throws(() => compileMatcher(null as never));
 });
 
 test('the cache compiles once per section object and fails closed on a broken one', () => {
@@ -49,7 +49,7 @@ test('the cache compiles once per section object and fails closed on a broken on
   const first = matcherFor(section);
   assert.equal(matcherFor(section), first);
   assert.notEqual(matcherFor(rules([], [['1.2.3.4', '32']])), first, 'a new object (a reloaded file) compiles again');
-  const broken = Object.freeze({ whitelist: [{ address: '1.2.3.4', prefix: 99, family: 'ipv4' }] });
+  const broken = Object.freeze({ whitelist: [{ address: '1.2.3.4', prefix: 99, family: 'ipv4' as const }] });
   assert.equal(matcherFor(broken), DENY_ALL);
   assert.equal(matcherFor(broken), DENY_ALL);
   assert.equal(errors.length, 1, 'reported once');

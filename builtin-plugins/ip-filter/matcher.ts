@@ -4,7 +4,7 @@
  * whitelist or not. An address that does not parse is refused whenever any rule exists.
  */
 import { parseIp } from '../../sdk/ip.ts';
-import { IpFilterSection } from './options.ts';
+import type { IpFilterRules } from './options.ts';
 import { RangeSet } from './range-set.ts';
 
 export interface IpMatcher {
@@ -18,12 +18,16 @@ export const DENY_ALL: IpMatcher = Object.freeze({ open: false, admits: () => fa
 
 const OPEN: IpMatcher = Object.freeze({ open: true, admits: () => true });
 
-/** Validates and compiles a resolved `[ip_filter]` section; throws on anything malformed. */
-export function compileMatcher(section: unknown): IpMatcher {
-  const rules = IpFilterSection.parse(section);
-  if (rules.whitelist.length === 0 && rules.blacklist.length === 0) return OPEN;
-  const allow = rules.whitelist.length > 0 ? RangeSet.from(rules.whitelist) : undefined;
-  const deny = RangeSet.from(rules.blacklist);
+/**
+ * Compiles a resolved `[ip_filter]` section (the proxy validated it with IpFilterSchema); a range
+ * that still does not parse throws, and the caller refuses everyone it covers.
+ */
+export function compileMatcher(section: Partial<IpFilterRules>): IpMatcher {
+  const whitelist = section.whitelist ?? [];
+  const blacklist = section.blacklist ?? [];
+  if (whitelist.length === 0 && blacklist.length === 0) return OPEN;
+  const allow = whitelist.length > 0 ? RangeSet.from(whitelist) : undefined;
+  const deny = RangeSet.from(blacklist);
   return {
     open: false,
     admits(address) {
@@ -40,11 +44,11 @@ export function compileMatcher(section: unknown): IpMatcher {
  * file — compiles once on first use, and the old one is collected with its config. A section
  * that fails to compile is reported once and refuses everyone.
  */
-export function createMatcherCache(onError: (err: unknown) => void): (section: object) => IpMatcher {
-  const cache = new WeakMap<object, IpMatcher>();
+export function createMatcherCache(onError: (err: unknown) => void): (section: Partial<IpFilterRules>) => IpMatcher {
+  const cache = new WeakMap<Partial<IpFilterRules>, IpMatcher>();
   // The same section comes back on almost every call (the global one, one server's): remember
   // the last answer and skip the WeakMap.
-  let lastSection: object | undefined;
+  let lastSection: Partial<IpFilterRules> | undefined;
   let lastMatcher: IpMatcher = DENY_ALL;
   return function matcherFor(section) {
     if (section === lastSection) return lastMatcher;

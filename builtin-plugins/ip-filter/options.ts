@@ -1,22 +1,16 @@
 /**
- * The shape of an `[ip_filter]` section as the kernel resolves it (global and per server): CIDR
- * strings already parsed into `{ address, prefix, family }`. Plugins may not import the kernel,
- * so the shape is restated here and checked once per section object, when it is compiled.
+ * `[ip_filter]`, in infrarust.toml (global) and in each server file: CIDR allow/deny lists, parsed
+ * once at load. This plugin owns the schema (plugin.json `sections`/`serverSections`); the proxy
+ * validates both files with it before anything starts. Semantics are the newer v2 ones: the
+ * blacklist always applies; a non-empty whitelist additionally restricts to its ranges.
  */
 import { z } from 'zod';
+import { CidrSchema, type Cidr } from '../../sdk/index.ts';
 
-/** One parsed CIDR range, as `net.BlockList.addSubnet` takes it. */
-export const CidrShape = z.object({
-  address: z.string().min(1),
-  prefix: z.number().int().min(0).max(128),
-  family: z.enum(['ipv4', 'ipv6']),
+export const IpFilterSchema = z.strictObject({
+  whitelist: z.array(CidrSchema).default([]),
+  blacklist: z.array(CidrSchema).default([]),
 });
 
-/** A resolved `[ip_filter]` section. Missing lists mean empty ones. */
-export const IpFilterSection = z.object({
-  whitelist: z.array(CidrShape).default([]),
-  blacklist: z.array(CidrShape).default([]),
-});
-
-export type Cidr = z.output<typeof CidrShape>;
-export type IpFilterRules = z.output<typeof IpFilterSection>;
+export type { Cidr };
+export type IpFilterRules = z.output<typeof IpFilterSchema>;

@@ -6,7 +6,7 @@
 import { definePlugin, deny, dropSilently, type EventMap } from '../../sdk/index.ts';
 import { clientKey } from './client-key.ts';
 import { KeyedLimiter } from './limiter.ts';
-import { RateLimitSection } from './options.ts';
+import { RateLimitSchema, type RateLimitSettings } from './options.ts';
 
 /** Before ip-filter's per-server check (248), as in v2, and after most plugins so their `allow()` cannot undo a refusal. */
 const HANDSHAKE_PRIORITY = 240;
@@ -21,9 +21,10 @@ function alreadyRefused(e: EventMap['ConnectionHandshake']): boolean {
 }
 
 export default definePlugin({
+  sections: { rate_limit: RateLimitSchema },
   setup(ctx) {
-    // Throws on a malformed section: setup fails and, this plugin being critical, so does startup.
-    const settings = RateLimitSection.parse(ctx.proxy.config('rate_limit') ?? {});
+    // Validated with the whole file before startup; absent only outside a proxy (tests): defaults.
+    const settings: RateLimitSettings = (ctx.sections.rate_limit as RateLimitSettings | undefined) ?? RateLimitSchema.parse({});
     if (!settings.enabled) return void ctx.log.info('[rate_limit] enabled = false: connections are not rate limited');
     const logins = budget(settings.max_connections, settings.window);
     const pings = budget(settings.status_max, settings.status_window);

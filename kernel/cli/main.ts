@@ -9,8 +9,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HELP, parseBind, parseCli, type CliOptions } from './args.ts';
 import { createRootLogger, type Logger } from '../log/logger.ts';
-import { embeddedDefaultConfig, loadProxyConfig, loadServersDir, watchServersDir, type ProxyConfig } from '../config/index.ts';
-import { createKernel, type Kernel } from '../kernel.ts';
+import { loadServersDir, NO_PLUGIN_SECTIONS, parseProxyConfig, readConfigFile, watchServersDir } from '../config/index.ts';
+import { bootKernel, type ConfigOverrides, type ConfigSource, type Kernel } from '../kernel.ts';
 import { DATA_SUBDIR } from '../plugin-system/host/plugin-host.ts';
 import { watchPluginDirs } from '../plugin-system/loader/plugin-watcher.ts';
 import { scaffoldPlugin } from './plugin-commands.ts';
@@ -24,41 +24,36 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
-async function loadConfig(cli: CliOptions, log: Logger): Promise<ProxyConfig> {
+/** infrarust.toml as given (or the embedded default, '' in the working directory) and the flags over it. */
+async function configSource(cli: CliOptions, log: Logger): Promise<{ source: ConfigSource; overrides: ConfigOverrides }> {
   const file = resolve(cli.config);
-  let config: ProxyConfig;
-  if (!existsSync(file)) {
-    if (cli.configExplicit) throw new InfrarustError('IR_ERR_CONFIG_READ', `config file ${file} does not exist`);
-    config = embeddedDefaultConfig();
-    log.info(
-      `No ${cli.config} here, so Infrarust runs on its built-in defaults. To route players, add a file ` +
-        `per backend to ${cli.serversDir ?? config.servers_dir}, for example lobby.toml containing ` +
-        `domains = ["play.example.com"] and addresses = ["127.0.0.1:25566"]; it takes effect within a second, ` +
-        `no restart needed. Create ${cli.config} to change the listen address and everything else (docs/configuration.md).`,
-    );
-  } else {
-    const loaded = await loadProxyConfig(file);
-    for (const warning of loaded.warnings) log.warn(warning);
-    config = loaded.config;
-  }
-  return {
-    ...config,
-    bind: cli.bind !== undefined ? parseBind(cli.bind) : config.bind,
-    servers_dir: cli.serversDir !== undefined ? resolve(cli.serversDir) : config.servers_dir,
-    plugins_dir: cli.pluginsDir !== undefined ? resolve(cli.pluginsDir) : config.plugins_dir,
+  const overrides: ConfigOverrides = {
+    bind: cli.bind !== undefined ? parseBind(cli.bind) : undefined,
+    servers_dir: cli.serversDir !== undefined ? resolve(cli.serversDir) : undefined,
+    plugins_dir: cli.pluginsDir !== undefined ? resolve(cli.pluginsDir) : undefined,
   };
+  if (existsSync(file)) return { source: { text: await readConfigFile(file), file }, overrides };
+  if (cli.configExplicit) throw new InfrarustError('IR_ERR_CONFIG_READ', `config file ${file} does not exist`);
+  log.info(
+    `No ${cli.config} here, so Infrarust runs on its built-in defaults. To route players, add a file ` +
+      `per backend to ${cli.serversDir ?? './servers'}, for example lobby.toml containing ` +
+      `domains = ["play.example.com"] and addresses = ["127.0.0.1:25566"]; it takes effect within a second, ` +
+      `no restart needed. Create ${cli.config} to change the listen address and everything else (docs/configuration.md).`,
+  );
+  return { source: { text: '', file: join(process.cwd(), 'infrarust.toml') }, overrides };
 }
 
 async function run(cli: CliOptions): Promise<void> {
   const log = createRootLogger({ level: cli.logLevel });
-  const config = await loadConfig(cli, log);
+  const { source, overrides } = await configSource(cli, log);
+  const signals = new SignalHandling(log);
+  const kernel = await bootKernel({ source, overrides, log, version: packageVersion(), builtinDir: BUILTIN_PLUGINS_DIR, dev: cli.dev, onShutdown: () => signals.stop('SIGTERM') });
+  const { proxy, config } = kernel;
+  for (const warning of kernel.warnings) log.warn(warning);
   await mkdir(config.servers_dir, { recursive: true }).catch((cause: Error) => {
     throw new InfrarustError('IR_ERR_CONFIG_SERVERS_DIR', `cannot create servers_dir ${config.servers_dir}: ${cause.message}`, { cause });
   });
-  const signals = new SignalHandling(log);
-  const kernel = createKernel({ config, log, version: packageVersion(), builtinDir: BUILTIN_PLUGINS_DIR, dev: cli.dev, onShutdown: () => signals.stop('SIGTERM') });
-  const { proxy } = kernel;
-  const initial = await loadServersDir(config.servers_dir);
+  const initial = await loadServersDir(config.servers_dir, kernel.sections);
   for (const err of initial.errors) log.error(err.message);
   for (const warning of initial.warnings) log.warn(warning);
   proxy.setServers(initial.servers);
@@ -70,6 +65,7 @@ async function run(cli: CliOptions): Promise<void> {
     },
     onError: (err) => log.error(err.message),
     log: { warn: (msg) => log.warn(msg) },
+    sections: kernel.sections,
   });
   const pluginWatcher = await startPlugins(kernel, cli, log).catch((err: unknown) => {
     watcher.close(); // nothing may keep the process alive after a refusal to start
@@ -139,13 +135,15 @@ class SignalHandling {
 
 async function pluginCommand(cli: CliOptions): Promise<void> {
   const log = createRootLogger({ level: 'silent', pretty: false });
-  const config = await loadConfig(cli, log);
+  const { source, overrides } = await configSource(cli, log);
   if (cli.command === 'plugin-new') {
-    const dir = await scaffoldPlugin(cli.pluginName!, config.plugins_dir);
+    // Only plugins_dir is needed: the kernel keys are read without loading any plugin.
+    const config = parseProxyConfig(source.text, source.file, NO_PLUGIN_SECTIONS, { lenient: true }).config;
+    const dir = await scaffoldPlugin(cli.pluginName!, overrides.plugins_dir ?? config.plugins_dir);
     console.log(`Created ${dir}. Run \`npm start -- --dev\` and edit ${join(dir, 'index.ts')}: it reloads on save.`);
     return;
   }
-  const { host } = createKernel({ config, log, version: packageVersion(), builtinDir: BUILTIN_PLUGINS_DIR });
+  const { host, config } = await bootKernel({ source, overrides, log, version: packageVersion(), builtinDir: BUILTIN_PLUGINS_DIR });
   await host.loadAll();
   const rows = host.list();
   await host.shutdown();

@@ -3,9 +3,10 @@
  * validates them with zod (the schemas are the single source of the types), and watches the
  * servers folder for hot reload.
  */
-export { parseDuration, formatDuration, duration, positiveDuration, DURATION_HINT } from './duration.ts';
-export { parseHostPort, formatHostPort, type HostPort } from './host-port.ts';
-export { parseCidr, type Cidr, type IpFilterConfig } from './schema-ip-filter.ts';
+export { parseDuration, formatDuration, duration, positiveDuration, DURATION_HINT } from '../../sdk/duration.ts';
+export { parseHostPort, formatHostPort, type HostPort } from '../../sdk/host-port.ts';
+export { parseCidr, type Cidr } from '../../sdk/cidr.ts';
+export { NO_PLUGIN_SECTIONS, V2_PLUGIN_SECTIONS, sectionOf, type SectionCatalog, type SectionOwner, type SectionSet } from './sections.ts';
 export { DEFAULT_MC_PORT, type BackendAddress } from './schema-address.ts';
 export { MOTD_STATES, type MotdState, type MotdEntry, type MotdConfig } from './schema-motd.ts';
 export type { ServerManagerConfig } from './schema-server-manager.ts';
@@ -15,9 +16,11 @@ export type { ActiveHealthConfig, BalanceStrategy } from './schema-balance.ts';
 export type { WebConfig } from './schema-web.ts';
 export type { WasmConfig } from './schema-wasm.ts';
 export type { PluginEntry } from './schema-plugins.ts';
-export { ProxyConfigSchema, type ProxyConfig, type ProxyConfigInput } from './schema-global.ts';
+export { ProxyConfigSchema, ProxyConfigShape, proxyConfigSchema, type ProxyConfig, type ProxyConfigInput } from './schema-global.ts';
 export {
   ServerConfigSchema,
+  ServerConfigShape,
+  serverConfigSchema,
   FORWARDING_PROXY_MODES,
   DEFAULT_DISCONNECT_MESSAGE,
   type ServerConfig,

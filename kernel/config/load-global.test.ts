@@ -5,7 +5,16 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isInfrarustError } from '../errors.ts';
-import { ConfigError, embeddedDefaultConfig, loadProxyConfig, parseProxyConfig, ProxyConfigSchema, type ProxyConfig, type ProxyConfigInput } from './index.ts';
+import { ConfigError, embeddedDefaultConfig, loadProxyConfig as loadKernelOnly, parseProxyConfig as parseKernelOnly, proxyConfigSchema, type ProxyConfig, type ProxyConfigInput } from './index.ts';
+import { builtinSections, type BuiltinSections } from '../../test/helpers/builtin-sections.ts';
+import { resolveSettings } from '../../builtin-plugins/ban/options.ts';
+
+// infrarust.toml as the proxy validates it: kernel keys plus the builtin plugins' sections.
+const BUILTIN = builtinSections();
+const loadProxyConfig = (file: string) => loadKernelOnly(file, BUILTIN);
+const parseProxyConfig = (text: string, file: string) => parseKernelOnly(text, file, BUILTIN);
+const plugin = (config: ProxyConfig) => config.sections as unknown as BuiltinSections;
+const banFile = (config: ProxyConfig, file: string) => resolveSettings(plugin(config).ban, dirname(file), () => '/nonexistent').file;
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const FILE = '/etc/infrarust/infrarust.toml';
@@ -28,17 +37,17 @@ describe('global config: the full v2 example', () => {
     assert.equal(config.connect_max_attempts, 2);
     assert.equal(config.servers_dir, join(FIXTURES, 'servers'));
     assert.equal(config.plugins_dir, join(FIXTURES, 'plugins'));
-    assert.equal(config.ban.file, join(FIXTURES, 'data/bans.json'));
+    assert.equal(banFile(config, join(FIXTURES, 'infrarust.toml')), join(FIXTURES, 'data/bans.json'));
     assert.equal(config.forwarding.secret_file, '/etc/infrarust/forwarding.secret');
     assert.equal(config.forwarding.mode, 'velocity', '"modern" is an alias of velocity');
     assert.equal(config.forwarding.channel_permissions?.connect_other, false, 'subchannel names are aliases');
-    assert.deepEqual(config.rate_limit, { enabled: true, max_connections: 5, window: 10_000, status_max: 30, status_window: 60_000 });
+    assert.deepEqual(plugin(config).rate_limit, { enabled: true, max_connections: 5, window: 10_000, status_max: 30, status_window: 60_000 });
     assert.equal(config.status_cache.ttl, 2_500);
     assert.deepEqual(config.keepalive, { time: 60_000, interval: 15_000, retries: 5 });
-    assert.equal(config.ban.check_timeout, 2_000);
+    assert.equal(plugin(config).ban.check_timeout, 2_000);
     assert.equal(config.docker?.network, 'minecraft');
-    assert.deepEqual(config.ip_filter.blacklist[1], { address: '203.0.113.7', prefix: 32, family: 'ipv4' });
-    assert.equal(config.ip_filter.whitelist[2]?.family, 'ipv6');
+    assert.deepEqual(plugin(config).ip_filter.blacklist[1], { address: '203.0.113.7', prefix: 32, family: 'ipv4' });
+    assert.equal(plugin(config).ip_filter.whitelist[2]?.family, 'ipv6');
     assert.equal(config.unknown_domain_behavior, 'drop');
     assert.equal(config.telemetry.protocol, 'http');
     assert.equal(config.telemetry.traces.sampling_ratio, 0.25);
@@ -66,9 +75,9 @@ describe('global config: the full v2 example', () => {
 
   it('is frozen', async () => {
     const { config } = await loadProxyConfig(join(FIXTURES, 'infrarust.toml'));
-    assert.ok(Object.isFrozen(config) && Object.isFrozen(config.rate_limit) && Object.isFrozen(config.ip_filter.whitelist));
+    assert.ok(Object.isFrozen(config) && Object.isFrozen(plugin(config).rate_limit) && Object.isFrozen(plugin(config).ip_filter.whitelist));
     assert.throws(() => {
-      (config.rate_limit as { window: number }).window = 1;
+      (plugin(config).rate_limit as { window: number }).window = 1;
     }, TypeError);
   });
 });
@@ -81,12 +90,12 @@ describe('global config: defaults', () => {
     assert.equal(config.connect_timeout, 5_000);
     assert.equal(config.servers_dir, '/etc/infrarust/servers');
     assert.equal(config.plugins_dir, '/etc/infrarust/plugins');
-    assert.equal(config.ban.file, '/etc/infrarust/bans.json');
+    assert.equal(banFile(config, FILE), '/etc/infrarust/bans.json');
     assert.equal(config.forwarding.secret_file, '/etc/infrarust/forwarding.secret');
-    assert.deepEqual(config.rate_limit, { enabled: false, max_connections: 3, window: 10_000, status_max: 300, status_window: 10_000 });
+    assert.deepEqual(plugin(config).rate_limit, { enabled: false, max_connections: 3, window: 10_000, status_max: 300, status_window: 10_000 });
     assert.deepEqual(config.status_cache, { ttl: 5_000, max_entries: 1_000 });
     assert.deepEqual(config.keepalive, { time: 30_000, interval: 10_000, retries: 3 });
-    assert.deepEqual(config.ban, { provider: 'builtin', file: '/etc/infrarust/bans.json', purge_interval: 300_000, enable_audit_log: true, check_timeout: 5_000 });
+    assert.deepEqual(plugin(config).ban, { provider: 'builtin', file: 'bans.json', purge_interval: 300_000, enable_audit_log: true, check_timeout: 5_000 });
     assert.equal(config.unknown_domain_behavior, 'default_motd');
     assert.equal(config.announce_proxy_commands, true);
     assert.equal(config.forwarding.mode, 'none');
@@ -103,8 +112,8 @@ describe('global config: defaults', () => {
   });
 
   it('ProxyConfigInput is what users write, ProxyConfig what they get', () => {
-    const input: ProxyConfigInput = { bind: '[::]:25566', rate_limit: { window: '1m' }, plugins: { x: { greeting: 'hi' } } };
-    const output: ProxyConfig = ProxyConfigSchema.parse(input);
+    const input: ProxyConfigInput & { rate_limit: { window: string } } = { bind: '[::]:25566', rate_limit: { window: '1m' }, plugins: { x: { greeting: 'hi' } } };
+    const output = proxyConfigSchema(BUILTIN.global).parse(input) as ProxyConfig & BuiltinSections;
     assert.deepEqual(output.bind, { host: '::', port: 25566 });
     assert.equal(output.rate_limit.window, 60_000);
     assert.equal(output.plugins.x?.enabled, true);

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, DEFAULT_DISCONNECT_MESSAGE, loadServerFile, parseServerConfig, parseServerConfigDetailed } from './index.ts';
+import { ConfigError, DEFAULT_DISCONNECT_MESSAGE, loadServerFile as loadKernelOnly, parseServerConfig as parseKernelOnly, parseServerConfigDetailed as parseDetailedKernelOnly, type LoadedServer } from './index.ts';
+import { builtinSections, type BuiltinSections } from '../../test/helpers/builtin-sections.ts';
+
+// Server files as the proxy validates them: kernel keys plus the builtin plugins' sections.
+const BUILTIN = builtinSections();
+const loadServerFile = (file: string) => loadKernelOnly(file, BUILTIN);
+const parseServerConfig = (text: string, file: string) => parseKernelOnly(text, file, BUILTIN);
+const parseServerConfigDetailed = (text: string, file: string) => parseDetailedKernelOnly(text, file, BUILTIN);
+const plugin = (server: LoadedServer) => server.sections as unknown as Pick<BuiltinSections, 'ip_filter'>;
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'servers');
 const FILE = '/srv/infrarust/servers/survival.toml';
@@ -31,7 +39,7 @@ describe('server files: the v2 examples', () => {
     assert.equal(s.forwarding_mode, 'velocity');
     assert.deepEqual(s.domain_rewrite, { type: 'none' });
     assert.deepEqual(s.timeouts, { connect: 3_000, read: 30_000, write: 30_000 });
-    assert.deepEqual(s.ip_filter.whitelist, [{ address: '192.168.1.0', prefix: 24, family: 'ipv4' }]);
+    assert.deepEqual(plugin(s).ip_filter.whitelist, [{ address: '192.168.1.0', prefix: 24, family: 'ipv4' }]);
     assert.equal(s.max_players, 100);
     assert.deepEqual(s.limbo_handlers, ['auth', 'server_wake']);
     assert.equal(s.bungeecord_channel, true);
@@ -86,7 +94,7 @@ describe('server files: the v2 examples', () => {
     assert.equal(legacy.disconnect_message, DEFAULT_DISCONNECT_MESSAGE);
     assert.equal(legacy.max_players, 0);
     assert.deepEqual(legacy.motd, {});
-    assert.deepEqual(legacy.ip_filter, { whitelist: [], blacklist: [] });
+    assert.deepEqual(plugin(legacy).ip_filter, { whitelist: [], blacklist: [] });
     assert.equal(legacy.server_manager, undefined);
   });
 });

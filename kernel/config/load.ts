@@ -13,9 +13,10 @@ import { parse, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { ConfigError, formatKeyPath, type ConfigIssue } from './config-error.ts';
 import { resolveFavicon } from './favicon.ts';
-import { ProxyConfigSchema, type ProxyConfig } from './schema-global.ts';
+import { proxyConfigSchema, type ProxyConfig } from './schema-global.ts';
 import type { MotdConfig } from './schema-motd.ts';
-import { ServerConfigSchema, type ServerConfig } from './schema-server.ts';
+import { serverConfigSchema, type ServerConfig } from './schema-server.ts';
+import { inactiveWarnings, NO_PLUGIN_SECTIONS, takeSections, type SectionCatalog } from './sections.ts';
 import { TomlLocator } from './toml-locator.ts';
 import { proxyWarnings, serverWarnings, type ConfigWarning } from './warnings.ts';
 import { toConfigIssues } from './zod-issues.ts';
@@ -54,14 +55,15 @@ interface Checked<T> {
   value: T | undefined;
   issues: ConfigIssue[];
   locator: TomlLocator;
+  data: Record<string, unknown>;
 }
 
 function check<S extends z.ZodType>(schema: S, text: string, file: string): Checked<z.output<S>> {
   const data = parseToml(text, file);
   const locator = new TomlLocator(text);
   const result = schema.safeParse(data, { reportInput: true });
-  if (result.success) return { value: result.data, issues: [], locator };
-  return { value: undefined, issues: toConfigIssues(result.error.issues, { file, locator, schema, data }), locator };
+  if (result.success) return { value: result.data, issues: [], locator, data };
+  return { value: undefined, issues: toConfigIssues(result.error.issues, { file, locator, schema, data }), locator, data };
 }
 
 /** Replaces every favicon in a `[motd]` table with its data URI, recording unreadable ones. */
@@ -94,54 +96,60 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Validates the text of a global config file. `file` names it in errors and anchors relative paths. */
-export function parseProxyConfig(text: string, file: string): LoadedProxyConfig {
+/**
+ * Validates the text of a global config file. `file` names it in errors and anchors relative
+ * paths; `catalog` says which plugin validates which section (sections.ts).
+ */
+export function parseProxyConfig(text: string, file: string, catalog: SectionCatalog = NO_PLUGIN_SECTIONS, options: { lenient?: boolean } = {}): LoadedProxyConfig {
   const path = resolve(file);
   const dir = dirname(path);
-  const c = check(ProxyConfigSchema, text, path);
+  const c = check(proxyConfigSchema(catalog.global, options.lenient), text, path);
   if (!c.value) fail(path, c.issues);
-  const config = c.value;
+  const sections = takeSections(c.value as Record<string, unknown>, catalog.global);
+  const config: ProxyConfig = { ...c.value, sections };
   config.servers_dir = resolve(dir, config.servers_dir);
   config.plugins_dir = resolve(dir, config.plugins_dir);
-  config.ban.file = resolve(dir, config.ban.file);
   config.forwarding.secret_file = resolve(dir, config.forwarding.secret_file);
   resolveFavicons(config.default_motd, 'default_motd', dir, path, c);
   if (c.issues.length > 0) fail(path, c.issues);
-  return { config: deepFreeze(config), warnings: formatWarnings(proxyWarnings(config), path, c.locator) };
+  const warnings = [...inactiveWarnings(c.data, catalog.global), ...proxyWarnings(config)];
+  return { config: deepFreeze(config), warnings: formatWarnings(warnings, path, c.locator) };
 }
 
 /** Reads and validates `infrarust.toml`. */
-export async function loadProxyConfig(file: string): Promise<LoadedProxyConfig> {
+export async function loadProxyConfig(file: string, catalog?: SectionCatalog): Promise<LoadedProxyConfig> {
   const path = resolve(file);
-  return parseProxyConfig(await readConfigFile(path), path);
+  return parseProxyConfig(await readConfigFile(path), path, catalog);
 }
 
 /** Like parseServerConfig, also returning the file's warnings. */
-export function parseServerConfigDetailed(text: string, file: string): { server: LoadedServer; warnings: string[] } {
+export function parseServerConfigDetailed(text: string, file: string, catalog: SectionCatalog = NO_PLUGIN_SECTIONS): { server: LoadedServer; warnings: string[] } {
   const path = resolve(file);
   const dir = dirname(path);
-  const c = check(ServerConfigSchema, text, path);
+  const c = check(serverConfigSchema(catalog.server), text, path);
   if (!c.value) fail(path, c.issues);
-  const config = c.value;
+  const sections = takeSections(c.value as Record<string, unknown>, catalog.server);
+  const config = { ...c.value, sections };
   if (config.server_manager?.type === 'local') config.server_manager.working_dir = resolve(dir, config.server_manager.working_dir);
   resolveFavicons(config.motd, 'motd', dir, path, c);
   if (c.issues.length > 0) fail(path, c.issues);
   const server: LoadedServer = { ...config, id: config.id ?? basename(path, '.toml'), file: path };
-  return { server: deepFreeze(server), warnings: formatWarnings(serverWarnings(server), path, c.locator) };
+  const warnings = [...inactiveWarnings(c.data, catalog.server), ...serverWarnings(server)];
+  return { server: deepFreeze(server), warnings: formatWarnings(warnings, path, c.locator) };
 }
 
 /** Validates the text of one server file; `file` gives the default id and the base for relative paths. */
-export function parseServerConfig(text: string, file: string): LoadedServer {
-  return parseServerConfigDetailed(text, file).server;
+export function parseServerConfig(text: string, file: string, catalog?: SectionCatalog): LoadedServer {
+  return parseServerConfigDetailed(text, file, catalog).server;
 }
 
 /** Like loadServerFile, also returning the file's warnings. */
-export async function loadServerFileDetailed(file: string): Promise<{ server: LoadedServer; warnings: string[] }> {
+export async function loadServerFileDetailed(file: string, catalog?: SectionCatalog): Promise<{ server: LoadedServer; warnings: string[] }> {
   const path = resolve(file);
-  return parseServerConfigDetailed(await readConfigFile(path), path);
+  return parseServerConfigDetailed(await readConfigFile(path), path, catalog);
 }
 
 /** Reads and validates one `servers/*.toml` file. */
-export async function loadServerFile(file: string): Promise<LoadedServer> {
-  return (await loadServerFileDetailed(file)).server;
+export async function loadServerFile(file: string, catalog?: SectionCatalog): Promise<LoadedServer> {
+  return (await loadServerFileDetailed(file, catalog)).server;
 }

@@ -3,7 +3,7 @@
  * backend addresses, routed domains, server names and network groups.
  */
 import { z } from 'zod';
-import { parseHostPort, type HostPortOptions } from './host-port.ts';
+import { parseHostPort, type HostPortOptions } from '../../sdk/host-port.ts';
 
 /** Minecraft's default port, used when an address has none. */
 export const DEFAULT_MC_PORT = 25565;

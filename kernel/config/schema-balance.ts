@@ -3,7 +3,7 @@
  * `[active_health]` prober, which is global and may be overridden whole per server.
  */
 import { z } from 'zod';
-import { positiveDuration } from './duration.ts';
+import { positiveDuration } from '../../sdk/duration.ts';
 
 /** `first_available` (ordered failover, the v2 default), `round_robin` or `least_conn`. */
 export const BalanceStrategySchema = z.enum(['first_available', 'round_robin', 'least_conn']);

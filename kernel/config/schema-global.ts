@@ -6,14 +6,15 @@
  * the config file's folder. Rules that span several keys live in `checkProxyConfig` below.
  */
 import { z } from 'zod';
-import { positiveDuration } from './duration.ts';
+import { positiveDuration } from '../../sdk/duration.ts';
 import { bindAddress } from './schema-address.ts';
 import { ActiveHealthSchema } from './schema-balance.ts';
 import { ForwardingSchema, PluginMessagingSchema } from './schema-forwarding.ts';
-import { CidrSchema, IpFilterSchema } from './schema-ip-filter.ts';
+import { CidrSchema } from '../../sdk/cidr.ts';
 import { MotdConfigSchema, StatusCacheSchema } from './schema-motd.ts';
 import { EventsSchema, PluginsSchema } from './schema-plugins.ts';
-import { AuthSchema, BanSchema, PermissionsSchema, RateLimitSchema } from './schema-security.ts';
+import { AuthSchema, PermissionsSchema } from './schema-security.ts';
+import { composeShape, NO_PLUGIN_SECTIONS, type SectionSet } from './sections.ts';
 import { DockerSchema, TelemetrySchema } from './schema-telemetry.ts';
 import { KeepaliveSchema } from './schema-timeouts.ts';
 import { WasmSchema } from './schema-wasm.ts';
@@ -21,7 +22,8 @@ import { apiKeyProblem, WebSchema } from './schema-web.ts';
 
 const U32 = z.number().int().min(0).max(0xffff_ffff);
 
-const ProxyConfigShape = z.strictObject({
+/** The kernel's own keys; plugin-owned sections are composed in by `proxyConfigSchema`. */
+export const ProxyConfigShape = z.strictObject({
   bind: bindAddress().prefault('0.0.0.0:25565'),
   max_connections: U32.default(0),
   connect_timeout: positiveDuration().prefault('5s'),
@@ -32,15 +34,12 @@ const ProxyConfigShape = z.strictObject({
   servers_dir: z.string().min(1).default('./servers'),
   plugins_dir: z.string().min(1).default('./plugins'),
   worker_threads: U32.default(0),
-  rate_limit: RateLimitSchema.prefault({}),
   status_cache: StatusCacheSchema.prefault({}),
   default_motd: MotdConfigSchema.prefault({}),
   telemetry: TelemetrySchema.prefault({}),
   keepalive: KeepaliveSchema.prefault({}),
   so_reuseport: z.boolean().default(false),
-  ban: BanSchema.prefault({}),
   docker: DockerSchema.optional(),
-  ip_filter: IpFilterSchema.prefault({}),
   unknown_domain_behavior: z.enum(['default_motd', 'drop']).default('default_motd'),
   announce_proxy_commands: z.boolean().default(true),
   forwarding: ForwardingSchema.prefault({}),
@@ -59,13 +58,6 @@ type Ctx = z.RefinementCtx<Shape>;
 
 const isNum = (v: unknown): v is number => typeof v === 'number';
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
-function checkRateLimit(rl: unknown, ctx: Ctx): void {
-  if (!isObj(rl) || rl.enabled !== true) return;
-  for (const key of ['window', 'status_window'] as const) {
-    if (rl[key] === 0) ctx.addIssue({ code: 'custom', path: ['rate_limit', key], message: 'must be greater than zero while rate limiting is enabled' });
-  }
-}
 
 function sameListener(a: { host: string; port: number }, b: { host: string; port: number }): boolean {
   const any = (h: string) => h === '0.0.0.0' || h === '::';
@@ -104,15 +96,27 @@ function checkWasm(wasm: unknown, ctx: Ctx): void {
  * every problem; each check therefore guards the types it reads.
  */
 function checkProxyConfig(cfg: Shape, ctx: Ctx): void {
-  checkRateLimit(cfg.rate_limit, ctx);
   checkWeb(cfg, ctx);
   checkWasm(cfg.wasm, ctx);
 }
 
-/** The global config schema. */
-export const ProxyConfigSchema = ProxyConfigShape.superRefine(checkProxyConfig, { when: () => true });
+/**
+ * The global config schema with the given plugin sections composed in. `lenient` lets unknown
+ * top-level keys through: the kernel's first read, before the plugins (and so their sections)
+ * are known; the full check follows once they are.
+ */
+export function proxyConfigSchema(sections: SectionSet, lenient = false) {
+  const shape = lenient ? ProxyConfigShape.loose() : ProxyConfigShape;
+  return composeShape(shape, sections).superRefine(checkProxyConfig, { when: () => true });
+}
 
-/** What `infrarust.toml` resolves to: defaults applied, durations in ms, addresses parsed. */
-export type ProxyConfig = z.output<typeof ProxyConfigSchema>;
-/** What users may write in `infrarust.toml`. */
-export type ProxyConfigInput = z.input<typeof ProxyConfigSchema>;
+/** The global schema without plugin sections (v2's are accepted unvalidated): what the docs walk. */
+export const ProxyConfigSchema = proxyConfigSchema(NO_PLUGIN_SECTIONS.global);
+
+/**
+ * What `infrarust.toml` resolves to: defaults applied, durations in ms, addresses parsed; the
+ * plugin-owned sections, as their plugins' schemas resolved them, under `sections`.
+ */
+export type ProxyConfig = z.output<typeof ProxyConfigShape> & { readonly sections: Readonly<Record<string, unknown>> };
+/** What users may write in `infrarust.toml` (kernel keys; plugin sections are the plugins' own). */
+export type ProxyConfigInput = z.input<typeof ProxyConfigShape>;

@@ -3,7 +3,7 @@
  * `[status_cache]` that bounds how often backends are pinged.
  */
 import { z } from 'zod';
-import { positiveDuration } from './duration.ts';
+import { positiveDuration } from '../../sdk/duration.ts';
 
 /** The server states a MOTD can be configured for. */
 export const MOTD_STATES = ['online', 'offline', 'sleeping', 'starting', 'crashed', 'stopping', 'unreachable'] as const;

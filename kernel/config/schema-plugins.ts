@@ -2,7 +2,7 @@
  * Plugin-facing sections of `infrarust.toml`: `[plugins.<id>]` and `[events]`.
  */
 import { z } from 'zod';
-import { positiveDuration } from './duration.ts';
+import { positiveDuration } from '../../sdk/duration.ts';
 import { PluginWasmSchema } from './schema-wasm.ts';
 
 /**

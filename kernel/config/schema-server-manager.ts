@@ -4,7 +4,7 @@
  * timeout, 5s state polling; `shutdown_after` absent means never stop an idle server.
  */
 import { z } from 'zod';
-import { positiveDuration } from './duration.ts';
+import { positiveDuration } from '../../sdk/duration.ts';
 
 const timing = {
   shutdown_after: positiveDuration().optional(),

@@ -6,11 +6,11 @@
  * `server_manager.working_dir` are resolved by the loader, which knows the file's folder.
  */
 import { z } from 'zod';
-import { positiveDuration } from './duration.ts';
+import { positiveDuration } from '../../sdk/duration.ts';
 import { BackendAddressSchema, DomainSchema, IdentifierSchema } from './schema-address.ts';
 import { ActiveHealthSchema, BalanceStrategySchema } from './schema-balance.ts';
 import { ForwardingModeSchema } from './schema-forwarding.ts';
-import { IpFilterSchema } from './schema-ip-filter.ts';
+import { composeShape, NO_PLUGIN_SECTIONS, type SectionSet } from './sections.ts';
 import { MotdConfigSchema } from './schema-motd.ts';
 import { ServerManagerSchema } from './schema-server-manager.ts';
 import { TimeoutsSchema } from './schema-timeouts.ts';
@@ -34,7 +34,8 @@ export type DomainRewrite = z.output<typeof DomainRewriteSchema>;
 
 export const DEFAULT_DISCONNECT_MESSAGE = 'Server is currently unreachable. Please try again later.';
 
-const ServerConfigShape = z.strictObject({
+/** The kernel's keys of a server file; plugin-owned sections are composed in by `serverConfigSchema`. */
+export const ServerConfigShape = z.strictObject({
   id: z.string().trim().min(1, { message: 'cannot be empty' }).max(64, { message: 'must be at most 64 characters' }).optional(),
   name: IdentifierSchema.optional(),
   network: IdentifierSchema.optional(),
@@ -51,7 +52,6 @@ const ServerConfigShape = z.strictObject({
   server_manager: ServerManagerSchema.optional(),
   timeouts: TimeoutsSchema.optional(),
   max_players: z.number().int().min(0).max(0xffff_ffff).default(0),
-  ip_filter: IpFilterSchema.prefault({}),
   disconnect_message: z.string().default(DEFAULT_DISCONNECT_MESSAGE),
   limbo_handlers: z.array(z.string().min(1)).default([]),
   bungeecord_channel: z.boolean().default(false),
@@ -79,15 +79,23 @@ function checkServerConfig(cfg: Shape, ctx: z.RefinementCtx<Shape>): void {
   }
 }
 
-/** The per-server schema. */
-export const ServerConfigSchema = ServerConfigShape.superRefine(checkServerConfig, { when: () => true });
+/** The per-server schema with the given plugin sections composed in. */
+export function serverConfigSchema(sections: SectionSet) {
+  return composeShape(ServerConfigShape, sections).superRefine(checkServerConfig, { when: () => true });
+}
 
-/** What the schema alone yields for a server file (`id` optional: only the loader knows the file name). */
-export type ServerFileConfig = z.output<typeof ServerConfigSchema>;
+/** The per-server schema without plugin sections: what the docs walk. */
+export const ServerConfigSchema = serverConfigSchema(NO_PLUGIN_SECTIONS.server);
+
+/**
+ * What a server file resolves to (`id` optional: only the loader knows the file name); the
+ * plugin-owned sections under `sections`.
+ */
+export type ServerFileConfig = z.output<typeof ServerConfigShape> & { readonly sections: Readonly<Record<string, unknown>> };
 /**
  * A server as the registry holds it: the schema's output plus the two facts the loader adds,
  * `id` (the `id` key, else the file name without `.toml`) and `file` (absolute path).
  */
 export type ServerConfig = ServerFileConfig & { id: string; file: string };
 /** What users may write in a server file. */
-export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
+export type ServerConfigInput = z.input<typeof ServerConfigShape>;

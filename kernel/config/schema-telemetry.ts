@@ -3,7 +3,7 @@
  * integrations whose settings the kernel only validates.
  */
 import { z } from 'zod';
-import { positiveDuration } from './duration.ts';
+import { positiveDuration } from '../../sdk/duration.ts';
 
 /**
  * `[telemetry]`. `sampling_ratio` applies to status-ping traces; logins are always traced.

@@ -2,7 +2,7 @@
  * Socket timing: the per-server `[timeouts]` block and the global TCP `[keepalive]` block.
  */
 import { z } from 'zod';
-import { positiveDuration } from './duration.ts';
+import { positiveDuration } from '../../sdk/duration.ts';
 
 /**
  * Per-server `[timeouts]`. When the block is absent the server inherits the global

@@ -3,7 +3,7 @@
  * `[plugins.<id>.wasm]`. Ranges are the ones v2 refuses to start outside of.
  */
 import { z } from 'zod';
-import { positiveDuration } from './duration.ts';
+import { positiveDuration } from '../../sdk/duration.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -8,7 +8,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { hostPort } from './schema-address.ts';
-import type { HostPort } from './host-port.ts';
+import type { HostPort } from '../../sdk/host-port.ts';
 
 export const MIN_API_KEY_LENGTH = 16;
 /** The placeholder the v2 wizard writes; treated as "no key". */

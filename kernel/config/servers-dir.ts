@@ -12,6 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { InfrarustError, isInfrarustError } from '../errors.ts';
 import { ConfigError } from './config-error.ts';
 import { loadServerFileDetailed, type LoadedServer } from './load.ts';
+import type { SectionCatalog } from './sections.ts';
 
 /** Server files: `*.toml`, skipping dot-files (editor locks and swap files such as `.#a.toml`). */
 export const isServerFileName = (name: string): boolean => name.endsWith('.toml') && !name.startsWith('.');
@@ -51,9 +52,9 @@ export function indexServers(byFile: ReadonlyMap<string, LoadedServer>, warnings
 }
 
 /** Loads one file into `byFile`; returns whether the entry changed. Errors go to `errors`. */
-async function refreshFile(dir: string, name: string, byFile: Map<string, LoadedServer>, errors: InfrarustError[], warnings: string[]): Promise<boolean> {
+async function refreshFile(dir: string, name: string, byFile: Map<string, LoadedServer>, errors: InfrarustError[], warnings: string[], catalog?: SectionCatalog): Promise<boolean> {
   try {
-    const { server, warnings: w } = await loadServerFileDetailed(join(dir, name));
+    const { server, warnings: w } = await loadServerFileDetailed(join(dir, name), catalog);
     warnings.push(...w);
     const changed = !isDeepStrictEqual(byFile.get(name), server);
     byFile.set(name, server);
@@ -69,11 +70,11 @@ async function refreshFile(dir: string, name: string, byFile: Map<string, Loaded
  * Loads every server file in `dir` (created if missing). Bad files are returned in `errors` and
  * left out; a file deleted between listing and reading is skipped silently.
  */
-export async function loadServersDir(dir: string): Promise<ServersDirResult> {
+export async function loadServersDir(dir: string, catalog?: SectionCatalog): Promise<ServersDirResult> {
   const byFile = new Map<string, LoadedServer>();
   const errors: InfrarustError[] = [];
   const warnings: string[] = [];
-  for (const name of await listServerFiles(dir)) await refreshFile(dir, name, byFile, errors, warnings);
+  for (const name of await listServerFiles(dir)) await refreshFile(dir, name, byFile, errors, warnings, catalog);
   return { servers: indexServers(byFile, warnings), errors, warnings };
 }
 
@@ -93,6 +94,8 @@ export interface WatchServersOptions {
   initial?: ReadonlyMap<string, LoadedServer>;
   /** Quiet period before a burst of file events is applied (default 150 ms). */
   debounceMs?: number;
+  /** The plugin sections server files may carry (sections.ts); v2's, unvalidated, without it. */
+  sections?: SectionCatalog;
 }
 
 export interface ServersDirWatcher {
@@ -131,7 +134,7 @@ export function watchServersDir(dir: string, options: WatchServersOptions): Serv
     const errors: InfrarustError[] = [];
     const warnings: string[] = [];
     let changed = false;
-    for (const name of [...names].sort()) changed = (await refreshFile(dir, name, byFile, errors, warnings)) || changed;
+    for (const name of [...names].sort()) changed = (await refreshFile(dir, name, byFile, errors, warnings, options.sections)) || changed;
     if (closed) return;
     if (!quiet) {
       for (const err of errors) options.onError(err);

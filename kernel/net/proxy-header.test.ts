@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Logger } from '../log/logger.ts';
 import type { ProxiedConnection } from './proxy-header.ts';
-import { parseCidr } from '../config/schema-ip-filter.ts';
+import { parseCidr } from '../../sdk/cidr.ts';
 import { ProxyHeaderReceiver } from './proxy-header.ts';
 
 function fakeLog(): { log: Logger; warns: unknown[][] } {

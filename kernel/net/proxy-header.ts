@@ -6,7 +6,7 @@
  */
 import { BlockList, isIP, type Socket } from 'node:net';
 import type { Logger } from '../log/logger.ts';
-import type { Cidr } from '../config/schema-ip-filter.ts';
+import type { Cidr } from '../../sdk/cidr.ts';
 import { ConnectionClosedError } from './client-reader.ts';
 import { encodeProxyV2, encodeProxyV2Local, parseProxyHeader, type ProxyHeader } from '../protocol/proxy-protocol.ts';
 import { InfrarustError, isInfrarustError } from '../errors.ts';

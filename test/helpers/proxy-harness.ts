@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRootLogger } from '../../kernel/log/logger.ts';
-import { loadProxyConfig, loadServersDir, watchServersDir, type ProxyConfig } from '../../kernel/config/index.ts';
+import { loadServersDir, watchServersDir } from '../../kernel/config/index.ts';
 import type { PluginHost } from '../../kernel/plugin-system/host/plugin-host.ts';
 import type { Proxy } from '../../kernel/proxy.ts';
-import { createKernel, type Kernel } from '../../kernel/kernel.ts';
+import { bootKernel, type Kernel } from '../../kernel/kernel.ts';
 import type { ProxyApi } from '../../sdk/plugin.ts';
 
 export interface Harness {
@@ -42,21 +42,22 @@ export interface HarnessOptions {
 export async function startProxy(options: HarnessOptions = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'infrarust-test-'));
   const serversDir = join(dir, 'servers');
-  await writeFile(join(dir, 'infrarust.toml'), `bind = "127.0.0.1:0"\nservers_dir = "servers"\n${options.global ?? ''}\n`);
+  const text = `bind = "127.0.0.1:0"\nservers_dir = "servers"\n${options.global ?? ''}\n`;
+  await writeFile(join(dir, 'infrarust.toml'), text);
   await mkdir(serversDir);
   for (const [name, toml] of Object.entries(options.servers ?? {})) await writeFile(join(serversDir, `${name}.toml`), toml);
-  const { config } = await loadProxyConfig(join(dir, 'infrarust.toml'));
   const log = createRootLogger({ level: (process.env.TEST_LOG as 'debug') ?? 'silent', pretty: false });
-  const builtinDir = options.builtins === undefined ? undefined : await selectBuiltins(options.builtins, config);
-  const kernel = createKernel({ config, log, builtinDir: builtinDir ?? join(dir, 'no-builtins') });
-  const { proxy } = kernel;
-  const initial = await loadServersDir(config.servers_dir);
+  const builtinDir = options.builtins === undefined ? undefined : await selectBuiltins(options.builtins, dir);
+  const kernel = await bootKernel({ source: { text, file: join(dir, 'infrarust.toml') }, log, builtinDir: builtinDir ?? join(dir, 'no-builtins') });
+  const { proxy, config } = kernel;
+  const initial = await loadServersDir(config.servers_dir, kernel.sections);
   if (initial.errors.length > 0) throw initial.errors[0];
   proxy.setServers(initial.servers);
   const watcher = watchServersDir(config.servers_dir, {
     initial: initial.servers,
     onChange: (servers) => proxy.setServers(servers),
     onError: () => undefined,
+    sections: kernel.sections,
   });
   const host = builtinDir === undefined ? undefined : await loadPlugins(kernel);
   const { port } = await proxy.start();
@@ -89,8 +90,8 @@ export async function startProxy(options: HarnessOptions = {}): Promise<Harness>
 const BUILTIN_DIR = fileURLToPath(new URL('../../builtin-plugins', import.meta.url));
 
 /** A folder of links to just the listed builtin plugins, loaded like the daemon loads builtin-plugins/. */
-async function selectBuiltins(ids: string[], config: ProxyConfig): Promise<string> {
-  const only = join(config.plugins_dir, '..', 'builtin-selection');
+async function selectBuiltins(ids: string[], dir: string): Promise<string> {
+  const only = join(dir, 'builtin-selection');
   await mkdir(only, { recursive: true });
   for (const id of ids) await symlink(join(BUILTIN_DIR, id), join(only, id), 'dir');
   return only;

@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { pino } from 'pino';
-import { createKernel } from '../../kernel/kernel.ts';
+import { bootKernel } from '../../kernel/kernel.ts';
 import { pluginFolders } from '../../kernel/plugin-system/host/discovery.ts';
-import { embeddedDefaultConfig } from '../../kernel/config/index.ts';
 import type { PluginLayers } from '../../kernel/layers/plugin-layers.ts';
 
 const ROOT = process.cwd();
@@ -44,7 +43,8 @@ test('every shipped plugin loads, unloads and reloads without leaving anything b
   const dataRoot = await mkdtemp(join(tmpdir(), 'infrarust-conformance-'));
   for (const dir of dirs) {
     const timersBefore = timers();
-    const { host, layers } = createKernel({ config: embeddedDefaultConfig(), log, builtinDir: BUILTIN, pluginsDir: dataRoot, dev: true });
+    const source = { text: '', file: join(dataRoot, 'infrarust.toml') };
+    const { host, layers } = await bootKernel({ source, overrides: { plugins_dir: dataRoot }, log, builtinDir: join(dataRoot, 'none'), dev: true });
     assert.equal(await host.reloadDir(dir), true, `${dir} loads`);
     const id = host.list()[0].id;
     const first = host.activeOwner(id)!;

@@ -6,8 +6,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { createKernel } from '../../kernel/kernel.ts';
-import { embeddedDefaultConfig } from '../../kernel/config/index.ts';
+import { bootKernel } from '../../kernel/kernel.ts';
 
 const SDK = join(process.cwd(), 'sdk', 'index.ts');
 
@@ -40,8 +39,7 @@ test('one bad plugin of each kind is reported by name and the good ones load', {
   await plugin(users, 'syntax', `setup() { this is not code }`);
 
   const { log, lines } = recordingLog();
-  const config = embeddedDefaultConfig();
-  const { host, layers } = createKernel({ config, log, builtinDir: join(root, 'none'), pluginsDir: users, setupTimeoutMs: 300 });
+  const { host, layers } = await bootKernel({ source: { text: '', file: join(root, 'infrarust.toml') }, overrides: { plugins_dir: users }, log, builtinDir: join(root, 'none'), setupTimeoutMs: 300 });
   await host.loadAll();
   const state = Object.fromEntries(host.list().map((p) => [p.id, p.state]));
   assert.deepEqual(state, {
@@ -77,9 +75,8 @@ test('[plugins.<id>] settings are validated by the plugin schema; enabled = fals
   await plugin(users, 'off', `setup(ctx) { ctx.commands.register({ name: 'off', execute() {} }); }`);
   for (const [settings, expected] of [[{ port: 'x' }, 'failed'], [{ port: 25565 }, 'loaded']] as const) {
     const { log, lines } = recordingLog();
-    const entries: Record<string, object> = { typed: { enabled: true, permissions: [], ...settings }, off: { enabled: false } };
-    const config = { ...embeddedDefaultConfig(), plugins: entries as never };
-    const { host, layers } = createKernel({ config, log, builtinDir: join(root, 'none'), pluginsDir: users });
+    const text = `[plugins.typed]\nenabled = true\nport = ${JSON.stringify(settings.port)}\n\n[plugins.off]\nenabled = false\n`;
+    const { host, layers } = await bootKernel({ source: { text, file: join(root, 'infrarust.toml') }, overrides: { plugins_dir: users }, log, builtinDir: join(root, 'none') });
     await host.loadAll();
     const states = Object.fromEntries(host.list().map((p) => [p.id, p.state]));
     assert.equal(states.typed, expected);

@@ -16,6 +16,12 @@ export interface ContextParts<C> {
   manifest: PluginManifest;
   log: Logger;
   config: C;
+  /** The plugin's own infrarust.toml sections, resolved and frozen (empty when it declares none). */
+  sections: Readonly<Record<string, unknown>>;
+  /** A section of a server file as currently loaded (undefined for an unknown server). */
+  serverSection: (serverId: string, name: string) => unknown;
+  /** The folder of infrarust.toml (default: the working directory, as for the embedded config). */
+  configDir?: string;
   dataDir: string;
   layers: PluginLayers;
   proxy: ProxyApi;
@@ -52,6 +58,9 @@ export function createPluginContext<C>(parts: ContextParts<C>): OwnedContext<C> 
     manifest: Object.freeze({ ...parts.manifest }),
     log,
     config: parts.config,
+    sections: parts.sections as PluginContext<C>['sections'],
+    serverSection: (serverId: string, name: string) => parts.serverSection(serverId, name) as never,
+    configDir: parts.configDir ?? process.cwd(),
     get dataDir(): string {
       if (!dataDirMade) mkdirSync(parts.dataDir, { recursive: true });
       dataDirMade = true;

@@ -11,6 +11,10 @@ import { InfrarustError } from '../../errors.ts';
 
 export const MANIFEST_FILE = 'plugin.json';
 
+const SECTION_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+/** Capability names are WIT interface names (DESIGN.md §5), e.g. `events`, `codec-filter`. */
+const CAPABILITY_NAME = /^[a-z][a-z0-9-]{0,63}$/;
+
 const ManifestSchema = z.strictObject({
   id: z.string().regex(PLUGIN_ID_PATTERN, { message: 'must match ^[a-z][a-z0-9_-]{0,63}$' }),
   name: z.string().min(1).optional(),
@@ -20,6 +24,9 @@ const ManifestSchema = z.strictObject({
   main: z.string().min(1).optional(),
   critical: z.boolean().optional(),
   dependencies: z.array(z.strictObject({ id: z.string().regex(PLUGIN_ID_PATTERN), optional: z.boolean().optional() })).optional(),
+  sections: z.array(z.string().regex(SECTION_NAME, { message: 'must be a TOML key like rate_limit' })).optional(),
+  serverSections: z.array(z.string().regex(SECTION_NAME, { message: 'must be a TOML key like ip_filter' })).optional(),
+  capabilities: z.array(z.string().regex(CAPABILITY_NAME, { message: 'must be a capability name like codec-filter' })).optional(),
 });
 
 export async function readManifest(dir: string): Promise<PluginManifest> {

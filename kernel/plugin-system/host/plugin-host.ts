@@ -17,6 +17,8 @@ import { validatePluginConfig } from './plugin-config.ts';
 import { callPlugin } from './call.ts';
 import { loaderFor, type PluginLoader } from '../loader/plugin-loader.ts';
 import { InfrarustError } from '../../errors.ts';
+import { NO_PLUGIN_SECTIONS, sectionOf, type SectionCatalog } from '../../config/index.ts';
+import { buildSectionCatalog, checkDeclaredSections, type CatalogEntry } from './section-catalog.ts';
 
 /**
  * A plugin's data lives in `plugins_dir/<id>/data/`: inside its folder (so it moves with it) but
@@ -31,8 +33,7 @@ const OFFLINE_PROXY: ProxyApi = {
   servers: () => [],
   plugins: () => [],
   shutdown: () => undefined,
-  config: () => undefined,
-  serverConfig: () => undefined,
+  describeConfig: () => undefined,
   connections: () => [],
   disconnect: () => false,
 };
@@ -71,6 +72,12 @@ export interface PluginHostOptions {
   pluginConfig: (id: string) => PluginEntry | undefined;
   /** What plugins see of the proxy; a stand-in with no connections when absent (plugin list, tests). */
   proxy?: ProxyApi;
+  /** The resolved plugin-owned sections of infrarust.toml, by name (read at each activation). */
+  sections?: () => Readonly<Record<string, unknown>>;
+  /** A server's resolved plugin-owned section, as currently loaded. */
+  serverSection?: (serverId: string, name: string) => unknown;
+  /** The folder of infrarust.toml. */
+  configDir?: string;
   setupTimeoutMs?: number;
 }
 
@@ -89,8 +96,41 @@ export class PluginHost {
   /** Folders that looked like plugins but could not be read (bad manifest, duplicate id). */
   readonly discoveryErrors: string[] = [];
 
+  /** Definitions loaded by prepare(), used by the first activation instead of loading again. */
+  private readonly prepared = new Map<string, PluginDefinition<unknown> | Error>();
+  private found: Awaited<ReturnType<typeof discoverPlugins>> | undefined;
+
+  /**
+   * Finds the plugins and loads the code of the enabled ones (no setup runs), so the kernel can
+   * validate the config files with their section schemas before anything starts.
+   */
+  async prepare(): Promise<SectionCatalog> {
+    const found = (this.found = await discoverPlugins(this.roots()));
+    const entries: CatalogEntry[] = [];
+    for (const c of found.candidates.values()) {
+      const id = c.manifest.id;
+      if (this.options.pluginConfig(id)?.enabled === false) {
+        entries.push({ manifest: c.manifest, inactive: `is disabled ([plugins.${id}] enabled = false)` });
+        continue;
+      }
+      try {
+        const loader = this.loaderOf(c);
+        const { definition } = await loader.load(c);
+        checkDeclaredSections(c.manifest, definition);
+        this.prepared.set(id, definition);
+        entries.push({ manifest: c.manifest, definition });
+      } catch (err) {
+        this.prepared.set(id, err as Error);
+        entries.push({ manifest: c.manifest, inactive: 'failed to load' });
+      }
+    }
+    const { catalog, errors } = buildSectionCatalog(entries);
+    for (const [id, err] of errors) this.prepared.set(id, err);
+    return catalog;
+  }
+
   async loadAll(): Promise<void> {
-    const found = await discoverPlugins(this.roots());
+    const found = this.found ?? (await discoverPlugins(this.roots()));
     for (const err of found.errors) {
       this.discoveryErrors.push(err.message);
       this.options.log.error({ code: err.code }, err.message);
@@ -202,11 +242,20 @@ export class PluginHost {
     const owner = `${id}#${record.generation + 1}`;
     let owned: OwnedContext<unknown> | undefined;
     try {
-      const loader = loaderFor(this.options.loaders, record);
-      if (loader === undefined) throw new InfrarustError('IR_ERR_PLUGIN_INVALID_MODULE', `plugin ${id}: no loader takes its entry ${record.manifest.main ?? 'index.ts'} (native plugins are .ts or .js)`);
-      const { definition } = await loader.load(record);
+      const definition = await this.definitionOf(record);
       const config = validatePluginConfig(id, definition.configSchema, entry);
-      owned = createPluginContext({ owner, manifest: record.manifest, log, config, dataDir: join(this.options.pluginsDir, id, DATA_SUBDIR), layers: this.options.layers, proxy: this.options.proxy ?? OFFLINE_PROXY });
+      owned = createPluginContext({
+        owner,
+        manifest: record.manifest,
+        log,
+        config,
+        sections: this.sectionsFor(record.manifest.sections ?? []),
+        serverSection: this.options.serverSection ?? (() => undefined),
+        configDir: this.options.configDir,
+        dataDir: join(this.options.pluginsDir, id, DATA_SUBDIR),
+        layers: this.options.layers,
+        proxy: this.options.proxy ?? OFFLINE_PROXY,
+      });
       const ctx = owned.context;
       await callPlugin(id, 'setup', this.setupTimeoutMs, () => definition.setup(ctx));
       const previous = record.active;
@@ -231,6 +280,31 @@ export class PluginHost {
       }
       return false;
     }
+  }
+
+  private loaderOf(candidate: Candidate): PluginLoader {
+    const loader = loaderFor(this.options.loaders, candidate);
+    if (loader !== undefined) return loader;
+    throw new InfrarustError('IR_ERR_PLUGIN_INVALID_MODULE', `plugin ${candidate.manifest.id}: no loader takes its entry ${candidate.manifest.main ?? 'index.ts'} (native plugins are .ts or .js)`);
+  }
+
+  /** The definition prepare() loaded (first activation), else the code loaded now (reload). */
+  private async definitionOf(record: PluginRecord): Promise<PluginDefinition<unknown>> {
+    const early = this.prepared.get(record.manifest.id);
+    this.prepared.delete(record.manifest.id);
+    if (early instanceof Error) throw early;
+    if (early !== undefined) return early;
+    const { definition } = await this.loaderOf(record).load(record);
+    checkDeclaredSections(record.manifest, definition);
+    return definition;
+  }
+
+  /** The plugin's own sections, frozen (from startup: infrarust.toml is read once). */
+  private sectionsFor(names: readonly string[]): Readonly<Record<string, unknown>> {
+    const all = this.options.sections?.() ?? {};
+    const out: Record<string, unknown> = {};
+    for (const name of names) if (Object.hasOwn(all, name)) out[name] = sectionOf(all, name);
+    return Object.freeze(out);
   }
 
   private markFailed(record: PluginRecord, reason: string, state: PluginState, err?: unknown): void {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatHostPort, parseHostPort } from './host-port.ts';
-import { parseCidr } from './schema-ip-filter.ts';
+import { parseCidr } from './cidr.ts';
 
 describe('parseHostPort', () => {
   const opts = { defaultPort: 25565 };

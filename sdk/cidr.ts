@@ -1,9 +1,12 @@
 /**
- * `[ip_filter]` (global and per server): CIDR allow/deny lists.
+ * CIDR ranges as config files write them ("10.0.0.0/8", "2001:db8::/32", a bare IP = /32 or
+ * /128, "[::1]/128"), parsed once at load into the shape `net.BlockList.addSubnet` takes.
+ * Shared by the kernel (`trusted_proxies`) and plugins (`[ip_filter]`).
  *
- * Ranges are parsed here, once, into the shape `net.BlockList.addSubnet(address, prefix, family)`
- * takes, so the filter on the accept path only looks addresses up. A bare IP means /32 or /128,
- * as in v2.
+ * @example
+ * import { z } from 'zod';
+ * import { CidrSchema } from 'infrarust/sdk';
+ * const Section = z.strictObject({ allow: z.array(CidrSchema).default([]) });
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -15,7 +18,7 @@ export interface Cidr {
   family: 'ipv4' | 'ipv6';
 }
 
-/** Parses "10.0.0.0/8", "2001:db8::/32", "192.168.1.5" or "[::1]/128". Throws a RangeError. */
+/** Parses one range; throws a RangeError that says what is wrong. @example parseCidr('10.0.0.0/8') */
 export function parseCidr(text: string): Cidr {
   const source = text.trim();
   const slash = source.indexOf('/');
@@ -30,7 +33,7 @@ export function parseCidr(text: string): Cidr {
   return { address, prefix: Number(prefixText), family: version === 4 ? 'ipv4' : 'ipv6' };
 }
 
-/** One CIDR list entry. */
+/** One CIDR list entry in a config file: a string in, a `Cidr` out, a clear message on error. */
 export const CidrSchema = z.string().transform((text, ctx) => {
   try {
     return parseCidr(text);
@@ -39,14 +42,3 @@ export const CidrSchema = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
 });
-
-/**
- * The filter. Semantics are the newer v2 ones: the blacklist always applies; a non-empty
- * whitelist additionally restricts to its ranges.
- */
-export const IpFilterSchema = z.strictObject({
-  whitelist: z.array(CidrSchema).default([]),
-  blacklist: z.array(CidrSchema).default([]),
-});
-
-export type IpFilterConfig = z.output<typeof IpFilterSchema>;
