@@ -13,3 +13,4 @@ export * from './plugin.ts';
 export * from './duration.ts';
 export * from './host-port.ts';
 export * from './cidr.ts';
+export * from './provider.ts';

@@ -6,16 +6,10 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { positiveDuration } from '../../sdk/index.ts';
-
-/** `"builtin"`, `"none"` or the id of a plugin that provides bans (newer v2). */
-const providerName = z
-  .string()
-  .transform((s) => s.trim())
-  .pipe(z.string().min(1, { message: 'must be "builtin", "none" or a plugin id' }));
+import { positiveDuration, ProviderNameSchema } from '../../sdk/index.ts';
 
 export const BanSchema = z.strictObject({
-  provider: providerName.default('builtin'),
+  provider: ProviderNameSchema.default('builtin'),
   file: z.string().min(1).default('bans.json'),
   purge_interval: positiveDuration().prefault('300s'),
   enable_audit_log: z.boolean().default(true),

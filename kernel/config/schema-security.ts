@@ -4,16 +4,11 @@
  * rate-limit, ban and ip-filter did: sections.ts).
  */
 import { z } from 'zod';
-
-/** `"builtin"`, `"none"` or the id of a plugin that provides bans (newer v2). */
-const providerName = z
-  .string()
-  .transform((s) => s.trim())
-  .pipe(z.string().min(1, { message: 'must be "builtin", "none" or a plugin id' }));
+import { ProviderNameSchema } from '../../sdk/provider.ts';
 
 /** `[permissions]`: admins (UUIDs or names), `/ir` subcommands opened to players, provider. */
 export const PermissionsSchema = z.strictObject({
-  provider: providerName.default('builtin'),
+  provider: ProviderNameSchema.default('builtin'),
   admins: z.array(z.string().min(1)).default([]),
   player_commands: z.array(z.string().min(1)).default([]),
   trust_offline_admins: z.boolean().default(false),

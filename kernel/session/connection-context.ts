@@ -12,7 +12,7 @@ import type { HandshakeInfo } from '../protocol/packets/handshake.ts';
 export type ConnectionPhase = 'accepted' | 'handshake' | 'status' | 'login' | 'relay' | 'closed';
 export type { HandshakeInfo, Intent } from '../protocol/packets/handshake.ts';
 
-/** The read-only view handed to observers (and, later, plugins). */
+/** The read-only view of a connection (what the phases expose; plugins get ConnectionRef/PlayerRef). */
 export interface ConnectionInfo {
   readonly id: number;
   readonly remoteAddress: string;

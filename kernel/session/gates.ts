@@ -1,7 +1,7 @@
 /**
- * The decisions the phases ask plugins for (access and resulted events on the EventBus). Each hook checks first whether anyone
- * listens, so a proxy without plugins pays one map lookup per phase and builds no event; the
- * gates answer without a promise while every listener is synchronous.
+ * The decisions the phases ask plugins for (access and resulted events on the EventBus). Each
+ * gate checks first whether anyone listens, so a proxy without plugins pays one map lookup per
+ * phase and builds no event; the gates answer without a promise while every listener is synchronous.
  */
 import type { ConnectionContext } from './connection-context.ts';
 import type { EventBus } from '../layers/event-bus.ts';
