@@ -13,7 +13,7 @@ import { banMessage } from './message.ts';
 import { BanSchema, resolveSettings, type BanSection } from './options.ts';
 import { createBanService } from './service.ts';
 import { BanStore } from './store.ts';
-import { BanFileWriter, encodeBanFile, readBanFile, removeStaleTemps } from './storage.ts';
+import { BanFileWriter, readBanFile, removeStaleTemps, renderBanFile } from './storage.ts';
 
 /** How many denied or kicked connection ids the plugin remembers (see `ending` in wire). */
 const ENDING_CAP = 4096;
@@ -35,7 +35,7 @@ export default definePlugin({
     const data = await readBanFile(settings.file);
     const store = new BanStore(data, { auditLog: settings.auditLog });
     ctx.log.info({ file: settings.file, bans: store.size, existed: data !== undefined }, 'ban list loaded');
-    const writer = new BanFileWriter(settings.file, () => encodeBanFile(store.snapshot()));
+    const writer = new BanFileWriter(settings.file, () => renderBanFile(store.snapshot()));
     writers.add(writer);
     ctx.signal.addEventListener('abort', () => void writer.idle().then(() => writers.delete(writer)), { once: true });
     wire(ctx, store, writer, settings.purgeIntervalMs);

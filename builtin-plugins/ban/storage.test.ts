@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BanStore } from './store.ts';
-import { BanFileError, BanFileWriter, decodeBanFile, encodeBanFile, readBanFile, removeStaleTemps, writeFileAtomic } from './storage.ts';
+import { BanFileError, BanFileWriter, decodeBanFile, encodeBanFile, readBanFile, removeStaleTemps, renderBanFile, writeFileAtomic } from './storage.ts';
 
 const FIXTURE = new URL('./fixtures/v2-bans.json', import.meta.url);
 const tempDir = () => mkdtemp(join(tmpdir(), 'ban-storage-'));
@@ -19,6 +19,42 @@ test('a real v2 bans.json round-trips byte for byte through the store', async ()
   assert.equal(store.check({ uuid: '069A79F444E94726A5BEFCA90E38AAF5' })?.source, 'plugin:anticheat');
   assert.equal(store.check({ username: 'oldtimer' })?.reason, 'Temporary');
   assert.equal(encodeBanFile(store.snapshot()), text.endsWith('\n') ? text : `${text}\n`);
+});
+
+test('the sliced rendering is exactly JSON.stringify(data, null, 2), for any slice size', async () => {
+  const fixture = decodeBanFile(await readFile(FIXTURE, 'utf8'), 'v2-bans.json');
+  const store = new BanStore(undefined, { now: () => 1_735_689_950_000 });
+  for (let i = 0; i < 7; i++) store.add({ type: 'username', value: `p${i}` }, { reason: i % 2 === 0 ? `line\nbreak "quoted" \u2028 ${i}` : undefined, source: 'console' });
+  store.remove({ type: 'username', value: 'p3' }, 'console');
+  const cases = [fixture, store.snapshot(), { bans: [], audit_log: [] }, { bans: fixture.bans, audit_log: [] }];
+  for (const data of cases) {
+    const expected = `${JSON.stringify({ bans: data.bans, audit_log: data.audit_log }, null, 2)}\n`;
+    for (const slice of [1, 2, 3, 256]) assert.equal([...renderBanFile(data, slice)].join(''), expected, `slice ${slice}`);
+    assert.equal(encodeBanFile(data), expected);
+  }
+});
+
+test('a sliced write lets the event loop run between slices, and lands whole', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'bans.json');
+  try {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const seenAt: number[] = [];
+    function* slices(): Generator<string> {
+      for (let i = 0; i < 5; i++) {
+        seenAt.push(ticks);
+        yield `${i}`.repeat(100_000);
+      }
+    }
+    await writeFileAtomic(file, slices());
+    clearInterval(timer);
+    assert.ok(seenAt[4] > seenAt[0], `timers ran while slices were written (${seenAt.join(', ')})`);
+    assert.equal(await readFile(file, 'utf8'), ['0', '1', '2', '3', '4'].map((d) => d.repeat(100_000)).join(''));
+    assert.deepEqual(await readdir(dir), ['bans.json']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('newer v2 files (source objects, ids, ip_range) are accepted', () => {
