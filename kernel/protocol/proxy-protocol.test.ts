@@ -67,6 +67,16 @@ test('v1: a line without CRLF within 107 bytes is an error, not a wait', () => {
   rejects(Buffer.from(`PROXY UNKNOWN ${'x'.repeat(200)}`), /longer than 107/);
 });
 
+test('v1: a bare LF or a lone CR is refused as soon as it arrives, not waited on', () => {
+  rejects(Buffer.from('PROXY TCP4 203.0.113.7 10.0.0.1 51234 25565\n'), /bare LF/);
+  rejects(Buffer.from('PROXY UNKNOWN\n'), /bare LF/);
+  rejects(Buffer.from('PROXY TCP4 203.0.113.7\n10.0.0.1'), /bare LF/);
+  rejects(Buffer.from('PROXY TCP4 203.0.113.7 10.0.0.1 51234 25565\r\r\n'), /CR not followed by LF/);
+  rejects(Buffer.from('PROXY TCP4 203.0.113.7\r 10.0.0.1'), /CR not followed by LF/);
+  // A CR as the last byte so far may still be followed by its LF.
+  assert.deepEqual(parseProxyHeader(Buffer.from('PROXY UNKNOWN\r')), { kind: 'incomplete' });
+});
+
 const v4Body = Buffer.from([203, 0, 113, 7, 10, 0, 0, 1, 0xc8, 0x22, 0x63, 0xdd]);
 
 test('v2 PROXY over IPv4', () => {

@@ -55,11 +55,18 @@ export function parseProxyHeader(buf: Buffer): ProxyHeader {
 }
 
 function parseV1(buf: Buffer): ProxyHeader {
-  const end = buf.subarray(0, V1_MAX).indexOf('\r\n', 0, 'latin1');
-  if (end < 0) {
+  const window = buf.subarray(0, V1_MAX);
+  const lf = window.indexOf(0x0a);
+  const cr = window.indexOf(0x0d);
+  // The line ends in CRLF and holds neither byte before that: a lone LF or CR can never become
+  // a valid line, so it is refused now rather than after the header timeout.
+  if (lf >= 0 && window[lf - 1] !== 0x0d) throw malformed('v1 line ends in a bare LF (it must end in CRLF)');
+  if (cr >= 0 && cr + 1 < window.length && window[cr + 1] !== 0x0a) throw malformed('v1 line has a CR not followed by LF (it must end in CRLF)');
+  if (lf < 0) {
     if (buf.length >= V1_MAX) throw malformed(`v1 line longer than ${V1_MAX} bytes`);
     return { kind: 'incomplete' };
   }
+  const end = lf - 1;
   const line = buf.toString('latin1', 0, end);
   if (!/^[\x20-\x7e]*$/.test(line)) throw malformed('v1 line has non-printable characters');
   const headerLength = end + 2;

@@ -182,6 +182,16 @@ test('a slow header stalls nobody and is cut off after 5 s', async (t) => {
   assert.deepEqual(handshakes.map((c) => c.remoteAddress), ['198.51.100.4']);
 });
 
+test('a v1 line ending in a bare LF is refused at once, not after the 5 s header timeout', async (t) => {
+  t.after(reset);
+  const line = `PROXY TCP4 198.51.100.9 127.0.0.1 40009 ${proxy.port}\n`;
+  const socket = viaBalancer(Buffer.concat([Buffer.from(line), encodeHandshake({ protocolVersion: 769, address: 'main.test', port: 25565, nextState: 1 })]));
+  const r = await closed(socket, 4000);
+  assert.ok(r.closed && r.afterMs < 1000, `closed after ${r.afterMs} ms`);
+  assert.equal(r.bytes, 0);
+  assert.deepEqual([accepted, handshakes], [[], []]);
+});
+
 /** Waits until the raw backend holds `length` bytes (or 3 s), and returns them. */
 async function rawBytes(length: number): Promise<Buffer> {
   const deadline = Date.now() + 3000;
