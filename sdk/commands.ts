@@ -12,6 +12,8 @@ export interface Command {
   name: string;
   aliases?: readonly string[];
   description?: string;
+  /** How to call it, shown by `help <name>` and usage errors, e.g. `kick <player> [reason]`. */
+  usage?: string;
   /** Required permission; absent = everyone. */
   permission?: string;
   execute(source: CommandSource, args: string[]): void | Promise<void>;

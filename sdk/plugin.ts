@@ -188,7 +188,7 @@ export interface PluginContext<Config = Record<string, unknown>, G extends Secti
   readonly commands: {
     register(command: Command): Unregister;
     /** Every registered command (any plugin's), sorted by name. */
-    list(): { name: string; aliases: readonly string[]; description?: string; plugin: string }[];
+    list(): { name: string; aliases: readonly string[]; description?: string; usage?: string; plugin: string }[];
     /**
      * Runs a command by name or alias as `source`; false when there is no such command. A
      * command that throws is reported to the source and logged with its plugin id.

@@ -42,6 +42,32 @@ test('core commands answer from the proxy API', async () => {
   assert.equal(t.shutdowns.count, 1);
 });
 
+test('help <command> shows that command\'s usage, not the list', async () => {
+  const t = testContext(plugin.configSchema!.parse({ interactive: false }), { id: 'console' });
+  await plugin.setup(t.ctx);
+  const [kick] = await run(t, ['help', 'kick']);
+  assert.equal(kick, 'usage: kick <player> [reason]\nDisconnects a player [console]');
+  assert.match((await run(t, ['help', 'players']))[0], /^usage: list\n.*\naliases: players, who/);
+  assert.match((await run(t, ['help', 'nope']))[0], /unknown command "nope"/);
+  assert.match((await run(t, ['help']))[0], /^broadcast .*\n[\s\S]*help <command> shows how to use one$/);
+});
+
+test('kick says when the player sees no reason (a relayed connection is just closed); counts are pluralised', async () => {
+  const steve = { connectionId: 7, remoteAddress: '10.0.0.1', phase: 'relay' as const, username: 'Steve', serverId: 'lobby' };
+  const alex = { connectionId: 8, remoteAddress: '10.0.0.2', phase: 'login' as const, username: 'Alex' };
+  const t = testContext(plugin.configSchema!.parse({ interactive: false }), { id: 'console' }, {
+    connectionList: [steve, alex],
+    serverList: [{ id: 'lobby', domains: ['play.test'], addresses: ['127.0.0.1:25566'], proxyMode: 'passthrough', connections: 1 }],
+  });
+  await plugin.setup(t.ctx);
+  assert.match((await run(t, ['kick', 'steve', 'bye']))[0], /^kicked steve: the connection was closed without a reason shown to the player/);
+  assert.equal((await run(t, ['kick', 'Alex']))[0], 'kicked Alex');
+  assert.deepEqual(t.disconnected, [{ connectionId: 7, reason: 'bye' }, { connectionId: 8, reason: 'Kicked by an operator' }]);
+  assert.match((await run(t, ['kick-ip', '10.0.0.1']))[0], /^kicked 1 connection from 10\.0\.0\.1: the connection was closed/);
+  assert.match((await run(t, ['servers']))[0], /\(passthrough, 1 connection\)$/);
+  assert.match((await run(t, ['status']))[0], /2 connections \(2 players\), 1 server, 0 plugins loaded/);
+});
+
 test('the terminal runs typed commands and stops reading at EOF', async () => {
   const t = testContext(plugin.configSchema!.parse({ interactive: false }), { id: 'console' });
   await plugin.setup(t.ctx);

@@ -2,12 +2,19 @@
  * The operator commands every proxy has: players, servers, plugins, config, status and stop.
  * Feature plugins add their own (the ban plugin: ban, unban, banlist…).
  */
-import type { Command, CommandSource, PluginContext } from '../../sdk/index.ts';
+import type { Command, CommandSource, ConnectionSummary, PluginContext } from '../../sdk/index.ts';
 
 const INTERCEPTED_ONLY = 'needs an intercepted proxy mode (client_only or offline): in passthrough the stream belongs to the backend';
 const SECRET_KEYS = /api_key|secret|password|token/i;
+const DEFAULT_REASON = 'Kicked by an operator';
 
 type Ctx = PluginContext<unknown>;
+type Listed = ReturnType<Ctx['commands']['list']>[number];
+
+/** `1 connection`, `2 connections`. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
 
 function players(ctx: Ctx) {
   return ctx.proxy.connections().filter((c) => c.username !== undefined && c.phase !== 'closed');
@@ -30,28 +37,81 @@ export function redact(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) && typeof v === 'string' ? '***' : redact(v)]));
 }
 
+function summaryLine(c: Listed): string {
+  return `${c.name}${c.aliases.length > 0 ? ` (${c.aliases.join(', ')})` : ''} - ${c.description ?? ''} [${c.plugin}]`;
+}
+
+/** `help`: the list; `help <command>`: that command's usage, description and aliases. */
+function help(ctx: Ctx, s: CommandSource, name: string | undefined): void {
+  const all = ctx.commands.list();
+  if (name === undefined) return s.reply(`${all.map(summaryLine).join('\n')}\nhelp <command> shows how to use one`);
+  const lower = name.toLowerCase();
+  const c = all.find((x) => x.name.toLowerCase() === lower || x.aliases.some((a) => a.toLowerCase() === lower));
+  if (c === undefined) return s.reply(`unknown command "${name}"; help lists them`);
+  const lines = [`usage: ${c.usage ?? c.name}`, `${c.description ?? ''} [${c.plugin}]`];
+  if (c.aliases.length > 0) lines.push(`aliases: ${c.aliases.join(', ')}`);
+  s.reply(lines.join('\n'));
+}
+
+/**
+ * Ends each connection. A player still logging in sees the reason; a relayed connection is
+ * closed without one (in passthrough its stream is the backend's), and the reply says so.
+ */
+function kickAll(ctx: Ctx, hits: ConnectionSummary[], reason: string): { shown: number; closed: number } {
+  let shown = 0;
+  for (const c of hits) {
+    if (c.phase === 'login') shown++;
+    ctx.proxy.disconnect(c.connectionId, reason);
+  }
+  return { shown, closed: hits.length - shown };
+}
+
+function kickReply(what: string, hits: ConnectionSummary[], result: { shown: number; closed: number }): string {
+  if (result.closed === 0) return `kicked ${what}`;
+  const how = 'closed without a reason shown to the player (a relayed passthrough connection carries the backend\'s stream, so the proxy cannot add a message)';
+  return `kicked ${what}: ${result.closed === hits.length ? 'the connection was' : `${plural(result.closed, 'connection')} of ${hits.length} were`} ${how}`;
+}
+
+function kick(ctx: Ctx, s: CommandSource, [name, ...reason]: string[]): void {
+  if (!need(s, name, 'kick <player> [reason]')) return;
+  const hits = byName(ctx, name);
+  if (hits.length === 0) return s.reply(`${name} is not connected`);
+  s.reply(kickReply(name, hits, kickAll(ctx, hits, reason.join(' ') || DEFAULT_REASON)));
+}
+
+function kickIp(ctx: Ctx, s: CommandSource, [ip, ...reason]: string[]): void {
+  if (!need(s, ip, 'kick-ip <ip> [reason]')) return;
+  const hits = ctx.proxy.connections().filter((c) => c.remoteAddress === ip);
+  if (hits.length === 0) return s.reply(`no connections from ${ip}`);
+  s.reply(kickReply(`${plural(hits.length, 'connection')} from ${ip}`, hits, kickAll(ctx, hits, reason.join(' ') || DEFAULT_REASON)));
+}
+
+function status(ctx: Ctx): string {
+  const p = ctx.proxy;
+  const loaded = p.plugins().filter((x) => x.state === 'loaded').length;
+  return `up ${Math.round(p.uptimeMs() / 1000)} s, ${plural(p.connections().length, 'connection')} (${plural(players(ctx).length, 'player')}), ` +
+    `${plural(p.servers().length, 'server')}, ${plural(loaded, 'plugin')} loaded, RSS ${Math.round(process.memoryUsage().rss / 1048576)} MiB`;
+}
+
 export function coreCommands(ctx: Ctx): Command[] {
   const p = ctx.proxy;
   return [
-    { name: 'help', aliases: ['?'], description: 'Lists the commands', execute: (s) => s.reply(ctx.commands.list().map((c) => `${c.name}${c.aliases.length > 0 ? ` (${c.aliases.join(', ')})` : ''} - ${c.description ?? ''} [${c.plugin}]`).join('\n')) },
+    { name: 'help', aliases: ['?'], usage: 'help [command]', description: 'Lists the commands, or shows how to use one', execute: (s, [name]) => help(ctx, s, name) },
     { name: 'version', aliases: ['ver'], description: 'Shows the proxy version', execute: (s) => s.reply(`infrarust ${p.version}`) },
-    {
-      name: 'status', aliases: ['info'], description: 'Uptime, connections, servers, plugins',
-      execute: (s) => s.reply(`up ${Math.round(p.uptimeMs() / 1000)} s, ${p.connections().length} connections (${players(ctx).length} players), ${p.servers().length} servers, ${p.plugins().filter((x) => x.state === 'loaded').length} plugins loaded, RSS ${Math.round(process.memoryUsage().rss / 1048576)} MiB`),
-    },
+    { name: 'status', aliases: ['info'], description: 'Uptime, connections, servers, plugins', execute: (s) => s.reply(status(ctx)) },
     { name: 'list', aliases: ['players', 'who', 'online', 'ls'], description: 'Lists connected players', execute: (s) => { const list = players(ctx); s.reply(list.length === 0 ? 'no players connected' : list.map((c) => `${c.username} @ ${c.serverId ?? '?'} from ${c.remoteAddress} (#${c.connectionId})`).join('\n')); } },
-    { name: 'find', description: 'Shows where a player is', execute: (s, [name]) => { if (!need(s, name, 'find <player>')) return; const hits = byName(ctx, name); s.reply(hits.length === 0 ? `${name} is not connected` : hits.map((c) => `${c.username} is on ${c.serverId ?? '?'} from ${c.remoteAddress}`).join('\n')); } },
-    { name: 'kick', description: 'Disconnects a player', execute: (s, [name, ...reason]) => { if (!need(s, name, 'kick <player> [reason]')) return; const hits = byName(ctx, name); for (const c of hits) p.disconnect(c.connectionId, reason.join(' ') || 'Kicked by an operator'); s.reply(hits.length === 0 ? `${name} is not connected` : `kicked ${name}`); } },
-    { name: 'kick-ip', description: 'Disconnects every connection from an address', execute: (s, [ip, ...reason]) => { if (!need(s, ip, 'kick-ip <ip> [reason]')) return; const hits = p.connections().filter((c) => c.remoteAddress === ip); for (const c of hits) p.disconnect(c.connectionId, reason.join(' ') || 'Kicked by an operator'); s.reply(`closed ${hits.length} connection(s) from ${ip}`); } },
-    { name: 'send', description: 'Moves a player to another server', execute: (s) => s.reply(`send ${INTERCEPTED_ONLY}`) },
-    { name: 'broadcast', aliases: ['bc', 'say'], description: 'Messages every player', execute: (s) => s.reply(`broadcast ${INTERCEPTED_ONLY}`) },
-    { name: 'msg', aliases: ['tell', 'whisper'], description: 'Messages one player', execute: (s) => s.reply(`msg ${INTERCEPTED_ONLY}`) },
-    { name: 'servers', aliases: ['backends'], description: 'Lists the configured servers', execute: (s) => s.reply(p.servers().map((x) => `${x.id}: ${x.domains.join(', ')} -> ${x.addresses.join(', ')} (${x.proxyMode}, ${x.connections} connections)`).join('\n') || 'no servers configured') },
-    { name: 'server', description: 'Shows one server', execute: (s, [id]) => { if (!need(s, id, 'server <id>')) return; const x = p.servers().find((v) => v.id === id); s.reply(x === undefined ? `no server "${id}"` : JSON.stringify(x, null, 2)); } },
+    { name: 'find', usage: 'find <player>', description: 'Shows where a player is', execute: (s, [name]) => { if (!need(s, name, 'find <player>')) return; const hits = byName(ctx, name); s.reply(hits.length === 0 ? `${name} is not connected` : hits.map((c) => `${c.username} is on ${c.serverId ?? '?'} from ${c.remoteAddress}`).join('\n')); } },
+    { name: 'kick', usage: 'kick <player> [reason]', description: 'Disconnects a player', execute: (s, args) => kick(ctx, s, args) },
+    { name: 'kick-ip', usage: 'kick-ip <ip> [reason]', description: 'Disconnects every connection from an address', execute: (s, args) => kickIp(ctx, s, args) },
+    { name: 'send', usage: 'send <player> <server>', description: 'Moves a player to another server', execute: (s) => s.reply(`send ${INTERCEPTED_ONLY}`) },
+    { name: 'broadcast', aliases: ['bc', 'say'], usage: 'broadcast <message>', description: 'Messages every player', execute: (s) => s.reply(`broadcast ${INTERCEPTED_ONLY}`) },
+    { name: 'msg', aliases: ['tell', 'whisper'], usage: 'msg <player> <message>', description: 'Messages one player', execute: (s) => s.reply(`msg ${INTERCEPTED_ONLY}`) },
+    { name: 'servers', aliases: ['backends'], description: 'Lists the configured servers', execute: (s) => s.reply(p.servers().map((x) => `${x.id}: ${x.domains.join(', ')} -> ${x.addresses.join(', ')} (${x.proxyMode}, ${plural(x.connections, 'connection')})`).join('\n') || 'no servers configured') },
+    { name: 'server', usage: 'server <id>', description: 'Shows one server', execute: (s, [id]) => { if (!need(s, id, 'server <id>')) return; const x = p.servers().find((v) => v.id === id); s.reply(x === undefined ? `no server "${id}"` : JSON.stringify(x, null, 2)); } },
     { name: 'reload', description: 'Explains how config reloads', execute: (s) => s.reply('server files in servers_dir reload by themselves within a second; infrarust.toml is read at start (restart to apply it); plugins reload on edit with --dev') },
-    { name: 'config', description: 'Shows infrarust.toml values (secrets hidden)', execute: (s, [key]) => s.reply(key === undefined ? 'usage: config <key>, e.g. config status_cache' : JSON.stringify(redact(p.describeConfig(key)) ?? null, null, 2)) },
+    { name: 'config', usage: 'config <key>', description: 'Shows infrarust.toml values (secrets hidden)', execute: (s, [key]) => s.reply(key === undefined ? 'usage: config <key>, e.g. config status_cache' : JSON.stringify(redact(p.describeConfig(key)) ?? null, null, 2)) },
     { name: 'plugins', aliases: ['pl'], description: 'Lists plugins', execute: (s) => s.reply(p.plugins().map((x) => `${x.id} ${x.version} ${x.source} ${x.state}${x.error !== undefined ? `: ${x.error}` : ''}`).join('\n') || 'no plugins') },
-    { name: 'plugin', description: 'Shows one plugin', execute: (s, [id]) => { if (!need(s, id, 'plugin <id>')) return; const x = p.plugins().find((v) => v.id === id); s.reply(x === undefined ? `no plugin "${id}"` : JSON.stringify(x, null, 2)); } },
+    { name: 'plugin', usage: 'plugin <id>', description: 'Shows one plugin', execute: (s, [id]) => { if (!need(s, id, 'plugin <id>')) return; const x = p.plugins().find((v) => v.id === id); s.reply(x === undefined ? `no plugin "${id}"` : JSON.stringify(x, null, 2)); } },
     { name: 'stop', aliases: ['shutdown', 'exit', 'quit'], description: 'Stops the proxy gracefully', execute: (s) => { s.reply('stopping'); p.shutdown(); } },
   ];
 }

@@ -48,6 +48,8 @@ export class ConfigError extends InfrarustError {
   readonly file: string;
   /** Every problem found, sorted by line. */
   readonly issues: readonly ConfigIssue[];
+  /** Text after the issue list (the TOML excerpt of a syntax error, say). */
+  readonly detail: string | undefined;
 
   constructor(code: ErrorCode, file: string, issues: ConfigIssue[], options?: { cause?: unknown; detail?: string }) {
     const sorted = [...issues].sort((a, b) => a.line - b.line);
@@ -56,5 +58,11 @@ export class ConfigError extends InfrarustError {
     super(code, [headline, body, options?.detail].filter(Boolean).join('\n'), { cause: options?.cause });
     this.file = file;
     this.issues = Object.freeze(sorted.map((i) => Object.freeze({ ...i })));
+    this.detail = options?.detail;
+  }
+
+  /** The same error with `note` after its message (what happens because of it). */
+  withNote(note: string): ConfigError {
+    return new ConfigError(this.code, this.file, [...this.issues], { cause: this.cause, detail: [this.detail, note].filter(Boolean).join('\n') });
   }
 }

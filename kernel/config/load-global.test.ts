@@ -210,6 +210,16 @@ describe('global config: errors', () => {
     assert.match(err.message, /2: {2}max_connections = /, 'the code block is included');
   });
 
+  it('a string left open says "unterminated string" with its line, not "control characters"', () => {
+    for (const quote of ['"', "'"]) {
+      const err = errorOf(() => parseProxyConfig(`bind = "0.0.0.0:25565"\nservers_dir = ${quote}./servers\nplugins_dir = "./plugins"\n`, FILE));
+      assert.equal(err.code, 'IR_ERR_CONFIG_PARSE');
+      assert.match(err.message, /infrarust\.toml:2: unterminated string: a "…" or '…' string must end on the line where it starts/);
+    }
+    const control = errorOf(() => parseProxyConfig('servers_dir = "a\u0001b"\n', FILE));
+    assert.match(control.message, /control characters are not allowed/, 'a real control character keeps its message');
+  });
+
   it('a missing file is IR_ERR_CONFIG_READ with the errno as cause', async () => {
     await assert.rejects(loadProxyConfig('/nonexistent/infrarust.toml'), (err: unknown) => {
       assert.ok(isInfrarustError(err, 'IR_ERR_CONFIG_READ'));

@@ -41,12 +41,24 @@ export async function readConfigFile(file: string): Promise<string> {
   }
 }
 
+/**
+ * smol-toml reports a one-line string left open as "control characters are not allowed" (the line
+ * break is the control character): true when the error points at the end of its line.
+ */
+function isUnterminatedString(err: TomlError, text: string): boolean {
+  if (!/control characters are not allowed/.test(err.message)) return false;
+  const line = text.split(/\r?\n/)[err.line - 1];
+  return line !== undefined && err.column > line.length;
+}
+
 function parseToml(text: string, file: string): Record<string, unknown> {
   try {
     return parse(text) as Record<string, unknown>;
   } catch (err) {
     if (!(err instanceof TomlError)) throw err;
-    const message = `${err.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '')} (column ${err.column})`;
+    const message = isUnterminatedString(err, text)
+      ? `unterminated string: a "…" or '…' string must end on the line where it starts (use """…""" for text over several lines)`
+      : `${err.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '')} (column ${err.column})`;
     throw new ConfigError('IR_ERR_CONFIG_PARSE', file, [{ file, line: err.line, path: '', message }], { cause: err, detail: err.codeblock });
   }
 }

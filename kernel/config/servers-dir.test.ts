@@ -118,6 +118,12 @@ describe('watchServersDir', () => {
     const err = rec.errors[0] as ConfigError;
     assert.equal(err.code, 'IR_ERR_CONFIG_INVALID');
     assert.deepEqual([err.issues[0]!.line, err.issues[0]!.path], [2, 'addresses[0]']);
+    assert.match(err.message, /The previous version of a\.toml stays in service until the file is fixed\.$/);
+
+    await writeFile(join(dir, 'broken.toml'), 'domains = ["broken.example.com"\n');
+    await rec.until('the parse error', () => rec.errors.length === 2);
+    assert.equal(rec.errors[1]!.code, 'IR_ERR_CONFIG_PARSE');
+    assert.match(rec.errors[1]!.message, /1:  domains = \[[\s\S]*broken\.toml is not loaded until the file is fixed\.$/, 'the TOML excerpt, then the consequence');
 
     await writeFile(join(dir, 'c.toml'), server('c.example.com'));
     await rec.until('c to be added', () => rec.latest.has('c'));

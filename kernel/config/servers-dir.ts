@@ -66,6 +66,14 @@ async function refreshFile(dir: string, name: string, byFile: Map<string, Loaded
   }
 }
 
+/** A reload's error, saying what stays in service meanwhile. */
+function withConsequence(err: InfrarustError, name: string, kept: boolean): InfrarustError {
+  const note = kept
+    ? `The previous version of ${name} stays in service until the file is fixed.`
+    : `${name} is not loaded until the file is fixed.`;
+  return err instanceof ConfigError ? err.withNote(note) : new InfrarustError(err.code, `${err.message}\n${note}`, { cause: err });
+}
+
 /**
  * Loads every server file in `dir` (created if missing). Bad files are returned in `errors` and
  * left out; a file deleted between listing and reading is skipped silently.
@@ -134,7 +142,11 @@ export function watchServersDir(dir: string, options: WatchServersOptions): Serv
     const errors: InfrarustError[] = [];
     const warnings: string[] = [];
     let changed = false;
-    for (const name of [...names].sort()) changed = (await refreshFile(dir, name, byFile, errors, warnings, options.sections)) || changed;
+    for (const name of [...names].sort()) {
+      const before = errors.length;
+      changed = (await refreshFile(dir, name, byFile, errors, warnings, options.sections)) || changed;
+      if (errors.length > before) errors[errors.length - 1] = withConsequence(errors[errors.length - 1]!, name, byFile.has(name));
+    }
     if (closed) return;
     if (!quiet) {
       for (const err of errors) options.onError(err);

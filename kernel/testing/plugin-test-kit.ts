@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Logger } from '../log/logger.ts';
 import type { EventMap, EventName } from '../../sdk/events.ts';
-import type { PluginContext, PluginManifest, ProxyApi, ServerSummary } from '../../sdk/plugin.ts';
+import type { ConnectionSummary, PluginContext, PluginManifest, ProxyApi, ServerSummary } from '../../sdk/plugin.ts';
 import type { CodecFilterFactory, TransportFilter } from '../../sdk/filters.ts';
 import type { LimboHandler } from '../../sdk/limbo.ts';
 import type { Command } from '../../sdk/commands.ts';
@@ -72,6 +72,8 @@ export interface TestProxy {
   servers?: Record<string, Record<string, unknown>>;
   /** What ctx.proxy.servers() returns (default: one entry per key of `servers`, read when called). */
   serverList?: ServerSummary[];
+  /** What ctx.proxy.connections() returns (default: none), read when called. */
+  connectionList?: ConnectionSummary[];
 }
 
 export function testContext<C = Record<string, unknown>>(config: C, manifest: Partial<PluginManifest> = {}, proxy: TestProxy = {}): TestHarness<C> {
@@ -137,7 +139,7 @@ function testProxyApi(proxy: TestProxy, disconnected: TestHarness<unknown>['disc
     plugins: () => [],
     shutdown: () => void (shutdowns.count += 1),
     describeConfig: (key) => proxy.config?.[key],
-    connections: () => [],
+    connections: () => proxy.connectionList ?? [],
     disconnect: (connectionId, reason) => (disconnected.push({ connectionId, reason }), true),
   };
 }

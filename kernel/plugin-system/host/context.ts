@@ -112,10 +112,10 @@ function schedule(ledger: Ledger, log: Logger, timers: Timers, kind: string, ms:
   return { cancel };
 }
 
-function listCommands(layers: PluginLayers): { name: string; aliases: readonly string[]; description?: string; plugin: string }[] {
+function listCommands(layers: PluginLayers): { name: string; aliases: readonly string[]; description?: string; usage?: string; plugin: string }[] {
   return layers.registries.commands
     .entries()
-    .map(({ owner, value }) => ({ name: value.name, aliases: value.aliases ?? [], description: value.description, plugin: pluginOf(owner) }))
+    .map(({ owner, value }) => ({ name: value.name, aliases: value.aliases ?? [], description: value.description, usage: value.usage, plugin: pluginOf(owner) }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
