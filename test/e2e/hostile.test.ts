@@ -8,6 +8,8 @@ import { join, ping, plainText } from '../helpers/client.ts';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
 import { encodeHandshake } from '../../kernel/protocol/packets/handshake.ts';
 import { writeVarInt } from '../../kernel/protocol/varint.ts';
+import { FrameSplitter } from '../../kernel/protocol/frame-splitter.ts';
+import { encodePacket } from '../../kernel/protocol/packet-writer.ts';
 
 const VERSION = '1.21.4';
 let backend: Backend;
@@ -98,5 +100,46 @@ test('clients that vanish right after asking (status and login) never crash the 
       });
     })));
   }
+  assert.equal(plainText((await ping(proxy.port, 'main.test')).description), 'Still here');
+});
+
+/**
+ * A raw status exchange: sends `first`; once a frame comes back, sends `second` (if any).
+ * Resolves with the ids of the frames the proxy sent before it closed.
+ */
+function statusExchange(first: Buffer, second?: Buffer): Promise<{ ids: number[]; closedAfterMs: number }> {
+  return new Promise((resolve) => {
+    const socket = connect(proxy.port, '127.0.0.1');
+    const splitter = new FrameSplitter({ maxFrame: 1 << 20 });
+    const ids: number[] = [];
+    const started = Date.now();
+    socket.on('error', () => undefined);
+    socket.on('connect', () => socket.write(first));
+    socket.on('data', (chunk: Buffer) => {
+      splitter.push(chunk);
+      for (let frame = splitter.next(); frame !== null; frame = splitter.next()) {
+        ids.push(frame[0]);
+        if (ids.length === 1 && second !== undefined) socket.write(second);
+      }
+    });
+    socket.on('close', () => resolve({ ids, closedAfterMs: Date.now() - started }));
+  });
+}
+
+test('a status request or ping with a body is refused unanswered; the exact packets are answered', async () => {
+  const hs = encodeHandshake({ protocolVersion: 769, address: 'main.test', port: 25565, nextState: 1 });
+  const request = encodePacket(0x00, Buffer.alloc(0));
+  const pingFrame = encodePacket(0x01, Buffer.from('0011223344556677', 'hex'));
+  const [exact, bigRequest, oneByteMore, longPing] = await Promise.all([
+    statusExchange(Buffer.concat([hs, request]), pingFrame),
+    statusExchange(Buffer.concat([hs, encodePacket(0x00, randomBytes(60_000))])),
+    statusExchange(Buffer.concat([hs, encodePacket(0x00, Buffer.from([0]))])),
+    statusExchange(Buffer.concat([hs, request]), encodePacket(0x01, randomBytes(9))),
+  ]);
+  assert.deepEqual(exact.ids, [0x00, 0x01], 'a well-formed exchange gets the status and the pong');
+  assert.deepEqual(bigRequest.ids, [], 'a 60 KB status request gets no answer');
+  assert.deepEqual(oneByteMore.ids, [], 'a status request with a 1-byte body gets no answer');
+  assert.deepEqual(longPing.ids, [0x00], 'a 9-byte ping gets no pong');
+  for (const r of [bigRequest, oneByteMore, longPing]) assert.ok(r.closedAfterMs < 2000, `closed after ${r.closedAfterMs} ms`);
   assert.equal(plainText((await ping(proxy.port, 'main.test')).description), 'Still here');
 });

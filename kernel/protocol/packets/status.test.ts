@@ -17,6 +17,8 @@ test('status request is the two bytes 01 00', () => {
   assert.deepEqual(encodeStatusRequest(), Buffer.from([1, 0]));
   decodeStatusRequest(unframe(encodeStatusRequest()));
   assert.throws(() => decodeStatusRequest(Buffer.from([1])), (e) => isInfrarustError(e, 'IR_ERR_PROTO_UNEXPECTED_PACKET'));
+  assert.throws(() => decodeStatusRequest(Buffer.from([0, 0])), (e) => isInfrarustError(e, 'IR_ERR_PROTO_UNEXPECTED_PACKET') && /empty body, got 1 more bytes/.test(e.message));
+  assert.throws(() => decodeStatusRequest(Buffer.alloc(60_001)), /got 60000 more bytes/);
 });
 
 test('status response round trips, favicon-sized JSON included', () => {
@@ -32,6 +34,7 @@ test('ping/pong carry 8 bytes verbatim', () => {
   assert.deepEqual(encodePing(0x0123456789abcdefn), frame);
   assert.deepEqual(encodePong(-1n).subarray(2), Buffer.alloc(8, 0xff));
   assert.throws(() => decodePing(Buffer.from([1, 0, 0])), (e) => isInfrarustError(e, 'IR_ERR_PROTO_TRUNCATED'));
+  assert.throws(() => decodePing(Buffer.alloc(10, 1)), (e) => isInfrarustError(e, 'IR_ERR_PROTO_UNEXPECTED_PACKET') && /8-byte body, got 1 more bytes/.test(e.message));
   assert.throws(() => encodePong(Buffer.alloc(7)), RangeError);
 });
 

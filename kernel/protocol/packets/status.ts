@@ -26,9 +26,18 @@ export function encodeStatusRequest(): Buffer {
   return encodePacket(0x00, EMPTY);
 }
 
-/** Checks that `packet` is a Status Request; its body is empty (trailing bytes ignored). */
+/** Throws unless the packet ended exactly where its last field did. */
+function expectEnd(r: PacketReader, what: string, body: string): void {
+  if (r.remaining > 0) {
+    throw new InfrarustError('IR_ERR_PROTO_UNEXPECTED_PACKET', `expected ${what} with ${body}, got ${r.remaining} more bytes`);
+  }
+}
+
+/** Checks that `packet` is a Status Request: id 0x00 and an empty body, nothing else. */
 export function decodeStatusRequest(packet: Buffer): void {
-  expectId(new PacketReader(packet), 0x00, 'Status Request');
+  const r = new PacketReader(packet);
+  expectId(r, 0x00, 'Status Request');
+  expectEnd(r, 'a Status Request', 'an empty body');
 }
 
 /** Full frame of the Status Response carrying `json`. */
@@ -55,11 +64,13 @@ export function encodePong(payload: bigint | Buffer): Buffer {
 /** Ping Request and Pong Response share a layout. */
 export const encodePing = encodePong;
 
-/** The 8-byte payload of a Ping (or Pong), as a view to echo back verbatim. */
+/** The 8-byte payload of a Ping (or Pong), as a view to echo back verbatim; exactly 8 bytes. */
 export function decodePing(packet: Buffer): Buffer {
   const r = new PacketReader(packet);
   expectId(r, 0x01, 'Ping');
-  return r.bytes(8);
+  const payload = r.bytes(8);
+  expectEnd(r, 'a Ping', 'an 8-byte body');
+  return payload;
 }
 
 /** Pong Response shares the Ping layout. */
