@@ -14,9 +14,10 @@ export const BASE_PATH = 'infrarust@base' satisfies PathName;
 
 /**
  * Infrarust configurations. `default`: no security sections (the builtin plugins load with
- * their defaults: nothing to enforce). `security`: rate limit on with budgets never reached, a
- * global [ip_filter] blacklist and a bans.json of ~1,000 bans, none matching the bench client.
- * `nosec`: the ip-filter, rate-limit and ban plugins disabled.
+ * their defaults: nothing to enforce), except `[rate_limit] enabled = false`, since its default
+ * limits would stop a bench that connects from one address. `security`: rate limit on with
+ * budgets never reached, a global [ip_filter] blacklist and a bans.json of ~1,000 bans, none
+ * matching the bench client. `nosec`: the ip-filter, rate-limit and ban plugins disabled.
  */
 export type InfrarustProfile = 'default' | 'security' | 'nosec';
 
@@ -213,6 +214,10 @@ function infrarustConfig(dir: string, port: number, profile: InfrarustProfile): 
     const bans = path.join(dir, 'bans.json');
     fs.writeFileSync(bans, `${JSON.stringify(benchBans(), null, 2)}\n`);
     toml += securityToml(bans);
+  } else if (profile === 'default') {
+    // Rate limiting is on by default, and every bench connection comes from 127.0.0.1: keep the
+    // plugin loaded but off, as v2's default was, so the relay itself is what gets measured.
+    toml += `\n[rate_limit]\nenabled = false\n`;
   } else if (profile === 'nosec') {
     toml += `
 [plugins.ip-filter]

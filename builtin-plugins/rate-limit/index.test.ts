@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { deny, type EventMap } from '../../sdk/index.ts';
 import { testContext } from 'infrarust/sdk/testing';
 import plugin from './index.ts';
+import { RateLimitSchema } from './options.ts';
 
 const settings = (over: Record<string, unknown> = {}) =>
   Object.freeze({ enabled: true, max_connections: 3, window: 10_000, status_max: 2, status_window: 10_000, ...over });
@@ -20,10 +21,18 @@ async function setup(section: unknown) {
   return t;
 }
 
-test('disabled (the kernel default) or missing: nothing is registered', async () => {
+test('explicitly disabled, or both budgets 0: nothing is registered', async () => {
   assert.equal((await setup(settings({ enabled: false }))).liveRegistrations(), 0);
-  assert.equal((await setup(undefined)).liveRegistrations(), 0);
   assert.equal((await setup(settings({ max_connections: 0, status_max: 0 }))).liveRegistrations(), 0);
+});
+
+test('on by default: an absent section, or one that sets limits without `enabled`, limits', async () => {
+  const absent = await setup(undefined);
+  for (let i = 0; i < 20; i++) assert.equal((await absent.fire('ConnectionHandshake', hs('10.0.0.1', 'login'))).result, undefined, `login ${i + 1} of the default 20`);
+  assert.equal((await absent.fire('ConnectionHandshake', hs('10.0.0.1', 'login'))).result?.type, 'denied');
+  const written = await setup(RateLimitSchema.parse({ max_connections: 3, window: '20s' }));
+  for (let i = 0; i < 3; i++) await written.fire('ConnectionHandshake', hs('10.0.0.1', 'login'));
+  assert.equal((await written.fire('ConnectionHandshake', hs('10.0.0.1', 'login'))).result?.type, 'denied', 'the 4th login is refused');
 });
 
 test('the 4th login from one IP is denied with a reason; another IP and pings are unaffected', async () => {
@@ -63,4 +72,21 @@ test('an earlier refusal is kept; the sweep task is registered', async () => {
 
 test('a malformed section fails setup', async () => {
   await assert.rejects(async () => setup({ enabled: true, max_connections: -1 }));
+});
+
+test('the schema: on unless `enabled = false`; v2 files keep loading', () => {
+  assert.deepEqual(RateLimitSchema.parse({}), { enabled: true, max_connections: 20, window: 10_000, status_max: 300, status_window: 10_000 });
+  assert.equal(RateLimitSchema.parse({ enabled: false }).enabled, false, 'a v2 file that turned it off keeps it off');
+  assert.deepEqual(RateLimitSchema.parse({ max_connections: 3, window: '20s' }), { enabled: true, max_connections: 3, window: 20_000, status_max: 300, status_window: 10_000 });
+  // v2 accepted zero windows while disabled (its default): without `enabled` they turn that budget off.
+  assert.deepEqual(RateLimitSchema.parse({ window: '0s' }).window, 0);
+  assert.equal(RateLimitSchema.parse({ enabled: false, window: '0s' }).enabled, false);
+  assert.equal(RateLimitSchema.safeParse({ enabled: true, window: '0s' }).success, false, 'enabled = true with a zero window is refused, as in v2');
+});
+
+test('a zero window written without `enabled` turns only that budget off', async () => {
+  const t = await setup(RateLimitSchema.parse({ window: '0s', status_max: 1 }));
+  for (let i = 0; i < 30; i++) assert.equal((await t.fire('ConnectionHandshake', hs('10.0.0.1', 'login'))).result, undefined);
+  await t.fire('ConnectionHandshake', hs('10.0.0.1', 'status'));
+  assert.deepEqual((await t.fire('ConnectionHandshake', hs('10.0.0.1', 'status'))).result, { type: 'drop-silently' });
 });

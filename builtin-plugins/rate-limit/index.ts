@@ -11,8 +11,13 @@ import { RateLimitSchema, type RateLimitSettings } from './options.ts';
 /** Before ip-filter's per-server check (248), as in v2, and after most plugins so their `allow()` cannot undo a refusal. */
 const HANDSHAKE_PRIORITY = 240;
 
+/** No limiter for a budget of 0, or a zero window (allowed only when `enabled` is not written). */
 function budget(max: number, windowMs: number): KeyedLimiter | undefined {
-  return max === 0 ? undefined : new KeyedLimiter({ max, windowMs });
+  return max === 0 || windowMs === 0 ? undefined : new KeyedLimiter({ max, windowMs });
+}
+
+function describe(max: number, windowMs: number, what: string): string {
+  return max === 0 || windowMs === 0 ? `${what} not limited` : `${max} ${what} per ${windowMs / 1000}s`;
 }
 
 /** A refusal an earlier listener made (a ban's reason, say) is kept rather than replaced. */
@@ -28,6 +33,7 @@ export default definePlugin({
     if (!settings.enabled) return void ctx.log.info('[rate_limit] enabled = false: connections are not rate limited');
     const logins = budget(settings.max_connections, settings.window);
     const pings = budget(settings.status_max, settings.status_window);
+    ctx.log.debug(`per client: ${describe(settings.max_connections, settings.window, 'logins')}, ${describe(settings.status_max, settings.status_window, 'pings')}`);
     if (logins === undefined && pings === undefined) return;
 
     // Idle keys (bucket full again) are at most one window old: sweeping about once per window

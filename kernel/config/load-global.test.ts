@@ -92,7 +92,7 @@ describe('global config: defaults', () => {
     assert.equal(config.plugins_dir, '/etc/infrarust/plugins');
     assert.equal(banFile(config, FILE), '/etc/infrarust/bans.json');
     assert.equal(config.forwarding.secret_file, '/etc/infrarust/forwarding.secret');
-    assert.deepEqual(plugin(config).rate_limit, { enabled: false, max_connections: 3, window: 10_000, status_max: 300, status_window: 10_000 });
+    assert.deepEqual(plugin(config).rate_limit, { enabled: true, max_connections: 20, window: 10_000, status_max: 300, status_window: 10_000 });
     assert.deepEqual(config.status_cache, { ttl: 5_000, max_entries: 1_000 });
     assert.deepEqual(config.keepalive, { time: 30_000, interval: 10_000, retries: 3 });
     assert.deepEqual(plugin(config).ban, { provider: 'builtin', file: 'bans.json', purge_interval: 300_000, enable_audit_log: true, check_timeout: 5_000 });

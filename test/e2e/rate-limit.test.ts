@@ -1,5 +1,6 @@
 // The rate-limit builtin plugin with real clients: per-IP login and ping budgets, a kick with a
 // reason for logins over the limit, a silent close for pings over it, and 0 disabling a budget.
+// It is on by default: limits written without `enabled` apply, only `enabled = false` turns it off.
 // Other loopback addresses (127.0.0.2, …) stand in for other clients.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,11 +23,11 @@ function pingFrom(localAddress: string, port: number): Promise<unknown> {
   return mc.ping({ host: 'lobby.test', port: 25565, version: VERSION, stream, noPongTimeout: 2000 } as mc.PingOptions);
 }
 
-async function withProxy(t: { after(fn: () => Promise<void>): void }, rateLimit: string) {
+async function withProxy(t: { after(fn: () => Promise<void>): void }, rateLimit: string, enabled = 'enabled = true\n') {
   const backend = await startBackend({ version: VERSION });
   const proxy = await startProxy({
     builtins: ['rate-limit'],
-    global: `[rate_limit]\nenabled = true\n${rateLimit}\n`,
+    global: `[rate_limit]\n${enabled}${rateLimit}\n`,
     servers: { lobby: serverToml(['lobby.test'], [backend.port]) },
   });
   t.after(async () => {
@@ -64,4 +65,15 @@ test('a budget of 0 disables that limit', async (t) => {
   for (let i = 0; i < 5; i++) await joinFrom('127.0.0.1', proxy.port, `p${i}`);
   for (let i = 0; i < 5; i++) await pingFrom('127.0.0.1', proxy.port);
   assert.equal(backend.joined.length, 5);
+});
+
+test('limits written without `enabled` apply (on by default); `enabled = false` turns it off', async (t) => {
+  const limited = await withProxy(t, 'max_connections = 3\nwindow = "20s"', '');
+  for (const name of ['one', 'two', 'three']) await joinFrom('127.0.0.5', limited.proxy.port, name);
+  const err = await joinFrom('127.0.0.5', limited.proxy.port, 'four').then(() => assert.fail('the 4th login should be refused'), (e: unknown) => e);
+  assert.ok(err instanceof KickError, String(err));
+  assert.match(plainText(JSON.parse(err.reason)), /^Too many connection attempts/);
+  const off = await withProxy(t, 'max_connections = 1\nwindow = "60s"', 'enabled = false\n');
+  for (let i = 0; i < 3; i++) await joinFrom('127.0.0.6', off.proxy.port, `free${i}`);
+  assert.equal(off.backend.joined.length, 3);
 });
