@@ -12,9 +12,9 @@ test('a fresh entry is served from cache without calling the backend', async () 
   const cache = new StatusCache({ ttlMs: 5000, maxEntries: 10, now: c.now });
   let calls = 0;
   const fetch = async () => `{"n":${++calls}}`;
-  assert.deepEqual(await cache.get('a', fetch), { ok: true, json: '{"n":1}', source: 'backend' });
+  assert.deepEqual(await cache.get('a', fetch), { ok: true, value: '{"n":1}', source: 'backend' });
   c.advance(4999);
-  assert.deepEqual(await cache.get('a', fetch), { ok: true, json: '{"n":1}', source: 'cache' });
+  assert.deepEqual(await cache.get('a', fetch), { ok: true, value: '{"n":1}', source: 'cache' });
   assert.equal(calls, 1);
 });
 
@@ -41,12 +41,12 @@ test('an expired entry is served stale while exactly one refresh runs', async ()
   const slow = () => { calls++; return new Promise<string>((r) => { release = r; }); };
   const first = await cache.get('a', slow);
   const second = await cache.get('a', slow);
-  assert.deepEqual(first, { ok: true, json: 'old', source: 'stale' });
-  assert.deepEqual(second, { ok: true, json: 'old', source: 'stale' });
+  assert.deepEqual(first, { ok: true, value: 'old', source: 'stale' });
+  assert.deepEqual(second, { ok: true, value: 'old', source: 'stale' });
   assert.equal(calls, 1);
   release('new');
   await new Promise((r) => setImmediate(r));
-  assert.deepEqual(await cache.get('a', slow), { ok: true, json: 'new', source: 'cache' });
+  assert.deepEqual(await cache.get('a', slow), { ok: true, value: 'new', source: 'cache' });
 });
 
 test('failures are cached for ttl and then retried', async () => {

@@ -3,15 +3,17 @@
  * used evicted first). One backend request per key at a time: concurrent pings share it (no
  * stampede), and an expired entry is served at once while a single refresh runs behind it.
  * Failures are remembered for `ttl` too, so a dead backend is not dialled for every ping.
+ * Keys must not come from the client as they are (see protocol-eras.ts): every distinct key
+ * costs a backend request and can push a real entry out.
  */
-export type StatusLookup =
-  | { ok: true; json: string; source: 'cache' | 'backend' | 'stale' }
+export type StatusLookup<V = string> =
+  | { ok: true; value: V; source: 'cache' | 'backend' | 'stale' }
   | { ok: false; error: unknown };
 
-interface Entry {
+interface Entry<V> {
   at: number;
   ok: boolean;
-  json?: string;
+  value?: V;
   error?: unknown;
 }
 
@@ -21,16 +23,16 @@ export interface StatusCacheOptions {
   now?: () => number;
 }
 
-export class StatusCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly inflight = new Map<string, Promise<Entry>>();
+export class StatusCache<V = string> {
+  private readonly entries = new Map<string, Entry<V>>();
+  private readonly inflight = new Map<string, Promise<Entry<V>>>();
   private readonly now: () => number;
 
   constructor(private readonly options: StatusCacheOptions) {
     this.now = options.now ?? Date.now;
   }
 
-  async get(key: string, fetch: () => Promise<string>): Promise<StatusLookup> {
+  async get(key: string, fetch: () => Promise<V>): Promise<StatusLookup<V>> {
     const entry = this.touch(key);
     const fresh = entry !== undefined && this.now() - entry.at < this.options.ttlMs;
     if (entry !== undefined && fresh) return toLookup(entry, 'cache');
@@ -48,7 +50,7 @@ export class StatusCache {
     return this.entries.size;
   }
 
-  private touch(key: string): Entry | undefined {
+  private touch(key: string): Entry<V> | undefined {
     const entry = this.entries.get(key);
     if (entry !== undefined) {
       this.entries.delete(key);
@@ -57,10 +59,10 @@ export class StatusCache {
     return entry;
   }
 
-  private refresh(key: string, fetch: () => Promise<string>): Promise<Entry> {
-    const run = async (): Promise<Entry> => {
+  private refresh(key: string, fetch: () => Promise<V>): Promise<Entry<V>> {
+    const run = async (): Promise<Entry<V>> => {
       try {
-        return { at: this.now(), ok: true, json: await fetch() };
+        return { at: this.now(), ok: true, value: await fetch() };
       } catch (error) {
         return { at: this.now(), ok: false, error };
       }
@@ -74,7 +76,7 @@ export class StatusCache {
     return pending;
   }
 
-  private store(key: string, entry: Entry): void {
+  private store(key: string, entry: Entry<V>): void {
     if (this.options.ttlMs <= 0 || this.options.maxEntries <= 0) return;
     this.entries.delete(key);
     this.entries.set(key, entry);
@@ -85,6 +87,6 @@ export class StatusCache {
   }
 }
 
-function toLookup(entry: Entry, source: 'cache' | 'backend' | 'stale'): StatusLookup {
-  return entry.ok ? { ok: true, json: entry.json!, source } : { ok: false, error: entry.error };
+function toLookup<V>(entry: Entry<V>, source: 'cache' | 'backend' | 'stale'): StatusLookup<V> {
+  return entry.ok ? { ok: true, value: entry.value as V, source } : { ok: false, error: entry.error };
 }

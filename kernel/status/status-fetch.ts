@@ -1,6 +1,7 @@
 /**
  * Asks a backend for its server-list status the way a client would: handshake (next state 1)
- * with the client's protocol version and address, status request, then read the JSON answer.
+ * with the given protocol version (the era's probe, see protocol-eras.ts) and the client's
+ * address, status request, then read the JSON answer.
  */
 import type { Socket } from 'node:net';
 import { connectToBackend, type BackendAddress } from '../net/backend-connect.ts';

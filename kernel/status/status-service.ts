@@ -2,9 +2,12 @@
  * Answers server-list pings. For a routed server: the backend's answer through the cache, with
  * `[motd.online]` overrides; if the backend cannot be reached, the server's `[motd.unreachable]`
  * (then `[motd.offline]`, then the global defaults). For an unknown domain: `[default_motd.*]`.
+ * The cache holds one answer per server and protocol era, fetched with the era's probe version,
+ * never with the client's number (protocol-eras.ts says why and what each client then sees).
  */
 import { connectTimeout, type ProxyConfig, type LoadedServer } from '../config/index.ts';
 import { StatusCache } from './status-cache.ts';
+import { answerFor, protocolEra, readEraAnswer, type EraAnswer } from './protocol-eras.ts';
 import { fetchBackendStatus } from './status-fetch.ts';
 import { applyOnlineOverrides, BUILTIN_MOTD, motdResponse, type MotdFields } from './motd.ts';
 import { backendHandshakeAddress } from '../routing/domain-rewrite.ts';
@@ -30,39 +33,44 @@ export interface StatusAnswer {
 const STATUS_READ_TIMEOUT_MS = 5_000;
 
 export class StatusService {
-  private cache: StatusCache;
+  private cache: StatusCache<EraAnswer>;
 
   constructor(private config: ProxyConfig) {
-    this.cache = new StatusCache({ ttlMs: config.status_cache.ttl, maxEntries: config.status_cache.max_entries });
+    this.cache = new StatusCache<EraAnswer>({ ttlMs: config.status_cache.ttl, maxEntries: config.status_cache.max_entries });
   }
 
   /** New config or server set: cached answers may carry old MOTDs or addresses. */
   reset(config: ProxyConfig): void {
     this.config = config;
-    this.cache = new StatusCache({ ttlMs: config.status_cache.ttl, maxEntries: config.status_cache.max_entries });
+    this.cache = new StatusCache<EraAnswer>({ ttlMs: config.status_cache.ttl, maxEntries: config.status_cache.max_entries });
   }
 
   async forServer(server: LoadedServer, handshake: StatusRequest): Promise<StatusAnswer> {
-    const key = `${server.id}\0${handshake.protocolVersion}`;
-    const result = await this.cache.get(key, () =>
-      fetchBackendStatus({
-        addresses: server.addresses,
-        protocolVersion: handshake.protocolVersion,
-        address: backendHandshakeAddress(server, handshake.rawAddress, server.addresses[0]),
-        port: handshake.port,
-        connectTimeoutMs: connectTimeout(server, this.config),
-        readTimeoutMs: STATUS_READ_TIMEOUT_MS,
-        // One answer serves every client for the cache's ttl, so the ping is the proxy's own:
-        // a v2 LOCAL header (the backend keeps the connection's addresses), which a
-        // PROXY-protocol backend needs before it answers anything.
-        proxyHeader: server.send_proxy_protocol ? encodeProxyV2Local() : undefined,
-      }),
-    );
+    const era = protocolEra(handshake.protocolVersion);
+    const result = await this.cache.get(`${server.id}\0${era.id}`, () => this.askBackend(server, era.probe, handshake));
     if (result.ok) {
-      return { json: applyOnlineOverrides(result.json, server.motd?.online, server.max_players), source: result.source };
+      const json = answerFor(result.value, handshake.protocolVersion);
+      return { json: applyOnlineOverrides(json, server.motd?.online, server.max_players), source: result.source };
     }
     const motd = server.motd?.unreachable ?? server.motd?.offline ?? this.defaults().unreachable ?? this.defaults().offline;
     return { json: JSON.stringify(motdResponse(motd, BUILTIN_MOTD.unreachable, handshake.protocolVersion)), source: 'motd', error: result.error };
+  }
+
+  /** One status request to the backend, as the era's probe version; the handshake's address and port go along. */
+  private async askBackend(server: LoadedServer, probe: number, handshake: StatusRequest): Promise<EraAnswer> {
+    const json = await fetchBackendStatus({
+      addresses: server.addresses,
+      protocolVersion: probe,
+      address: backendHandshakeAddress(server, handshake.rawAddress, server.addresses[0]),
+      port: handshake.port,
+      connectTimeoutMs: connectTimeout(server, this.config),
+      readTimeoutMs: STATUS_READ_TIMEOUT_MS,
+      // One answer serves every client for the cache's ttl, so the ping is the proxy's own:
+      // a v2 LOCAL header (the backend keeps the connection's addresses), which a
+      // PROXY-protocol backend needs before it answers anything.
+      proxyHeader: server.send_proxy_protocol ? encodeProxyV2Local() : undefined,
+    });
+    return readEraAnswer(json, probe);
   }
 
   forUnknownDomain(protocolVersion: number): StatusAnswer {
