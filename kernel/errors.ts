@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   IR_ERR_PROTO_PROXY_HEADER: 'A PROXY protocol header is missing, malformed, longer than 536 bytes or not sent within 5 s',
   IR_ERR_CONN_HANDSHAKE_TIMEOUT: 'The client did not complete its handshake in time',
   IR_ERR_CONN_LIMIT: 'The proxy is at max_connections',
+  IR_ERR_CONN_PRE_ROUTE_PER_IP: 'An address already holds max_pre_route_per_ip connections that are not routed yet, so a new one was closed unread',
+  IR_ERR_CONN_PRE_ROUTE_BUDGET: 'pre_route_memory_mb is used up, so a connection that sent more than a handshake before being routed was closed',
   IR_ERR_BACKEND_UNREACHABLE: 'No backend address answered within connect_timeout',
   IR_ERR_ROUTE_UNKNOWN_DOMAIN: 'No server is configured for the requested domain',
   IR_ERR_NET_LISTEN: 'The proxy could not listen on its bind address',
@@ -41,6 +43,10 @@ export const ERROR_CODES = {
   IR_ERR_PLUGIN_CODEC_REJECT: 'A codec filter returned an error verdict, so the connection was closed',
   IR_ERR_CONN_TRANSPORT_REJECTED: 'A transport filter refused the connection or its bytes',
   IR_ERR_PLUGIN_CRITICAL: 'A critical (security) plugin failed to load, so the proxy does not start',
+  IR_ERR_PLUGIN_FAULT: "A plugin's own async code (a timer, a promise) threw or rejected with nobody handling it, so the plugin was unloaded (a critical one stays loaded, failing closed)",
+  IR_ERR_PROCESS_UNCAUGHT: 'An exception that no plugin code raised reached the top of the event loop, so the proxy exited with code 70 for its supervisor to restart it',
+  IR_ERR_PROCESS_UNHANDLED_REJECTION: 'A promise rejection that no plugin code raised went unhandled; it is logged and the proxy keeps serving',
+  IR_ERR_PROCESS_STALLED: 'The event loop was blocked longer than [events] stall_timeout, so the watchdog killed the process for its supervisor to restart it',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -15,6 +15,7 @@ import { connectionRef, playerRef } from './session/event-refs.ts';
 import { listen } from './net/listener.ts';
 import { TransportTap } from './net/transport-tap.ts';
 import { ProxyHeaderReceiver } from './net/proxy-header.ts';
+import { PreRouteGuard, type PreRouteStats } from './net/pre-route-guard.ts';
 import type { PluginLayers } from './layers/plugin-layers.ts';
 import type { TransportContext, TransportVerdict } from '../sdk/filters.ts';
 
@@ -29,6 +30,8 @@ export class Proxy {
   private readonly deps: SessionDeps;
   /** Present when `receive_proxy_protocol` is on (infrarust.toml is read at startup only). */
   private readonly proxyHeaders: ProxyHeaderReceiver | undefined;
+  /** The per-address cap and the memory budget of connections that are not routed yet. */
+  private readonly preRoute: PreRouteGuard;
 
   /** `layers`: the plugin layers the kernel asks and plugins answer (the plugin host registers into them). */
   constructor(
@@ -38,6 +41,7 @@ export class Proxy {
   ) {
     this.status = new StatusService(config);
     if (config.receive_proxy_protocol) this.proxyHeaders = new ProxyHeaderReceiver(config.trusted_proxies, log);
+    this.preRoute = new PreRouteGuard({ perAddress: config.max_pre_route_per_ip, budgetBytes: config.pre_route_memory_mb * 1024 * 1024 }, log);
     this.deps = {
       config: () => this.config,
       routes: () => this.routes,
@@ -63,6 +67,11 @@ export class Proxy {
 
   get activeConnections(): number {
     return this.connections.size;
+  }
+
+  /** What the not-yet-routed connections hold (per-address counts, buffered bytes). */
+  preRouteStats(): PreRouteStats {
+    return this.preRoute.stats();
   }
 
   /** Replaces the server set; new connections route with it, live ones are untouched. */
@@ -129,11 +138,18 @@ export class Proxy {
     // Every phase adds and removes its own error handling; this one stays for the socket's whole
     // life, so a late error (a write to a client that already left) can never crash the process.
     socket.on('error', ignoreSocketError);
+    // Counted by peer before any byte is read, except a listed load balancer's connections:
+    // those are counted by the client address their PROXY header names, once it is read.
+    const peer = socket.remoteAddress ?? 'unknown';
+    const ticket = this.preRoute.admit(peer, this.proxyHeaders?.isListedProxy(peer) !== true);
+    if (ticket === undefined) return void socket.destroy();
     const ctx = createConnectionContext(this.nextId++, socket, this.log);
+    ctx.preRoute = ticket;
     this.connections.add(ctx);
     let admitted = false;
     socket.once('close', () => {
       ctx.phase = 'closed';
+      ticket.end();
       this.connections.delete(ctx);
       if (!admitted) return; // refused at its PROXY header: events and filters never saw it
       if (ctx.transport !== undefined) this.layers.transport.runClose(ctx.transport.ctx);
@@ -146,7 +162,9 @@ export class Proxy {
     if (this.proxyHeaders === undefined) return admit();
     // Per connection and asynchronous: a slow header holds up only its own connection.
     void this.proxyHeaders.receive(ctx).then((ok) => {
-      if (ok && !socket.destroyed) admit();
+      if (!ok || socket.destroyed) return;
+      if (!ticket.moveTo(ctx.remoteAddress)) return void socket.destroy();
+      admit();
     });
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ipv6Groups, parseIp } from './ip.ts';
+import { clientKey, ipv6Groups, parseIp } from './ip.ts';
 
 test('IPv4 parses to an unsigned 32-bit number', () => {
   assert.deepEqual(parseIp('1.2.3.4'), { family: 4, value: 0x01020304 });
@@ -25,4 +25,13 @@ test('IPv4-mapped IPv6 addresses become the IPv4 address they carry', () => {
 
 test('anything else is not an address', () => {
   for (const bad of ['unknown', '', '1.2.3', '1.2.3.256', '::g', '1.2.3.4/24']) assert.equal(parseIp(bad), undefined, bad);
+});
+
+test('clientKey: an IPv4 address (mapped or not) is one key, an IPv6 /64 is one key', () => {
+  assert.equal(clientKey('::ffff:203.0.113.7'), clientKey('203.0.113.7'));
+  assert.notEqual(clientKey('203.0.113.8'), clientKey('203.0.113.7'));
+  assert.equal(clientKey('2001:db8:1:2::1'), '2001:db8:1:2::/64');
+  assert.equal(clientKey('2001:db8:1:2:ffff::9'), '2001:db8:1:2::/64');
+  assert.notEqual(clientKey('2001:db8:1:3::1'), '2001:db8:1:2::/64');
+  assert.equal(clientKey('unknown'), 'unknown');
 });

@@ -5,6 +5,15 @@ import { FrameReader, pingFrame, preamble, statusPreamble } from './mc.ts';
 import { serveRpc } from './ipc.ts';
 
 const HOST = '127.0.0.1';
+/**
+ * Connections come from 127.0.0.1–127.0.0.128 in turn (loopback accepts any 127/8 source), as
+ * real load comes from many addresses: Infrarust caps not-yet-routed connections per address
+ * (max_pre_route_per_ip), which one address at --concurrency 64 would hit. Every path sees the
+ * same sources.
+ */
+const SOURCES = 128;
+let nextSource = 0;
+const source = (): string => `127.0.0.${1 + (nextSource++ % SOURCES)}`;
 const CHUNK = Buffer.alloc(64 * 1024, 0x5a);
 const held: net.Socket[] = [];
 
@@ -18,7 +27,7 @@ function throughput({ port, bytes, timeoutMs, batch = 1 }: ThroughputArgs): Prom
     let sent = 0;
     let replies = 0;
     let finished = false;
-    const sock = net.createConnection({ host: HOST, port, noDelay: true });
+    const sock = net.createConnection({ host: HOST, port, noDelay: true, localAddress: source() });
     const timer = setTimeout(() => fail(new Error(`throughput sample timed out after ${timeoutMs} ms (${sent} bytes sent)`)), timeoutMs);
     function fail(e: Error) {
       if (finished) return;
@@ -102,7 +111,7 @@ function runMany(
     const one = () => {
       const c0 = process.hrtime.bigint();
       let settled = false;
-      const sock = net.createConnection({ host: HOST, port, noDelay: true });
+      const sock = net.createConnection({ host: HOST, port, noDelay: true, localAddress: source() });
       const settle = (err?: Error) => {
         if (settled) return;
         settled = true;
@@ -181,7 +190,7 @@ function pings(a: ConnArgs): Promise<RunResult> {
 function probeLogin({ port, name, timeoutMs }: { port: number; name: string; timeoutMs: number }) {
   return new Promise<{ bytes: number; head: string; reachedSink: boolean; error?: string }>((resolve) => {
     const chunks: Buffer[] = [];
-    const sock = net.createConnection({ host: HOST, port, noDelay: true });
+    const sock = net.createConnection({ host: HOST, port, noDelay: true, localAddress: source() });
     let done = false;
     const finish = (error?: string) => {
       if (done) return;

@@ -6,6 +6,8 @@ export interface StressOptions {
   mode: Mode;
   host: string;
   port: number;
+  /** Local address to connect from (the OS picks one when absent). */
+  source?: string;
   concurrency: number;
   durationS: number;
   /** Handshake address (the proxy routes by it). */
@@ -35,6 +37,8 @@ export const USAGE = `usage: npm run stress -- flood|malformed|mixed [options]
 
   --host H            target host (default 127.0.0.1)
   --port P            target port (default 25565)
+  --source A          local address to connect from, e.g. 127.0.0.2 (the proxy caps
+                      not-yet-routed connections per address: max_pre_route_per_ip)
   --concurrency N     parallel connections (default 200 flood / 50 malformed / 200 mixed)
   --duration S        seconds to run (default 300)
   --domain D          handshake address (default localhost)
@@ -57,7 +61,7 @@ export function parseArgs(argv: readonly string[]): StressOptions | 'help' {
   let mode: Mode | undefined;
   const values = new Map<string, string>();
   let json = false;
-  const valued = new Set(['host', 'port', 'concurrency', 'duration', 'domain', 'protocol', 'timeout', 'close-within', 'slow-interval', 'report-every']);
+  const valued = new Set(['host', 'port', 'source', 'concurrency', 'duration', 'domain', 'protocol', 'timeout', 'close-within', 'slow-interval', 'report-every']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return 'help';
@@ -90,6 +94,7 @@ export function parseArgs(argv: readonly string[]): StressOptions | 'help' {
     mode,
     host: values.get('host') ?? '127.0.0.1',
     port: int('port', 25565, 1, 65535),
+    source: values.get('source'),
     concurrency: int('concurrency', DEFAULT_CONCURRENCY[mode], 1, 100_000),
     durationS: int('duration', 300, 1, 7 * 24 * 3600),
     domain: values.get('domain') ?? 'localhost',

@@ -32,6 +32,7 @@ export async function runStress(options: StressOptions, hooks: RunHooks = {}): P
   const target: Target = {
     host: options.host,
     port: options.port,
+    source: options.source,
     domain: options.domain,
     protocol: options.protocol,
     timeoutMs: options.timeoutMs,

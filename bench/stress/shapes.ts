@@ -20,6 +20,8 @@ export type Shape = FloodShape | MalformedShape;
 export interface Target {
   host: string;
   port: number;
+  /** Local address to connect from. */
+  source?: string;
   domain: string;
   protocol: number;
   timeoutMs: number;
@@ -61,7 +63,7 @@ type Done = (o: Outcome) => void;
 function withSocket(shape: Shape, t: Target, deadlineMs: number, onDeadline: Outcome, drive: (s: Socket, done: Done) => void): Promise<Attempt> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const socket = connect({ host: t.host, port: t.port });
+    const socket = connect({ host: t.host, port: t.port, localAddress: t.source });
     socket.setNoDelay(true);
     t.track(socket);
     let connected = false;

@@ -26,6 +26,10 @@ const U32 = z.number().int().min(0).max(0xffff_ffff);
 export const ProxyConfigShape = z.strictObject({
   bind: bindAddress().prefault('0.0.0.0:25565'),
   max_connections: U32.default(0),
+  /** Not-yet-routed connections one client address (IPv4, IPv6 /64) may hold at once; 0 = no cap. */
+  max_pre_route_per_ip: U32.default(32),
+  /** MiB shared by what not-yet-routed connections buffer beyond 2 KiB each; 0 = no budget. */
+  pre_route_memory_mb: z.number().int().min(0).max(1_048_576).default(16),
   connect_timeout: positiveDuration().prefault('5s'),
   connect_max_attempts: U32.default(3),
   receive_proxy_protocol: z.boolean().default(false),

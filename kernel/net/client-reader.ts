@@ -2,12 +2,15 @@
  * Reads a client's first packets (handshake, status request, login start, or a pre-netty
  * message) before the connection turns into a raw relay. Everything received is also kept
  * verbatim, so the backend gets the client's exact bytes. The amount read this way is capped:
- * a client that sends more before login is malformed, and is cut off instead of buffered.
+ * a client that sends more before login is malformed, and is cut off instead of buffered. What
+ * it buffers is also accounted to the connection's PreRouteTicket (the global pre-route budget),
+ * which `release()` ends.
  */
 import type { Socket } from 'node:net';
 import { FrameSplitter } from '../protocol/frame-splitter.ts';
 import { InfrarustError } from '../errors.ts';
 import type { TransportTap } from './transport-tap.ts';
+import type { PreRouteTicket } from './pre-route-guard.ts';
 
 /** The most a client may send before its connection is routed (a handshake + login is < 1 KiB). */
 export const PRE_ROUTE_LIMIT = 64 * 1024;
@@ -33,6 +36,8 @@ export class ClientReader {
     private readonly socket: Socket,
     /** Transport filters see (and may change or refuse) the client's bytes before routing too. */
     private readonly tap?: TransportTap,
+    /** The connection's share of the pre-route limits; ended by `release()`. */
+    private readonly ticket?: PreRouteTicket,
   ) {
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
@@ -99,6 +104,7 @@ export class ClientReader {
     socket.removeListener('error', this.onError);
     const all = this.bytes();
     this.received.length = 0;
+    this.ticket?.end();
     return all;
   }
 
@@ -113,6 +119,11 @@ export class ClientReader {
     if (this.receivedLength > PRE_ROUTE_LIMIT) {
       // Never drop bytes and carry on: the connection is unusable once anything is lost.
       this.fail(new InfrarustError('IR_ERR_PROTO_FRAME_TOO_BIG', `client sent over ${PRE_ROUTE_LIMIT} bytes before being routed`));
+      this.socket.destroy();
+      return;
+    }
+    if (this.ticket !== undefined && !this.ticket.take(chunk.length)) {
+      this.fail(new InfrarustError('IR_ERR_CONN_PRE_ROUTE_BUDGET', 'pre_route_memory_mb is used up: closed a connection that sent more than a handshake before being routed'));
       this.socket.destroy();
       return;
     }

@@ -1,7 +1,8 @@
 /**
  * The TCP listener: accepts, applies socket options (TCP_NODELAY, keepalive) and the
- * `max_connections` cap, and hands each socket to the connection handler. Accept never waits on
- * a connection's own I/O, so one slow client cannot stall the others.
+ * `max_connections` cap, and hands each socket to the connection handler, synchronously, before
+ * any byte is read (the handler applies the per-address cap there: net/pre-route-guard.ts).
+ * Accept never waits on a connection's own I/O, so one slow client cannot stall the others.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { InfrarustError } from '../errors.ts';

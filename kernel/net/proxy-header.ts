@@ -74,6 +74,14 @@ export class ProxyHeaderReceiver {
     }
   }
 
+  /**
+   * True when `peer` is one of the listed trusted_proxies (false when the list is empty: then
+   * any peer may send a header, so none is known to be a load balancer).
+   */
+  isListedProxy(peer: string): boolean {
+    return this.trusted !== undefined && this.isTrusted(peer);
+  }
+
   private isTrusted(peer: string): boolean {
     if (this.trusted === undefined) return true;
     const address = unmapIpv4(peer);

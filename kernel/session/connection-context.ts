@@ -7,6 +7,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '../log/logger.ts';
 import type { TransportTap } from '../net/transport-tap.ts';
+import type { PreRouteTicket } from '../net/pre-route-guard.ts';
 import type { HandshakeInfo } from '../protocol/packets/handshake.ts';
 
 export type ConnectionPhase = 'accepted' | 'handshake' | 'status' | 'login' | 'relay' | 'closed';
@@ -37,6 +38,8 @@ export interface ConnectionContext extends ConnectionInfo {
   readonly startedAt: number;
   /** Transport filters for this connection's bytes (absent when the proxy has none at accept). */
   transport?: TransportTap;
+  /** Its share of the pre-route limits (per-address cap, memory budget) until it is routed. */
+  preRoute?: PreRouteTicket;
   /** The per-connection child logger (created on first use: idle relays never pay for it). */
   readonly log: Logger;
 }
@@ -52,6 +55,7 @@ class Connection implements ConnectionContext {
   username?: string;
   uuid?: string;
   transport?: TransportTap;
+  preRoute?: PreRouteTicket;
   remoteAddress: string;
   remotePort: number;
   readonly startedAt = Date.now();

@@ -18,7 +18,7 @@ import { endQuietly } from './disconnect.ts';
 import { HANDSHAKE_TIMEOUT_MS } from './timeouts.ts';
 
 export async function serveConnection(ctx: ConnectionContext, deps: SessionDeps): Promise<void> {
-  const reader = new ClientReader(ctx.socket, dataTap(ctx.transport));
+  const reader = new ClientReader(ctx.socket, dataTap(ctx.transport), ctx.preRoute);
   try {
     await reader.waitForData(HANDSHAKE_TIMEOUT_MS);
     const first = reader.bytes()[0];

@@ -1,6 +1,7 @@
-// 30 s of the stress tool's malformed mix (a child process, 100 at a time) against the in-process
-// proxy: real players keep joining and pinging, the attacker sees every hostile connection closed,
-// and the memory of this process (proxy + backend) stays bounded and flat.
+// 30 s of the stress tool's malformed mix (a child process, 100 at a time, from 127.0.0.2) against
+// the in-process proxy at its defaults: real players (127.0.0.1) keep joining and pinging, the
+// attacker sees every hostile connection closed (or refused: max_pre_route_per_ip), and the
+// memory of this process (proxy + backend) stays bounded and flat.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -39,7 +40,7 @@ test('30 s of malformed traffic: players still join and ping, hostile sockets ar
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'bench/stress/cli.ts', 'malformed', '--host', '127.0.0.1', '--port', String(proxy.port),
-      '--concurrency', '100', '--duration', String(ATTACK_S), '--domain', 'main.test', '--json'],
+      '--concurrency', '100', '--source', '127.0.0.2', '--duration', String(ATTACK_S), '--domain', 'main.test', '--json'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
