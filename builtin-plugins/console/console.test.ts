@@ -85,3 +85,15 @@ test('the terminal runs typed commands and stops reading at EOF', async () => {
   assert.match(text, /infrarust 0\.0\.0-test/);
   assert.match(text, /unknown command "nonsense"/);
 });
+
+test('Ctrl-C at the prompt (readline SIGINT) asks the proxy to shut down, every time', async () => {
+  const t = testContext(plugin.configSchema!.parse({ interactive: false }), { id: 'console' });
+  await plugin.setup(t.ctx);
+  const input = new PassThrough();
+  const rl = startTerminal(t.ctx, input as unknown as NodeJS.ReadStream, new PassThrough() as unknown as NodeJS.WriteStream);
+  rl.emit('SIGINT');
+  assert.equal(t.shutdowns.count, 1, 'the first starts the graceful stop');
+  rl.emit('SIGINT');
+  assert.equal(t.shutdowns.count, 2, 'the second reaches the proxy too (which then exits at once)');
+  rl.close();
+});

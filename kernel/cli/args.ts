@@ -44,7 +44,7 @@ Options:
   -h, --help                Print this help and exit
 
 Signals: SIGINT/SIGTERM stop accepting and let connections finish (30 s grace);
-a second signal exits at once.
+a second signal exits at once. Ctrl-C at the console prompt counts as SIGINT.
 Docs: docs/configuration.md`;
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {

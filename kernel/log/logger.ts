@@ -25,6 +25,9 @@ export function createRootLogger(options: LoggerOptions): Logger {
   const usePretty = options.pretty ?? process.stdout.isTTY === true;
   const base = { level: options.level, base: undefined, redact: ['*.password', '*.api_key', '*.accessToken'] };
   if (!usePretty) return pino(base);
-  const stream = pretty({ colorize: true, sync: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' });
-  return pino(base, stream);
+  // Formatted here and written through process.stdout (synchronous on a terminal) rather than by
+  // pino-pretty's own stream straight to fd 1: the console draws its prompt on the same terminal
+  // and keeps it below the log lines by watching process.stdout (builtin-plugins/console).
+  const prettify = pretty.prettyFactory({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' });
+  return pino(base, { write: (line: string) => void process.stdout.write(prettify(line)) });
 }
