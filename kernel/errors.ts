@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   IR_ERR_PLUGIN_SCAFFOLD: '`plugin new` cannot create the plugin folder',
   IR_ERR_PLUGIN_BUILD: "A native plugin's TypeScript failed to bundle (esbuild errors with file:line:col)",
   IR_ERR_PLUGIN_INVALID_MODULE: "A native plugin's entry does not default-export definePlugin({ setup })",
+  IR_ERR_PLUGIN_TYPES: 'In --dev, a native plugin has TypeScript type errors (file:line:col), so that version was not loaded',
   IR_ERR_PLUGIN_REGISTRATION_INVALID: 'A listener or filter was registered with a bad priority, id or packet selector',
   IR_ERR_PLUGIN_FILTER_DUPLICATE: 'Two filters in the same layer have the same id',
   IR_ERR_PLUGIN_FILTER_CYCLE: 'The after/before constraints of some filters form a cycle',

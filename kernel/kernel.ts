@@ -44,6 +44,8 @@ export interface KernelOptions {
   builtinDir: string;
   /** Development mode: loaders keep what makes hot reload fast. */
   dev?: boolean;
+  /** Type-check native plugins before (re)loading them (default: `dev`). */
+  typeCheck?: boolean;
   /** What a plugin's `ctx.proxy.shutdown()` does (the daemon starts its graceful stop). */
   onShutdown?: () => void;
   /** Loaders to use instead of the default set (native TypeScript). */
@@ -73,7 +75,7 @@ export async function bootKernel(options: KernelOptions): Promise<Kernel> {
   const { source, log } = options;
   const early = applyOverrides(parseProxyConfig(source.text, source.file, NO_PLUGIN_SECTIONS, { lenient: true }).config, options.overrides);
   const layers = createLayers(early, log);
-  const loaders = options.loaders ?? [nativePluginLoader({ dev: options.dev ?? false, log })];
+  const loaders = options.loaders ?? [nativePluginLoader({ dev: options.dev ?? false, log, typeCheck: options.typeCheck })];
   // The API and the host read `config` and `proxy` only when plugins run, after both are set below.
   let config: ProxyConfig = early;
   let proxy: Proxy | undefined;

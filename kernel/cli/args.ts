@@ -39,7 +39,8 @@ Options:
   -l, --log-level <level>   ${LOG_LEVELS.join(', ')} (default: info; env LOG_LEVEL)
       --servers-dir <dir>   Per-server config directory, overrides \`servers_dir\`
       --plugins-dir <dir>   Plugin directory, overrides \`plugins_dir\`
-      --dev                 Development mode: reload a plugin when its files change
+      --dev                 Development mode: type-check and reload a plugin when its
+                            files change
   -V, --version             Print the version and exit
   -h, --help                Print this help and exit
 

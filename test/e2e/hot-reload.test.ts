@@ -1,6 +1,7 @@
 // Scaffold → load → edit → reload, end to end, with the real CLI in --dev mode: a real client
 // stays connected through the reload, and a ping after the edit shows the edited plugin's MOTD.
-// A broken edit keeps the previous version running.
+// A broken edit, or one with type errors (--dev type-checks each reload), keeps the previous
+// version running.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -46,18 +47,35 @@ test('an edit reloads the plugin while a player stays connected', async () => {
   const file = join(dir, 'plugins', 'motdy', 'index.ts');
   const source = await readFile(file, 'utf8');
   await writeFile(file, source.replace("'§bHello from motdy'", "'§dEdited live'"));
-  await proxy.waitFor(/plugin motdy reloaded/, 5000);
+  await proxy.waitFor(/plugin motdy reloaded/, 10_000); // type check included
   assert.equal(plainText((await ping(port, 'main.test')).description), 'Edited live');
   assert.equal(ended, false, 'the player was not disconnected by the reload');
   assert.equal(client.state, 'play');
   client.end();
 });
 
+test('a save with a type error is type-checked: the previous version keeps running and the log names file:line', async () => {
+  const file = join(dir, 'plugins', 'motdy', 'index.ts');
+  const source = await readFile(file, 'utf8');
+  const typo = source.replace('event.response.description = legacyToComponent(ctx.config.motd);', "event.response.description = legacyToComponent(ctx.config.motd);\n        event.response.players.max = 'lots';");
+  assert.notEqual(typo, source);
+  await writeFile(file, typo);
+  await proxy.waitFor(/plugin motdy reload failed; the previous version keeps running/, 10_000);
+  await proxy.waitFor(/IR_ERR_PLUGIN_TYPES/, 1000);
+  const line = typo.split('\n').findIndex((l) => l.includes("'lots'")) + 1;
+  assert.match(proxy.output(), new RegExp(`plugins/motdy/index\\.ts:${line}:\\d+: Type 'string' is not assignable to type 'number'`));
+  const answer = await ping(port, 'main.test');
+  assert.equal(plainText(answer.description), 'Edited live');
+  assert.equal(answer.players.max, 20, 'the string never reached a client');
+  await writeFile(file, source);
+  await proxy.waitFor(/plugin motdy reloaded[\s\S]*plugin motdy reloaded/, 10_000);
+});
+
 test('a broken edit keeps the previous version running', async () => {
   const file = join(dir, 'plugins', 'motdy', 'index.ts');
   const source = await readFile(file, 'utf8');
   await writeFile(file, source.replace('export default definePlugin({', 'export default definePlugin({ this is not typescript'));
-  await proxy.waitFor(/plugin motdy reload failed/, 5000);
+  await proxy.waitFor(/plugin motdy reload failed[\s\S]*plugin motdy reload failed/, 10_000);
   const answer = await ping(port, 'main.test').catch((err: Error) => assert.fail(`${err.message}\n${proxy.output()}`));
   assert.equal(plainText(answer.description), 'Edited live');
 });
@@ -71,7 +89,7 @@ test('a plugin folder dropped in loads at once, and removing it unloads it', asy
   const source = await readFile(join(dir, 'staging', 'index.ts'), 'utf8');
   await writeFile(join(dir, 'staging', 'index.ts'), source.replace('this is not typescript', '').replace("name: 'motdy'", "name: 'dropped'"));
   await cp(join(dir, 'staging'), extra, { recursive: true });
-  await proxy.waitFor(/plugin dropped loaded/, 5000);
+  await proxy.waitFor(/plugin dropped loaded/, 10_000);
   await rm(extra, { recursive: true });
   await proxy.waitFor(/plugin dropped unloaded/, 5000);
 });

@@ -180,3 +180,35 @@ test('prod mode loads without keeping a context; concurrent loads of one id are 
   assert.equal(b.definition.setup(fakeContext('prod')), 1);
   await prod.close();
 });
+
+test('a type-checked load refuses a plugin with type errors (file:line:col) and loads a clean one', { timeout: 60_000 }, async () => {
+  const { createTypeChecker } = await import('../../kernel/plugin-system/loader/type-check.ts');
+  const checked = createNativeLoader({ dev: true, log, typeChecker: createTypeChecker(log) });
+  try {
+    // In a temp dir, outside the repository: infrarust/sdk and zod resolve to the proxy's copies.
+    const source = (max: string) => [
+      "import { z } from 'zod';",
+      "import { definePlugin } from 'infrarust/sdk';",
+      'export default definePlugin({',
+      '  configSchema: z.object({ motd: z.string().default("hi") }),',
+      '  setup(ctx) {',
+      `    ctx.events.on('ProxyPing', (e) => { e.response.players.max = ${max}; });`,
+      '  },',
+      '});',
+    ].join('\n');
+    const bad = pluginDir('typed', { 'index.ts': source("'lots'") });
+    const started = Date.now();
+    await assert.rejects(checked.load(bad, 'typed', 'index.ts', { typeCheck: true }), (err: unknown) => {
+      assert.ok(isInfrarustError(err, 'IR_ERR_PLUGIN_TYPES'), String(err));
+      assert.match(err.message, /index\.ts:6:\d+: Type 'string' is not assignable to type 'number'\. \(TS2322\)/);
+      return true;
+    });
+    const checkMs = Date.now() - started;
+    assert.ok((await checked.load(bad, 'typed', 'index.ts')).definition, 'without typeCheck the same code loads');
+    const good = pluginDir('typed-ok', { 'index.ts': source('100') });
+    assert.equal(typeof (await checked.load(good, 'typed-ok', 'index.ts', { typeCheck: true })).definition.setup, 'function');
+    assert.ok(checkMs < 30_000, `a check took ${checkMs} ms`);
+  } finally {
+    await checked.close();
+  }
+});
