@@ -82,7 +82,7 @@ test('every registration is in the ledger and undone by its unregister function'
   assert.equal(kit.liveRegistrations(), undo.length);
   assert.deepEqual([kit.transportFilters.length, kit.codecFilters.length, kit.limboHandlers.size, kit.services.size], [1, 1, 1, 1]);
   assert.deepEqual([...kit.commands.keys()], ['hello'], 'commands by name, not aliases');
-  assert.deepEqual(ctx.commands.list(), [{ name: 'hello', aliases: ['hi'], description: undefined, plugin: 'kit' }]);
+  assert.deepEqual(ctx.commands.list(), [{ name: 'hello', aliases: ['hi'], description: undefined, usage: undefined, plugin: 'kit' }]);
   for (const u of undo) u();
   undo[0]();
   assert.equal(kit.liveRegistrations(), 0);
