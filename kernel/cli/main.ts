@@ -2,6 +2,8 @@
  * `infrarust`: the daemon's entry point. Parses flags, loads the config (or the embedded
  * default when there is no file), starts the proxy, watches `servers/`, and handles signals:
  * the first SIGINT/SIGTERM drains connections for up to 30 s, a second one exits at once.
+ * Faults that reach the top of the event loop go to fault-handlers.ts; a blocked event loop is
+ * caught by the watchdog thread (watchdog.ts), which also makes signals work during a stall.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -15,6 +17,8 @@ import { DATA_SUBDIR } from '../plugin-system/host/plugin-host.ts';
 import { watchPluginDirs } from '../plugin-system/loader/plugin-watcher.ts';
 import { scaffoldPlugin } from './plugin-commands.ts';
 import { InfrarustError, isInfrarustError } from '../errors.ts';
+import { installFaultHandlers } from './fault-handlers.ts';
+import { startWatchdog } from './watchdog.ts';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 const BUILTIN_PLUGINS_DIR = fileURLToPath(new URL('../../builtin-plugins', import.meta.url));
@@ -45,9 +49,12 @@ async function configSource(cli: CliOptions, log: Logger): Promise<{ source: Con
 
 async function run(cli: CliOptions): Promise<void> {
   const log = createRootLogger({ level: cli.logLevel });
+  let kernel: Kernel | undefined;
+  installFaultHandlers({ log, host: () => kernel?.host });
   const { source, overrides } = await configSource(cli, log);
+  startStallWatchdog(source, log);
   const signals = new SignalHandling(log);
-  const kernel = await bootKernel({ source, overrides, log, version: packageVersion(), builtinDir: BUILTIN_PLUGINS_DIR, dev: cli.dev, onShutdown: () => signals.stop('SIGTERM') });
+  kernel = await bootKernel({ source, overrides, log, version: packageVersion(), builtinDir: BUILTIN_PLUGINS_DIR, dev: cli.dev, onShutdown: () => signals.stop('SIGTERM') });
   const { proxy, config } = kernel;
   for (const warning of kernel.warnings) log.warn(warning);
   await mkdir(config.servers_dir, { recursive: true }).catch((cause: Error) => {
@@ -74,6 +81,20 @@ async function run(cli: CliOptions): Promise<void> {
   const { host, port } = await proxy.start();
   log.info({ servers: initial.servers.size, version: packageVersion(), dev: cli.dev }, `listening on ${host}:${port}`);
   signals.attach(kernel, [watcher, pluginWatcher]);
+}
+
+/**
+ * Before any plugin code loads. `[events] stall_timeout` comes from a lenient read of the file:
+ * bootKernel validates it in full right after (a file it refuses never starts the proxy).
+ */
+function startStallWatchdog(source: ConfigSource, log: Logger): void {
+  let stallTimeoutMs: number;
+  try {
+    stallTimeoutMs = parseProxyConfig(source.text, source.file, NO_PLUGIN_SECTIONS, { lenient: true }).config.events.stall_timeout;
+  } catch {
+    return; // bootKernel reports the problem and the proxy does not start
+  }
+  if (stallTimeoutMs > 0) startWatchdog({ stallTimeoutMs, log, pretty: process.stdout.isTTY === true });
 }
 
 async function startPlugins(kernel: Kernel, cli: CliOptions, log: Logger): Promise<{ close(): void } | undefined> {

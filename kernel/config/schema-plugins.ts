@@ -2,7 +2,7 @@
  * Plugin-facing sections of `infrarust.toml`: `[plugins.<id>]` and `[events]`.
  */
 import { z } from 'zod';
-import { positiveDuration } from '../../sdk/duration.ts';
+import { duration, positiveDuration } from '../../sdk/duration.ts';
 import { PluginWasmSchema } from './schema-wasm.ts';
 
 /**
@@ -26,9 +26,11 @@ export type PluginEntry = z.output<typeof PluginEntrySchema>;
 export const PluginsSchema = z.record(z.string(), PluginEntrySchema);
 
 /**
- * `[events]`: limits on plugin listeners. All must be greater than zero. `handler_timeout`
- * caps one async listener, `disconnect_deadline` the whole DisconnectEvent dispatch,
- * `transport_filter_timeout` one transport filter's onAccept (which fails closed).
+ * `[events]`: limits on plugin listeners. All must be greater than zero, except `stall_timeout`.
+ * `handler_timeout` caps one async listener, `disconnect_deadline` the whole DisconnectEvent
+ * dispatch, `transport_filter_timeout` one transport filter's onAccept (which fails closed).
+ * `stall_timeout` is how long the event loop may stay blocked (a synchronous loop in a listener)
+ * before the watchdog thread kills the process; "0s" runs no watchdog.
  */
 export const EventsSchema = z.strictObject({
   handler_timeout: positiveDuration().prefault('10s'),
@@ -36,4 +38,7 @@ export const EventsSchema = z.strictObject({
   packet_handler_timeout: positiveDuration().prefault('10s'),
   disconnect_deadline: positiveDuration().prefault('15s'),
   transport_filter_timeout: positiveDuration().prefault('5s'),
+  stall_timeout: duration()
+    .refine((ms) => ms === 0 || ms >= 1_000, { message: 'must be "0s" (no watchdog) or at least "1s"' })
+    .prefault('15s'),
 });

@@ -1,6 +1,8 @@
 /**
  * Builds a plugin's context: its logger, frozen config, data dir, abort signal, and registration
- * methods that record every registration in the plugin's ledger so unload can undo it.
+ * methods that record every registration in the plugin's ledger so unload can undo it. What a
+ * plugin registers is wrapped to run in its scope (scoped-registrations.ts), so faults in code it
+ * schedules from there are attributed to it.
  */
 import { mkdirSync } from 'node:fs';
 import type { Logger } from '../../log/logger.ts';
@@ -9,6 +11,7 @@ import type { PluginLayers } from '../../layers/plugin-layers.ts';
 import { Ledger } from './ledger.ts';
 import { commandNames, pluginOf } from '../../layers/registries.ts';
 import { callPlugin } from './call.ts';
+import { scopedCodecFactory, scopedCommand, scopedLimboHandler, scopedListener, scopedTask, scopedTransportFilter } from './scoped-registrations.ts';
 import type { CommandSource } from '../../../sdk/commands.ts';
 
 export interface ContextParts<C> {
@@ -70,16 +73,16 @@ export function createPluginContext<C>(parts: ContextParts<C>): OwnedContext<C> 
     proxy: parts.proxy,
     events: {
       on: (name, listener, options) =>
-        ledger.add('listener', name, layers.events.on(owner, name, listener, options)),
+        ledger.add('listener', name, layers.events.on(owner, name, scopedListener(owner, `event:${name}`, listener), options)),
       onPacket: (selector, listener, options) =>
-        ledger.add('listener', `RawPacket ${selector.direction}/${selector.state}/0x${selector.packetId.toString(16)}`, layers.events.onPacket(owner, selector, listener, options)),
+        ledger.add('listener', `RawPacket ${selector.direction}/${selector.state}/0x${selector.packetId.toString(16)}`, layers.events.onPacket(owner, selector, scopedListener(owner, 'event:RawPacket', listener), options)),
       emit: (name, event) => layers.events.fire(name, event),
     },
-    transport: { register: (filter) => ledger.add('transport-filter', filter.id, layers.transport.register(owner, filter)) },
-    codec: { register: (factory) => ledger.add('codec-filter', factory.id, layers.codec.register(owner, factory)) },
-    limbo: { register: (handler) => ledger.add('limbo-handler', handler.name, layers.registries.limbo.add(owner, [handler.name], handler)) },
+    transport: { register: (filter) => ledger.add('transport-filter', filter.id, layers.transport.register(owner, scopedTransportFilter(owner, filter))) },
+    codec: { register: (factory) => ledger.add('codec-filter', factory.id, layers.codec.register(owner, scopedCodecFactory(owner, factory))) },
+    limbo: { register: (handler) => ledger.add('limbo-handler', handler.name, layers.registries.limbo.add(owner, [handler.name], scopedLimboHandler(owner, handler))) },
     commands: {
-      register: (command) => ledger.add('command', command.name, layers.registries.commands.add(owner, commandNames(command), command)),
+      register: (command) => ledger.add('command', command.name, layers.registries.commands.add(owner, commandNames(command), scopedCommand(owner, command))),
       list: () => listCommands(layers),
       run: (name, source, args) => runCommand(layers, name, source, args, log),
     },
@@ -88,8 +91,8 @@ export function createPluginContext<C>(parts: ContextParts<C>): OwnedContext<C> 
       get: <K extends keyof ServiceMap>(name: K) => layers.registries.services.get(name) as ServiceMap[K] | undefined,
     },
     scheduler: {
-      delay: (ms, task) => schedule(ledger, log, timers, 'delay', ms, task, false),
-      interval: (ms, task) => schedule(ledger, log, timers, 'interval', ms, task, true),
+      delay: (ms, task) => schedule(ledger, log, timers, 'delay', ms, scopedTask(owner, 'delay', task), false),
+      interval: (ms, task) => schedule(ledger, log, timers, 'interval', ms, scopedTask(owner, 'interval', task), true),
     },
   };
   return { context, ledger, abort };

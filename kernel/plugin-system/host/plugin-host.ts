@@ -4,7 +4,8 @@
  * succeeded; otherwise the old one keeps running and the error is logged. One bad plugin never
  * stops the others or the proxy.
  */
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Logger } from '../../log/logger.ts';
 import type { PluginEntry } from '../../config/index.ts';
 import type { PluginDefinition, ProxyApi } from '../../../sdk/plugin.ts';
@@ -15,8 +16,10 @@ import { loadOrder } from './load-order.ts';
 import { createPluginContext, type OwnedContext } from './context.ts';
 import { validatePluginConfig } from './plugin-config.ts';
 import { callPlugin } from './call.ts';
+import { pluginScope, runInScope, trackAsyncResources } from './plugin-scope.ts';
 import { loaderFor, type PluginLoader } from '../loader/plugin-loader.ts';
 import { InfrarustError } from '../../errors.ts';
+import { pluginOf } from '../../layers/owner.ts';
 import { NO_PLUGIN_SECTIONS, sectionOf, type SectionCatalog } from '../../config/index.ts';
 import { buildSectionCatalog, checkDeclaredSections, type CatalogEntry } from './section-catalog.ts';
 
@@ -81,9 +84,18 @@ export interface PluginHostOptions {
   setupTimeoutMs?: number;
 }
 
+/**
+ * What `contain` did about a fault in a plugin's own async code: `unloaded` (an ordinary plugin),
+ * `kept` (a critical one stays loaded, its gates failing closed), `failed-setup` (the version
+ * was still in setup, which now fails), `stale` (that version is no longer loaded).
+ */
+export type ContainAction = 'unloaded' | 'kept' | 'failed-setup' | 'stale';
+
 export class PluginHost {
   private readonly records = new Map<string, PluginRecord>();
   private readonly setupTimeoutMs: number;
+  /** Versions whose setup is running → the first fault their own code raised meanwhile. */
+  private readonly starting = new Map<string, unknown>();
 
   constructor(private readonly options: PluginHostOptions) {
     this.setupTimeoutMs = options.setupTimeoutMs ?? 10_000;
@@ -212,6 +224,48 @@ export class PluginHost {
     }));
   }
 
+  /**
+   * Contains a fault that plugin code raised outside the wrapped calls (a throw in its own timer,
+   * a promise rejection nobody handled), attributed to the plugin version `owner`. An ordinary
+   * plugin is unloaded as if its folder were removed (signal, teardown, ledger) and marked
+   * `failed`. A critical plugin is a security gate: unloading it would open the gate, so it stays
+   * loaded with its registrations as they are (the last good state); its gates still fail closed
+   * when they throw or time out, as always. A version still in setup fails its setup instead.
+   * `done` settles when the unload finished.
+   */
+  contain(owner: string, cause: unknown): { action: ContainAction; done: Promise<void> } {
+    const done = Promise.resolve();
+    if (this.starting.has(owner)) {
+      if (this.starting.get(owner) === undefined) this.starting.set(owner, new InfrarustError('IR_ERR_PLUGIN_FAULT', `faulted during setup: ${describe(cause)}`, { cause }));
+      return { action: 'failed-setup', done };
+    }
+    const record = this.records.get(pluginOf(owner));
+    if (record?.active?.owner !== owner) return { action: 'stale', done };
+    if (record.manifest.critical === true) {
+      record.error = `faulted: ${describe(cause)} (kept loaded: critical plugin, its gates fail closed)`;
+      return { action: 'kept', done };
+    }
+    record.state = 'failed';
+    record.error = `faulted: ${describe(cause)}`;
+    return { action: 'unloaded', done: this.deactivate(record) };
+  }
+
+  /**
+   * The plugin whose code appears in `stack` (its bundle's `plugin:<id>/` URL or a file in its
+   * folder), topmost frame first: its loaded version's owner key, or `<id>#0` when it is not
+   * loaded. For faults that carry no plugin scope (code a plugin ran at module load).
+   */
+  ownerInStack(stack: string): string | undefined {
+    for (const line of stack.split('\n')) {
+      if (!line.trimStart().startsWith('at ')) continue;
+      for (const record of this.records.values()) {
+        if (!framesIn(line, record)) continue;
+        return record.active?.owner ?? `${record.manifest.id}#0`;
+      }
+    }
+    return undefined;
+  }
+
   /** Owner keys of live registrations, for conformance checks. */
   activeOwner(id: string): string | undefined {
     return this.records.get(id)?.active?.owner;
@@ -257,7 +311,13 @@ export class PluginHost {
         proxy: this.options.proxy ?? OFFLINE_PROXY,
       });
       const ctx = owned.context;
-      await callPlugin(id, 'setup', this.setupTimeoutMs, () => definition.setup(ctx));
+      // A plugin from plugins_dir: carry its scope through async work (plugin-scope.ts has the cost).
+      if (record.source === 'user') trackAsyncResources();
+      this.starting.set(owner, undefined);
+      await callPlugin(id, 'setup', this.setupTimeoutMs, () => runInScope(pluginScope(owner, 'setup'), () => definition.setup(ctx)));
+      const fault = this.starting.get(owner);
+      if (fault !== undefined) throw fault;
+      this.starting.delete(owner);
       const previous = record.active;
       record.active = { owner, owned, definition: definition as PluginDefinition<unknown> };
       record.generation++;
@@ -267,8 +327,10 @@ export class PluginHost {
       log.info({ version: record.manifest.version, ms: Date.now() - started }, `plugin ${id} ${previous === undefined ? 'loaded' : 'reloaded'}`);
       return true;
     } catch (err) {
+      this.starting.delete(owner);
       if (owned !== undefined) {
-        owned.abort.abort();
+        const abort = owned.abort;
+        runInScope(pluginScope(owner, 'setup'), () => abort.abort());
         owned.ledger.undoAll();
       }
       const message = (err as Error).message;
@@ -321,9 +383,10 @@ export class PluginHost {
   }
 
   private async teardown(id: string, active: Active): Promise<void> {
-    active.owned.abort.abort();
+    const scope = pluginScope(active.owner, 'teardown');
+    runInScope(scope, () => active.owned.abort.abort()); // abort listeners are the plugin's code
     if (active.definition.teardown !== undefined) {
-      await callPlugin(id, 'teardown', this.setupTimeoutMs, () => active.definition.teardown!()).catch((err: unknown) =>
+      await callPlugin(id, 'teardown', this.setupTimeoutMs, () => runInScope(scope, () => active.definition.teardown!())).catch((err: unknown) =>
         this.options.log.error({ plugin: id, err }, `plugin ${id} teardown failed`),
       );
     }
@@ -332,4 +395,15 @@ export class PluginHost {
     this.options.layers.transport.removeOwner(active.owner);
     this.options.layers.codec.removeOwner(active.owner);
   }
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/** True when a stack line points into `record`'s bundle or folder. */
+function framesIn(line: string, record: PluginRecord): boolean {
+  if (line.includes(`plugin:${encodeURIComponent(record.manifest.id)}/`)) return true;
+  const dir = record.dir.endsWith(sep) ? record.dir : record.dir + sep;
+  return line.includes(dir) || line.includes(pathToFileURL(dir).href);
 }
