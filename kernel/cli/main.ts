@@ -54,7 +54,7 @@ async function run(cli: CliOptions): Promise<void> {
   const { source, overrides } = await configSource(cli, log);
   startStallWatchdog(source, log);
   const signals = new SignalHandling(log);
-  kernel = await bootKernel({ source, overrides, log, version: packageVersion(), builtinDir: BUILTIN_PLUGINS_DIR, dev: cli.dev, onShutdown: () => signals.stop('SIGTERM') });
+  kernel = await bootKernel({ source, overrides, log, version: packageVersion(), builtinDir: BUILTIN_PLUGINS_DIR, dev: cli.dev, onShutdown: () => signals.stop('ctx.proxy.shutdown()') });
   const { proxy, config } = kernel;
   for (const warning of kernel.warnings) log.warn(warning);
   await mkdir(config.servers_dir, { recursive: true }).catch((cause: Error) => {
@@ -133,15 +133,18 @@ class SignalHandling {
     process.on('SIGTERM', (signal) => this.stop(signal));
   }
 
-  stop(signal: NodeJS.Signals): void {
+  /** `cause`: the signal, or a plugin's shutdown request (the console's `stop` and Ctrl-C). */
+  stop(cause: NodeJS.Signals | 'ctx.proxy.shutdown()'): void {
     const kernel = this.kernel;
     if (kernel === undefined) return; // not started yet: the start path owns the process
+    const signal = cause === 'ctx.proxy.shutdown()' ? undefined : cause;
+    const requestedBy = signal === undefined ? 'a plugin (ctx.proxy.shutdown())' : undefined;
     if (this.stopping) {
-      this.log.warn({ signal }, 'second signal: exiting now');
+      this.log.warn({ signal, requestedBy }, 'second signal: exiting now');
       process.exit(1);
     }
     this.stopping = true;
-    this.log.info({ signal }, 'shutting down: no new connections, waiting for players to leave');
+    this.log.info({ signal, requestedBy }, 'shutting down: no new connections, waiting for players to leave');
     for (const w of this.watchers) w?.close();
     void (async () => {
       await kernel.proxy.stop(SHUTDOWN_GRACE_MS);
