@@ -21,7 +21,8 @@ import { loaderFor, type PluginLoader } from '../loader/plugin-loader.ts';
 import { InfrarustError } from '../../errors.ts';
 import { pluginOf } from '../../layers/owner.ts';
 import { NO_PLUGIN_SECTIONS, sectionOf, type SectionCatalog } from '../../config/index.ts';
-import { buildSectionCatalog, checkDeclaredSections, type CatalogEntry } from './section-catalog.ts';
+import { checkDeclaredSections } from './section-catalog.ts';
+import { preparePlugins } from './prepare.ts';
 
 /**
  * A plugin's data lives in `plugins_dir/<id>/data/`: inside its folder (so it moves with it) but
@@ -118,26 +119,9 @@ export class PluginHost {
    */
   async prepare(): Promise<SectionCatalog> {
     const found = (this.found = await discoverPlugins(this.roots()));
-    const entries: CatalogEntry[] = [];
-    for (const c of found.candidates.values()) {
-      const id = c.manifest.id;
-      if (this.options.pluginConfig(id)?.enabled === false) {
-        entries.push({ manifest: c.manifest, inactive: `is disabled ([plugins.${id}] enabled = false)` });
-        continue;
-      }
-      try {
-        const loader = this.loaderOf(c);
-        const { definition } = await loader.load(c);
-        checkDeclaredSections(c.manifest, definition);
-        this.prepared.set(id, definition);
-        entries.push({ manifest: c.manifest, definition });
-      } catch (err) {
-        this.prepared.set(id, err as Error);
-        entries.push({ manifest: c.manifest, inactive: 'failed to load' });
-      }
-    }
-    const { catalog, errors } = buildSectionCatalog(entries);
-    for (const [id, err] of errors) this.prepared.set(id, err);
+    const enabled = (id: string): boolean => this.options.pluginConfig(id)?.enabled !== false;
+    const { catalog, definitions } = await preparePlugins(found.candidates.values(), enabled, async (c) => (await this.loaderOf(c).load(c)).definition);
+    for (const [id, d] of definitions) this.prepared.set(id, d);
     return catalog;
   }
 
