@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ChildRpc, waitReady } from './lib/ipc.ts';
 import { checkBase, compareRows, gitRev, renderCompare, type BaseCheckout } from './lib/compare.ts';
-import { ALL_PATHS, BASE_PATH, Relays, findHaproxy, reapStale, type PathName } from './lib/paths.ts';
+import { ALL_PATHS, BASE_PATH, Relays, STEADY_GLIBC_TUNABLES, STEADY_V8_FLAGS, findHaproxy, reapStale, type PathName } from './lib/paths.ts';
 import { CLK_TCK, installExitHandlers, killAllSync, stopChild, track } from './lib/proc.ts';
 import { ratios, render, summarize, summarizeSecurity, targets } from './lib/report.ts';
 import { MiB, emptyResults, type BenchOptions, type Ctx } from './lib/types.ts';
@@ -39,6 +39,10 @@ const HELP = `usage: npm run bench -- [options]
                       node_modules) as the path ${BASE_PATH}, same config and flags as
                       infrarust, in the same rounds; prints infrarust/${BASE_PATH} per metric
                       (throughput, conn, idle; the security workload ignores it)
+  --runtime MODE      shipped | steady: how Node relays (infrarust, ${BASE_PATH}, node-pipe) run.
+                      steady adds ${STEADY_V8_FLAGS.join(' ')} and GLIBC_TUNABLES=${STEADY_GLIBC_TUNABLES},
+                      which remove two per-process modes of a relay's throughput (README); default
+                      steady with --compare (build against build), else shipped (what users run)
   --rounds N          samples per workload and path (default 3, quick 2)
   --bytes MiB         bytes per throughput sample (default 512)
   --batch N           64 KiB writes corked per writev by the bulk sender (default 16; 1 = plain)
@@ -49,7 +53,9 @@ const HELP = `usage: npm run bench -- [options]
   --sec-pairs N       fresh relay process pairs the security rounds are spread over (default 4, quick 2)
   --pings N           status pings per security sample (default 2500, quick 1000)
   --sec-conns N       connections per security sample (default 2500, quick 1000)
-  --no-pin            security workload: do not give the relays a CPU of their own (by
+  --procs N           throughput and conn: fresh relay processes per path that the rounds are
+                      spread over (default: one per round; 1 = one process for all rounds)
+  --no-pin            throughput, conn, security: do not give the relays a CPU of their own (by
                       default, with 2+ CPUs, relays run on the last CPU and the load on the rest)
   --haproxy-threads N HAProxy nbthread (default: HAProxy's own, one per CPU)
   --no-install        do not try apt-get install haproxy when it is missing
@@ -85,6 +91,8 @@ function parse() {
       'sec-conns': { type: 'string' },
       'no-install': { type: 'boolean', default: false },
       'no-pin': { type: 'boolean', default: false },
+      procs: { type: 'string' },
+      runtime: { type: 'string' },
       'haproxy-threads': { type: 'string' },
       keep: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
@@ -118,7 +126,8 @@ function parse() {
     secRounds: int(values['sec-rounds'], quick ? 4 : 32, 'sec-rounds', 1, 100),
     secPings: int(values.pings, quick ? 1000 : 2500, 'pings', 1, 200_000),
     secConns: int(values['sec-conns'], quick ? 1000 : 2500, 'sec-conns', 1, 200_000),
-    secPin: !values['no-pin'],
+    pin: !values['no-pin'],
+    procs: values.procs === undefined ? undefined : int(values.procs, 1, 'procs', 1, 50),
     secPairs: int(values['sec-pairs'], quick ? 2 : 4, 'sec-pairs', 1, 20),
   };
   const workloads: WorkloadName[] = [];
@@ -141,11 +150,13 @@ function parse() {
     // Right after infrarust, so the two builds sit side by side in the table.
     if (!paths.includes(BASE_PATH)) paths.splice(paths.includes('infrarust') ? paths.indexOf('infrarust') + 1 : paths.length, 0, BASE_PATH);
   }
+  const runtime = values.runtime ?? (base ? 'steady' : 'shipped');
+  if (runtime !== 'steady' && runtime !== 'shipped') die(`--runtime must be shipped or steady`);
   const haproxyThreads = values['haproxy-threads'] === undefined ? undefined : int(values['haproxy-threads'], 0, 'haproxy-threads', 1, 64);
   const budgetSec = int(values.budget, quick ? 115 : 540, 'budget', 5, 3600);
   const cpuProfDir = values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']);
   const relayFlags = (values['relay-flags'] ?? '').split(/\s+/).filter(Boolean);
-  return { opts, workloads, paths, base, budgetSec, haproxyThreads, cpuProfDir, relayFlags, install: !values['no-install'], keep: values.keep!, json: values.json ?? path.join(WORK, 'last.json') };
+  return { opts, workloads, paths, base, steady: runtime === 'steady', budgetSec, haproxyThreads, cpuProfDir, relayFlags, install: !values['no-install'], keep: values.keep!, json: values.json ?? path.join(WORK, 'last.json') };
 }
 
 async function startHelper(file: string, label: string) {
@@ -187,12 +198,13 @@ async function main() {
     haproxy: hp.bin ? { bin: hp.bin, version: hp.version } : { skipped: hp.why },
     infrarustRev: gitRev(REPO),
     compare: cfg.base ? { dir: cfg.base.root, rev: cfg.base.rev } : undefined,
-    options: { ...cfg.opts, workloads: cfg.workloads, paths: cfg.paths, haproxyThreads: cfg.haproxyThreads ?? 'default (one per CPU)' },
+    options: { ...cfg.opts, runtime: cfg.steady ? { mode: 'steady', v8Flags: STEADY_V8_FLAGS, glibcTunables: STEADY_GLIBC_TUNABLES } : 'shipped', workloads: cfg.workloads, paths: cfg.paths, haproxyThreads: cfg.haproxyThreads ?? 'default (one per CPU)' },
   };
   log(`node ${process.version}, ${meta.host.cpus} CPUs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; haproxy: ${hp.bin ? hp.version ?? hp.bin : `SKIPPED (${hp.why})`}`);
   log(`workloads ${cfg.workloads.join(', ')}; paths ${cfg.paths.join(', ')}; rounds ${cfg.opts.rounds}; ` +
     `${cfg.opts.bulkBytes / MiB} MiB/sample; ${cfg.opts.conns} conns/sample at c=${cfg.opts.concurrency}; ${cfg.opts.idleConns} idle conns` +
     (cfg.workloads.includes('security') ? `; security: ${cfg.opts.secRounds} rounds of ${cfg.opts.secPings} pings + ${cfg.opts.secConns} conns` : ''));
+  log(`Node relays: runtime ${cfg.steady ? `steady (${STEADY_V8_FLAGS.join(' ')}, GLIBC_TUNABLES=${STEADY_GLIBC_TUNABLES})` : 'shipped (as users run them)'}`);
   if (cfg.base) log(`compare: infrarust = ${REPO} (${meta.infrarustRev ?? 'not git'}), ${BASE_PATH} = ${cfg.base.root} (${cfg.base.rev ?? 'not git'})`);
 
   finish = (aborted: string | null) => {
@@ -238,7 +250,7 @@ async function main() {
   let client: Awaited<ReturnType<typeof startHelper>> | null = null;
   try {
     [sink, client] = await Promise.all([startHelper('sink.ts', 'sink'), startHelper('client.ts', 'client')]);
-    relays = new Relays({ repoRoot: REPO, workDir: WORK, tmp, sinkPort: sink.port!, haproxyBin: hp.bin, haproxyThreads: cfg.haproxyThreads, cpuProfDir: cfg.cpuProfDir, relayFlags: cfg.relayFlags, baseRoot: cfg.base?.root, client: client.rpc, log });
+    relays = new Relays({ repoRoot: REPO, workDir: WORK, tmp, sinkPort: sink.port!, haproxyBin: hp.bin, haproxyThreads: cfg.haproxyThreads, cpuProfDir: cfg.cpuProfDir, relayFlags: cfg.relayFlags, baseRoot: cfg.base?.root, steady: cfg.steady, client: client.rpc, log });
     if (!hp.bin && cfg.paths.includes('haproxy')) log(`!! haproxy column skipped: ${hp.why}`);
     const ctx: Ctx = { opts: cfg.opts, paths: cfg.paths, relays, client: client.rpc, sink: sink.rpc, loadPids: [process.pid, sink.child.pid!, client.child.pid!], results, log };
     for (const w of cfg.workloads) {

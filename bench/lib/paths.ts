@@ -48,11 +48,29 @@ export interface RelayEnv {
   relayFlags?: string[];
   /** Checkout whose bin/infrarust.mjs runs as `infrarust@base` (--compare DIR). */
   baseRoot?: string;
+  /** `--runtime steady`: Node relays run with STEADY_V8_FLAGS and STEADY_GLIBC_TUNABLES. */
+  steady?: boolean;
   client: ChildRpc;
   log: (msg: string) => void;
 }
 
 const PIDFILE = 'relays.pids';
+
+/**
+ * `--runtime steady` (the default with --compare): settings that take the two per-process
+ * modes out of a Node relay's throughput (bench/README.md, "Fresh processes, and two runtime
+ * modes"). glibc: never give the heap top back to the kernel, so 64 KiB read buffers do not
+ * page-fault in afresh; V8: start the old generation's limit at 64 MB, so it does not settle just
+ * above the live heap and run a full mark-compact every few MB relayed.
+ */
+export const STEADY_V8_FLAGS = ['--initial-old-space-size=64'];
+export const STEADY_GLIBC_TUNABLES = 'glibc.malloc.trim_threshold=268435456';
+
+function relayEnvVars(steady: boolean | undefined): NodeJS.ProcessEnv {
+  if (!steady) return process.env;
+  const prev = process.env.GLIBC_TUNABLES;
+  return { ...process.env, GLIBC_TUNABLES: prev ? `${prev}:${STEADY_GLIBC_TUNABLES}` : STEADY_GLIBC_TUNABLES };
+}
 
 /** Kill relays a previous, killed harness left behind (only pids whose cmdline names its temp dir). */
 export function reapStale(workDir: string): void {
@@ -157,8 +175,9 @@ export class Relays {
     try {
       let port: number;
       if (p === 'node-pipe') {
-        child = track(spawn(process.execPath, [path.join(this.env.repoRoot, 'bench/lib/node-pipe-relay.mjs'), String(this.env.sinkPort), this.env.tmp], {
+        child = track(spawn(process.execPath, [...(this.env.steady ? STEADY_V8_FLAGS : []), path.join(this.env.repoRoot, 'bench/lib/node-pipe-relay.mjs'), String(this.env.sinkPort), this.env.tmp], {
           stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+          env: relayEnvVars(this.env.steady),
         }));
         port = (await waitReady<{ port: number }>(child, 'node-pipe relay', 10_000)).port;
       } else {
@@ -181,10 +200,10 @@ export class Relays {
           // Run the launcher itself (its shebang carries the V8 flags users get).
           // Profiling or extra flags: node itself with the launcher's V8 flag (--cpu-prof is
           // refused in NODE_OPTIONS).
-          const flags = [...(this.env.relayFlags ?? [])];
+          const flags = [...(this.env.steady ? STEADY_V8_FLAGS : []), ...(this.env.relayFlags ?? [])];
           if (this.env.cpuProfDir !== undefined) flags.push('--cpu-prof', `--cpu-prof-dir=${path.join(this.env.cpuProfDir, `${p}-${profile}-${this.seq}`)}`);
           const cmd = flags.length === 0 ? [entry] : [process.execPath, '--max-semi-space-size=2', ...flags, entry];
-          child = track(spawn(cmd[0], [...cmd.slice(1), '-c', cfg, '-l', 'warn'], { cwd: dir, stdio: ['ignore', out, out] }));
+          child = track(spawn(cmd[0], [...cmd.slice(1), '-c', cfg, '-l', 'warn'], { cwd: dir, stdio: ['ignore', out, out], env: relayEnvVars(this.env.steady) }));
         }
         fs.closeSync(out);
         recordPid(this.env, child.pid);

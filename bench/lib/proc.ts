@@ -3,6 +3,7 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 
 export const CLK_TCK = (() => {
   try {
@@ -193,10 +194,49 @@ export function tail(file: string, lines = 15): string {
  * is not possible here. Threads it starts later inherit the set.
  */
 export function pinToCpus(pid: number, cpus: string): boolean {
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+  // Twice: taskset -a walks /proc/<pid>/task, and a thread that exits meanwhile fails the walk.
+  for (let i = 0; i < 2; i++) {
+    try {
+      execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+      return true;
+    } catch {
+      /* retry once */
+    }
   }
+  return false;
+}
+
+// Taken before anything is pinned: os.availableParallelism() follows the calling process's own
+// affinity, so once the harness sits on CPU 0 it says 1 (and "unpinning" to 0-0 did nothing).
+const CPUS = os.availableParallelism();
+
+/**
+ * Relays on the last CPU, the load (client, sink, harness) on the others: a description, or
+ * null when not possible (fewer than 2 CPUs, no taskset), in which case nothing stays pinned.
+ * Left to the scheduler, where a relay runs relative to its client and sink moves its CPU per
+ * byte or per connection by tens of percent between samples and between processes.
+ */
+export function pinSplit(relayPids: number[], loadPids: number[]): string | null {
+  if (CPUS < 2) return null;
+  const ok = relayPids.every((p) => pinToCpus(p, relayCpus())) && loadPids.every((p) => pinToCpus(p, loadCpus()));
+  if (!ok) {
+    unpin([...relayPids, ...loadPids]);
+    return null;
+  }
+  return `relays on CPU ${relayCpus()}, client/sink/harness on CPU ${loadCpus()}`;
+}
+
+/** The CPU set pinned relays get (the last CPU). */
+export function relayCpus(): string {
+  return String(CPUS - 1);
+}
+
+function loadCpus(): string {
+  return CPUS === 2 ? '0' : `0-${CPUS - 2}`;
+}
+
+/** Back onto every CPU. */
+export function unpin(pids: number[]): void {
+  const all = `0-${CPUS - 1}`;
+  for (const p of pids) pinToCpus(p, all);
 }

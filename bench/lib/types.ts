@@ -17,8 +17,10 @@ export interface BenchOptions {
   secRounds: number;
   secPings: number;
   secConns: number;
-  /** security workload: relays on a CPU of their own, load generators on the others */
-  secPin: boolean;
+  /** throughput and conn: fresh relay processes per path the rounds are spread over (undefined = one per round) */
+  procs?: number;
+  /** throughput, conn and security: relays on a CPU of their own, load generators on the others */
+  pin: boolean;
   /** security workload: how many fresh pairs of relay processes the rounds are spread over */
   secPairs: number;
 }

@@ -12,12 +12,11 @@
 // relay's CPU per connection by ±30% from one sample to the next.
 // Last, bench/lib/hook-cost.ts measures the plugins' own CPU per connection in-process (no
 // sockets, no scheduler), which tells how much of the difference is the plugins' code.
-import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { BANNED_NAME, type Relay } from '../lib/paths.ts';
-import { cpuSeconds, pinToCpus, userSysSeconds } from '../lib/proc.ts';
+import { cpuSeconds, pinSplit, unpin, userSysSeconds } from '../lib/proc.ts';
 import { rotate, SEC_CONFIGS, type Ctx, type SecConfig, type SecurityResults } from '../lib/types.ts';
 
 interface RunResult { ms: number; ok: number; failed: number; firstError?: string; p50ms: number; p99ms: number }
@@ -73,8 +72,8 @@ export async function securityCost(ctx: Ctx): Promise<void> {
       else fail(`infrarust-nosec did not start: ${ctx.relays.profileErrors.get('nosec') ?? 'unavailable'}`);
       if (!a || !b) return false;
       log(`  security   pair ${pair + 1}/${pairs} started: infrarust ${a.startMs} ms, infrarust-nosec ${b.startMs} ms`);
-      if (opts.secPin) {
-        const how = pin([a.pid!, b.pid!], ctx.loadPids);
+      if (opts.pin) {
+        const how = pinSplit([a.pid!, b.pid!], ctx.loadPids);
         pinned = how !== null;
         if (pair === 0) sec.pinning = how;
         if (pair === 0) log(`  security   CPU pinning: ${how ?? 'off'}`);
@@ -155,25 +154,6 @@ export async function securityCost(ctx: Ctx): Promise<void> {
       if (cOn !== undefined && cOff !== undefined && cOff > 0) (kind === 'pings' ? sec.paired_ping_cpu_ratio : sec.paired_conn_cpu_ratio).push(cOn / cOff);
     }
   }
-}
-
-/** Relays on the last CPU, load on the rest; a description, or null when not possible. */
-function pin(relayPids: number[], loadPids: number[]): string | null {
-  const cpus = os.availableParallelism();
-  if (cpus < 2) return null;
-  const relayCpu = String(cpus - 1);
-  const loadCpus = cpus === 2 ? '0' : `0-${cpus - 2}`;
-  const ok = relayPids.every((p) => pinToCpus(p, relayCpu)) && loadPids.every((p) => pinToCpus(p, loadCpus));
-  if (!ok) {
-    unpin([...relayPids, ...loadPids]);
-    return null;
-  }
-  return `relays on CPU ${relayCpu}, client/sink/harness on CPU ${loadCpus}`;
-}
-
-function unpin(pids: number[]): void {
-  const all = `0-${os.availableParallelism() - 1}`;
-  for (const p of pids) pinToCpus(p, all);
 }
 
 async function hookCost(repoRoot: string, fail: (msg: string) => void): Promise<SecurityResults['hook_ns']> {
