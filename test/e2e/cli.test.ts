@@ -4,12 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile, stat } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, REPO_ROOT, runCli } from '../helpers/cli-process.ts';
-import { encodeHandshake } from '../../kernel/protocol/packets/handshake.ts';
-import { encodeLoginStart } from '../../kernel/protocol/packets/login.ts';
+import { echoBackend, openRelayed } from '../helpers/relay-peer.ts';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'infrarust-cli-'));
@@ -77,16 +76,6 @@ test('npm start -- --config FILE starts the proxy with that file', async () => {
   await rm(dir, { recursive: true });
 });
 
-/** A backend that swallows the login preamble and then echoes. */
-async function echoBackend(): Promise<{ port: number; close(): void }> {
-  const server = createServer((s) => {
-    s.on('error', () => undefined);
-    s.pipe(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { port: (server.address() as { port: number }).port, close: () => server.close() };
-}
-
 async function startWithBackend(dir: string): Promise<{ port: number; backend: { close(): void }; run: ReturnType<typeof runCli> }> {
   const backend = await echoBackend();
   const port = await freePort();
@@ -98,22 +87,10 @@ async function startWithBackend(dir: string): Promise<{ port: number; backend: {
   return { port, backend, run };
 }
 
-async function openRelayed(port: number): Promise<ReturnType<typeof connect>> {
-  const socket = connect(port, '127.0.0.1');
-  socket.on('error', () => undefined);
-  await new Promise((r) => socket.once('connect', r));
-  socket.write(Buffer.concat([
-    encodeHandshake({ protocolVersion: 769, address: 'echo.test', port: 25565, nextState: 2 }),
-    encodeLoginStart({ name: 'stayer' }, 769),
-  ]));
-  await new Promise((r) => socket.once('data', r)); // the echo proves the relay is up
-  return socket;
-}
-
 test('SIGTERM drains: live connections keep working, new ones are refused, exit 0 when they end', async () => {
   const dir = await tempDir();
   const { port, backend, run } = await startWithBackend(dir);
-  const player = await openRelayed(port);
+  const player = await openRelayed(port, 'echo.test');
   run.child.kill('SIGTERM');
   await run.waitFor(/waiting for connections to finish/);
   const refused = await new Promise<boolean>((resolve) => {
@@ -135,7 +112,7 @@ test('SIGTERM drains: live connections keep working, new ones are refused, exit 
 test('a second signal exits at once', async () => {
   const dir = await tempDir();
   const { port, backend, run } = await startWithBackend(dir);
-  const player = await openRelayed(port);
+  const player = await openRelayed(port, 'echo.test');
   run.child.kill('SIGINT');
   await run.waitFor(/waiting for connections to finish/);
   run.child.kill('SIGINT');
