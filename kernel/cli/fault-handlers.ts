@@ -16,6 +16,7 @@
 import { executionAsyncResource } from 'node:async_hooks';
 import { writeSync } from 'node:fs';
 import type { Logger } from '../log/logger.ts';
+import { Occasional } from '../log/occasional.ts';
 import { currentScope } from '../plugin-system/host/plugin-scope.ts';
 import type { ContainAction } from '../plugin-system/host/plugin-host.ts';
 import { pluginOf } from '../layers/owner.ts';
@@ -72,20 +73,17 @@ export function faultHandler(options: FaultHandlerOptions): (kind: FaultKind, er
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const repeatMs = options.repeatMs ?? 60_000;
   const writeStderr = options.stderr ?? writeFd2;
-  const lastLogged = new Map<string, { at: number; suppressed: number }>();
+  const lastLogged = new Map<string, Occasional>();
 
   /** `hook`: where the plugin's async context started; undefined when only the stack named the plugin. */
   function attributed(kind: Kind, err: unknown, owner: string, hook: string | undefined): void {
     const { action } = options.host()?.contain(owner, err) ?? { action: 'stale' as const };
     const plugin = pluginOf(owner);
-    const seen = lastLogged.get(owner);
-    const now = Date.now();
-    if (seen !== undefined && now - seen.at < repeatMs) {
-      seen.suppressed++;
-      return;
-    }
-    lastLogged.set(owner, { at: now, suppressed: 0 });
-    const fields = { plugin, hook, kind, action, err, code: 'IR_ERR_PLUGIN_FAULT', repeats: seen?.suppressed || undefined };
+    let throttle = lastLogged.get(owner);
+    if (throttle === undefined) lastLogged.set(owner, (throttle = new Occasional(repeatMs)));
+    const repeats = throttle.due();
+    if (repeats === undefined) return;
+    const fields = { plugin, hook, kind, action, err, code: 'IR_ERR_PLUGIN_FAULT', repeats: repeats || undefined };
     const where = hook !== undefined ? `in code run from ${hook}` : 'in its code, found by the stack';
     const msg = `plugin ${plugin} faulted outside its hooks (${kind} ${where}): ${messageOf(err)}; ${OUTCOME[action]}`;
     if (action === 'stale') log.warn(fields, msg);

@@ -16,6 +16,7 @@
  */
 import { clientKey } from '../../sdk/ip.ts';
 import type { Logger } from '../log/logger.ts';
+import { Occasional } from '../log/occasional.ts';
 import type { ErrorCode } from '../errors.ts';
 
 /** Bytes a connection may buffer before routing without drawing on the shared budget. */
@@ -50,8 +51,8 @@ export class PreRouteGuard {
   private live = 0;
   private buffered = 0;
   private charged = 0;
-  private readonly perAddressWarning = new OccasionalWarning();
-  private readonly budgetWarning = new OccasionalWarning();
+  private readonly perAddressWarning = new Occasional(WARN_INTERVAL_MS);
+  private readonly budgetWarning = new Occasional(WARN_INTERVAL_MS);
 
   constructor(
     private readonly limits: PreRouteLimits,
@@ -188,24 +189,5 @@ export class PreRouteTicket {
     this.guard.giveBack(this.held, this.charged);
     this.held = 0;
     this.charged = 0;
-  }
-}
-
-/** A warning logged at most once per WARN_INTERVAL_MS, with how many were skipped since. */
-class OccasionalWarning {
-  private at = -Infinity;
-  private suppressed = 0;
-
-  /** The count skipped since the last one when this one is due; undefined when it is not. */
-  due(): number | undefined {
-    const now = Date.now();
-    if (now - this.at < WARN_INTERVAL_MS) {
-      this.suppressed++;
-      return undefined;
-    }
-    const skipped = this.suppressed;
-    this.at = now;
-    this.suppressed = 0;
-    return skipped;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { BlockList, isIP, type Socket } from 'node:net';
 import type { Logger } from '../log/logger.ts';
+import { Occasional } from '../log/occasional.ts';
 import type { Cidr } from '../../sdk/cidr.ts';
 import { ConnectionClosedError } from './client-reader.ts';
 import { encodeProxyV2, encodeProxyV2Local, parseProxyHeader, type ProxyHeader } from '../protocol/proxy-protocol.ts';
@@ -29,8 +30,7 @@ export interface ProxiedConnection {
 export class ProxyHeaderReceiver {
   /** Undefined when every peer is trusted. */
   private readonly trusted: BlockList | undefined;
-  private warnedAt = -Infinity;
-  private suppressed = 0;
+  private readonly untrustedWarning = new Occasional(UNTRUSTED_WARN_INTERVAL_MS);
 
   constructor(
     trusted: readonly Cidr[],
@@ -90,14 +90,9 @@ export class ProxyHeaderReceiver {
   }
 
   private warnUntrusted(peer: string): void {
-    const now = Date.now();
-    if (now - this.warnedAt < UNTRUSTED_WARN_INTERVAL_MS) {
-      this.suppressed++;
-      return;
-    }
-    this.log.warn({ remote: peer, suppressed: this.suppressed }, 'connection refused: peer is not in trusted_proxies (receive_proxy_protocol is on)');
-    this.warnedAt = now;
-    this.suppressed = 0;
+    const suppressed = this.untrustedWarning.due();
+    if (suppressed === undefined) return;
+    this.log.warn({ remote: peer, suppressed }, 'connection refused: peer is not in trusted_proxies (receive_proxy_protocol is on)');
   }
 }
 
