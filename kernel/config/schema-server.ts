@@ -81,8 +81,17 @@ function checkServerConfig(cfg: Shape, ctx: z.RefinementCtx<Shape>): void {
 
 /** The per-server schema with the given plugin sections composed in. */
 export function serverConfigSchema(sections: SectionSet) {
+  // Every server file is validated with it, on every reload: composed once per section set.
+  let schema = composed.get(sections);
+  if (schema === undefined) composed.set(sections, (schema = composeServerSchema(sections)));
+  return schema;
+}
+
+function composeServerSchema(sections: SectionSet) {
   return composeShape(ServerConfigShape, sections).superRefine(checkServerConfig, { when: () => true });
 }
+
+const composed = new WeakMap<SectionSet, ReturnType<typeof composeServerSchema>>();
 
 /** The per-server schema without plugin sections: what the docs walk. */
 export const ServerConfigSchema = serverConfigSchema(NO_PLUGIN_SECTIONS.server);
