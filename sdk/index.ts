@@ -14,3 +14,5 @@ export * from './duration.ts';
 export * from './host-port.ts';
 export * from './cidr.ts';
 export * from './provider.ts';
+export * from './auth.ts';
+export * from './player.ts';
