@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   IR_ERR_CONN_PRE_ROUTE_PER_IP: 'An address already holds max_pre_route_per_ip connections that are not routed yet, so a new one was closed unread',
   IR_ERR_CONN_PRE_ROUTE_BUDGET: 'pre_route_memory_mb is used up, so a connection that sent more than a handshake before being routed was closed',
   IR_ERR_BACKEND_UNREACHABLE: 'No backend address answered within connect_timeout',
+  IR_ERR_FORWARDING_SECRET: 'The forwarding secret file ([forwarding] secret_file) is empty, unreadable, or missing and cannot be created',
   IR_ERR_ROUTE_UNKNOWN_DOMAIN: 'No server is configured for the requested domain',
   IR_ERR_NET_LISTEN: 'The proxy could not listen on its bind address',
   IR_ERR_PLUGIN_MANIFEST: 'A plugin.json is missing, unreadable or invalid',
