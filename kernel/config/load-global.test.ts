@@ -51,7 +51,7 @@ describe('global config: the full v2 example', () => {
     assert.equal(config.unknown_domain_behavior, 'drop');
     assert.equal(config.telemetry.protocol, 'http');
     assert.equal(config.telemetry.traces.sampling_ratio, 0.25);
-    assert.equal(config.auth.offline_uuid, 'client');
+    assert.equal(plugin(config).auth.offline_uuid, 'client');
     assert.deepEqual(config.web?.bind, { host: '127.0.0.1', port: 8080 });
     assert.equal(config.web?.enable_webui, false);
     assert.equal(config.web?.rate_limit.requests_per_minute, 120);
@@ -99,7 +99,7 @@ describe('global config: defaults', () => {
     assert.equal(config.unknown_domain_behavior, 'default_motd');
     assert.equal(config.announce_proxy_commands, true);
     assert.equal(config.forwarding.mode, 'none');
-    assert.equal(config.auth.session_url, 'https://sessionserver.mojang.com/session/minecraft/hasJoined');
+    assert.deepEqual(plugin(config).auth, { session_url: 'https://sessionserver.mojang.com/session/minecraft/hasJoined', timeout: 5_000, prevent_proxy_connections: false, offline_uuid: 'offline' });
     assert.equal(config.telemetry.enabled, false);
     assert.equal(config.telemetry.traces.sampling_ratio, 0.1);
     assert.equal(config.web, undefined, 'no [web] means no admin API');

@@ -13,7 +13,7 @@ import { ForwardingSchema, PluginMessagingSchema } from './schema-forwarding.ts'
 import { CidrSchema } from '../../sdk/cidr.ts';
 import { MotdConfigSchema, StatusCacheSchema } from './schema-motd.ts';
 import { EventsSchema, PluginsSchema } from './schema-plugins.ts';
-import { AuthSchema, PermissionsSchema } from './schema-security.ts';
+import { PermissionsSchema } from './schema-security.ts';
 import { composeShape, NO_PLUGIN_SECTIONS, type SectionSet } from './sections.ts';
 import { DockerSchema, TelemetrySchema } from './schema-telemetry.ts';
 import { KeepaliveSchema } from './schema-timeouts.ts';
@@ -48,7 +48,6 @@ export const ProxyConfigShape = z.strictObject({
   announce_proxy_commands: z.boolean().default(true),
   forwarding: ForwardingSchema.prefault({}),
   plugin_messaging: PluginMessagingSchema.prefault({}),
-  auth: AuthSchema.prefault({}),
   web: WebSchema.optional(),
   permissions: PermissionsSchema.prefault({}),
   active_health: ActiveHealthSchema.prefault({}),

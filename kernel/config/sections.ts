@@ -31,7 +31,7 @@ export interface SectionCatalog {
  * v2 still loads (with a warning) when that plugin is disabled or removed.
  */
 export const V2_PLUGIN_SECTIONS = {
-  global: { ip_filter: 'ip-filter', rate_limit: 'rate-limit', ban: 'ban' } as Record<string, string>,
+  global: { ip_filter: 'ip-filter', rate_limit: 'rate-limit', ban: 'ban', auth: 'mojang-auth' } as Record<string, string>,
   server: { ip_filter: 'ip-filter' } as Record<string, string>,
 };
 

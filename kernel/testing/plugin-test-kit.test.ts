@@ -117,3 +117,15 @@ test('sections and server sections come from the TestProxy; the data dir is crea
   assert.deepEqual(kit.ctx.proxy.servers().map((s) => s.id), ['lobby']);
   assert.ok(existsSync(kit.ctx.dataDir));
 });
+
+test('unload() aborts ctx.signal and undoes every registration, as the proxy does', () => {
+  const t = testContext({});
+  let aborted = false;
+  t.ctx.signal.addEventListener('abort', () => (aborted = true));
+  t.ctx.events.on('ConnectionHandshake', () => undefined);
+  t.ctx.scheduler.interval(1_000, () => undefined);
+  assert.equal(t.liveRegistrations(), 2);
+  t.unload();
+  assert.ok(aborted && t.ctx.signal.aborted);
+  assert.equal(t.liveRegistrations(), 0);
+});

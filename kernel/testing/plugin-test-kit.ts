@@ -60,6 +60,11 @@ export interface TestHarness<C> {
   runTasks(): Promise<void>;
   /** How many registrations the plugin's ledger holds (0 after everything was unregistered). */
   liveRegistrations(): number;
+  /**
+   * Unloads the plugin as the proxy does: aborts `ctx.signal`, then undoes every registration
+   * (newest first). The definition's `teardown`, if any, is the test's to call.
+   */
+  unload(): void;
 }
 
 export interface TestProxy {
@@ -85,7 +90,7 @@ export function testContext<C = Record<string, unknown>>(config: C, manifest: Pa
   const shutdowns = { count: 0 };
   const tasks = new Set<() => unknown>();
   const manualTimers: Timers = (_ms, run) => (tasks.add(run), () => void tasks.delete(run));
-  const { context, ledger } = createPluginContext({
+  const { context, ledger, abort } = createPluginContext({
     owner: `${full.id}#1`,
     manifest: full,
     log: log.child({ plugin: full.id }),
@@ -123,6 +128,11 @@ export function testContext<C = Record<string, unknown>>(config: C, manifest: Pa
       for (const run of [...tasks]) if (tasks.has(run)) await run();
     },
     liveRegistrations: () => ledger.size,
+    unload: () => {
+      abort.abort();
+      const [failed] = ledger.undoAll(); // the host logs these; a test wants to see the first
+      if (failed !== undefined) throw failed;
+    },
   };
 }
 

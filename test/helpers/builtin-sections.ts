@@ -8,6 +8,7 @@ import type { PluginDefinition } from '../../sdk/plugin.ts';
 import { IpFilterSchema, type IpFilterRules } from '../../builtin-plugins/ip-filter/options.ts';
 import { RateLimitSchema, type RateLimitSettings } from '../../builtin-plugins/rate-limit/options.ts';
 import { BanSchema, type BanSection } from '../../builtin-plugins/ban/options.ts';
+import { AuthSchema, type AuthSettings } from '../../builtin-plugins/mojang-auth/options.ts';
 
 const definition = (sections: Record<string, unknown>, serverSections: Record<string, unknown> = {}): PluginDefinition<unknown> =>
   ({ sections, serverSections, setup: () => undefined }) as unknown as PluginDefinition<unknown>;
@@ -18,6 +19,7 @@ export function builtinSections(): SectionCatalog {
     { manifest: manifest('ip-filter', ['ip_filter'], ['ip_filter']), definition: definition({ ip_filter: IpFilterSchema }, { ip_filter: IpFilterSchema }) },
     { manifest: manifest('rate-limit', ['rate_limit']), definition: definition({ rate_limit: RateLimitSchema }) },
     { manifest: manifest('ban', ['ban']), definition: definition({ ban: BanSchema }) },
+    { manifest: manifest('mojang-auth', ['auth']), definition: definition({ auth: AuthSchema }) },
   ]).catalog;
 }
 
@@ -26,4 +28,5 @@ export interface BuiltinSections {
   ip_filter: IpFilterRules;
   rate_limit: RateLimitSettings;
   ban: BanSection;
+  auth: AuthSettings;
 }
