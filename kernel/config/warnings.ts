@@ -34,6 +34,11 @@ export function proxyWarnings(config: ProxyConfig): ConfigWarning[] {
     const key = fwd.bungeecord_channel !== undefined ? 'bungeecord_channel' : 'channel_permissions';
     out.push({ path: ['forwarding', key], message: 'is ignored: the BungeeCord channel is configured in [plugin_messaging] (bungeecord, bungeecord_permissions)' });
   }
+  if (fwd.mode === 'velocity') {
+    // Said once here because server files are validated without the global file: a raw-mode
+    // server that inherits this mode gets the anchor's fallback (session/forwarding/mode.ts).
+    out.push({ path: ['forwarding', 'mode'], message: 'velocity forwarding reaches client_only and offline servers only; passthrough, zero_copy and server_only servers without their own forwarding_mode get BungeeCord legacy forwarding instead' });
+  }
   if (config.worker_threads !== 0) {
     out.push({ path: ['worker_threads'], message: 'is ignored: it sized the Rust runtime; this proxy runs on one Node.js event loop' });
   }
