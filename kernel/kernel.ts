@@ -88,6 +88,7 @@ export async function bootKernel(options: KernelOptions): Promise<Kernel> {
     startedAt: Date.now(),
     plugins: () => host.list(),
     shutdown: () => options.onShutdown?.(),
+    players: () => proxy?.players,
   });
   const host: PluginHost = new PluginHost({
     builtinDir: options.builtinDir,

@@ -5,6 +5,7 @@
 import type { ConnectionSummary, PluginSummary, ProxyApi } from '../sdk/plugin.ts';
 import type { ProxyConfig, LoadedServer } from './config/index.ts';
 import type { ConnectionContext } from './session/connection-context.ts';
+import type { PlayerRegistry } from './session/player-registry.ts';
 import { encodeLoginDisconnect } from './protocol/packets/login.ts';
 import { legacyToJson } from '../sdk/text.ts';
 
@@ -18,6 +19,8 @@ export interface ProxyApiSources {
   startedAt: number;
   plugins(): PluginSummary[];
   shutdown(): void;
+  /** The proxy's players (undefined before the proxy exists). */
+  players(): PlayerRegistry | undefined;
 }
 
 export function createProxyApi(sources: ProxyApiSources): ProxyApi {
@@ -48,7 +51,12 @@ export function createProxyApi(sources: ProxyApiSources): ProxyApi {
       return Object.hasOwn(config.sections, key) ? config.sections[key] : key === 'sections' ? undefined : (config as Record<string, unknown>)[key];
     },
     connections: () => [...sources.connections()].map(summary),
+    players: () => sources.players()?.all() ?? [],
+    player: (query) => sources.players()?.find(query),
     disconnect: (connectionId, reason) => {
+      // An intercepted player owns its stream: the kick shows the reason in any state.
+      const player = sources.players()?.get(connectionId);
+      if (player?.mode === 'intercepted') return player.kick(reason).ok;
       const ctx = find(connectionId);
       if (ctx === undefined || ctx.socket.destroyed) return false;
       if (ctx.socket.writableEnded) {

@@ -11,6 +11,7 @@ import { StatusService } from './status/status-service.ts';
 import { createConnectionContext, type ConnectionContext } from './session/connection-context.ts';
 import { serveConnection } from './session/serve-connection.ts';
 import type { SessionDeps } from './session/deps.ts';
+import { PlayerRegistry } from './session/player-registry.ts';
 import { connectionRef, playerRef } from './session/event-refs.ts';
 import { listen } from './net/listener.ts';
 import { TransportTap } from './net/transport-tap.ts';
@@ -32,6 +33,8 @@ export class Proxy {
   private readonly proxyHeaders: ProxyHeaderReceiver | undefined;
   /** The per-address cap and the memory budget of connections that are not routed yet. */
   private readonly preRoute: PreRouteGuard;
+  /** The players plugins see (ctx.proxy.players()); sessions add theirs, a closed socket removes it. */
+  readonly players = new PlayerRegistry();
 
   /** `layers`: the plugin layers the kernel asks and plugins answer (the plugin host registers into them). */
   constructor(
@@ -49,6 +52,7 @@ export class Proxy {
       status: this.status,
       events: layers.events,
       log,
+      players: this.players,
     };
   }
 
@@ -151,6 +155,7 @@ export class Proxy {
       ctx.phase = 'closed';
       ticket.end();
       this.connections.delete(ctx);
+      this.players.remove(ctx.id);
       if (!admitted) return; // refused at its PROXY header: events and filters never saw it
       if (ctx.transport !== undefined) this.layers.transport.runClose(ctx.transport.ctx);
       if (ctx.username !== undefined) this.layers.events.notify('Disconnect', () => ({ player: playerRef(ctx), serverId: ctx.serverId }));

@@ -19,6 +19,7 @@ import type { EventListener, EventName, ListenOptions, PacketSelector, EventMap 
 import type { CodecFilterFactory, TransportFilter } from './filters.ts';
 import type { LimboHandler } from './limbo.ts';
 import type { Command, CommandSource } from './commands.ts';
+import type { Player } from './player.ts';
 
 /** The plugin API version this sdk implements (manifests give a range). */
 export const API_VERSION = '0.1.0';
@@ -146,6 +147,24 @@ export interface ProxyApi {
    * Returns false when no such connection exists.
    */
   disconnect(connectionId: number, reason: string): boolean;
+  /**
+   * The players connected now: intercepted ones (`client_only`, `offline`), which can be sent
+   * chat, titles, boss bars and packets, and passthrough ones, whose sends answer
+   * `{ ok: false, code: 'passthrough' }` (check `player.mode`). A player is listed once the
+   * proxy knows who it is (a passthrough relay started, an intercepted login succeeded) until
+   * its connection closes.
+   * @example
+   * for (const p of ctx.proxy.players()) if (p.mode === 'intercepted') p.sendMessage('§eRestart in 5 minutes');
+   */
+  players(): Player[];
+  /**
+   * One player: by name (case-insensitive) or UUID (dashed or not) for a string, by connection
+   * id for a number; undefined when no such player is connected.
+   * @example
+   * const r = ctx.proxy.player('Steve')?.sendTitle('§6Welcome', 'to the lobby');
+   * if (r !== undefined && !r.ok) ctx.log.info({ code: r.code }, r.message);
+   */
+  player(query: string | number): Player | undefined;
 }
 
 export interface PluginContext<Config = Record<string, unknown>, G extends SectionSchemas = {}, S extends SectionSchemas = {}> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { testContext } from 'infrarust/sdk/testing';
+import { testContext, testPlayer } from 'infrarust/sdk/testing';
 import plugin from './index.ts';
 import { completeWord, parseLine } from './parse.ts';
 import { redact } from './core-commands.ts';
@@ -36,7 +36,7 @@ test('core commands answer from the proxy API', async () => {
   await plugin.setup(t.ctx);
   assert.match((await run(t, ['servers']))[0], /lobby: play\.test -> 127\.0\.0\.1:25566/);
   assert.match((await run(t, ['config', 'status_cache']))[0], /"ttl": 5000/);
-  assert.match((await run(t, ['msg', 'Steve', 'hi']))[0], /needs an intercepted proxy mode/);
+  assert.equal((await run(t, ['msg', 'Steve', 'hi']))[0], 'Steve is not connected');
   assert.match((await run(t, ['kick']))[0], /usage: kick <player>/);
   await run(t, ['stop']);
   assert.equal(t.shutdowns.count, 1);
@@ -96,4 +96,34 @@ test('Ctrl-C at the prompt (readline SIGINT) asks the proxy to shut down, every 
   rl.emit('SIGINT');
   assert.equal(t.shutdowns.count, 2, 'the second reaches the proxy too (which then exits at once)');
   rl.close();
+});
+
+test('send, msg and broadcast reach intercepted players; passthrough ones are named as such', async () => {
+  const steve = testPlayer({ username: 'Steve' });
+  const alex = testPlayer({ username: 'Alex' });
+  const bob = testPlayer({ username: 'Bob', mode: 'passthrough' });
+  const t = testContext(plugin.configSchema!.parse({ interactive: false }), { id: 'console' }, { players: [steve, alex, bob] });
+  await plugin.setup(t.ctx);
+  assert.equal((await run(t, ['send', 'steve', '&aHello', 'there']))[0], 'sent to Steve');
+  assert.deepEqual(steve.sent, [{ kind: 'message', text: { text: 'Hello there', color: 'green' } }]);
+  assert.equal((await run(t, ['msg', 'Alex', 'hi']))[0], 'sent to Alex');
+  assert.deepEqual(alex.sent, [{ kind: 'message', text: { text: '', extra: [{ text: '[Console] ', color: 'gold' }, { text: 'hi' }] } }]);
+  assert.equal((await run(t, ['tell', 'Bob', 'hi']))[0], 'Bob is in passthrough mode; messages need client_only or offline');
+  assert.equal((await run(t, ['send', 'Nobody', 'hi']))[0], 'Nobody is not connected');
+  assert.equal((await run(t, ['send', 'Steve']))[0], 'usage: send <player> <message>');
+  assert.equal((await run(t, ['broadcast', 'Restart', 'soon']))[0], 'sent to 2 players; 1 in passthrough mode did not get it (messages need client_only or offline)');
+  assert.deepEqual(alex.sent.at(-1), { kind: 'message', text: { text: 'Restart soon' } });
+  alex.kick('bye');
+  assert.equal((await run(t, ['bc', 'again']))[0], 'sent to 1 player; 1 in passthrough mode did not get it (messages need client_only or offline); not delivered to Alex (the player has left)');
+  assert.equal(bob.sent.length, 0);
+});
+
+test('kick shows the reason to an intercepted player', async () => {
+  const steve = testPlayer({ username: 'Steve', connectionId: 7 });
+  const t = testContext(plugin.configSchema!.parse({ interactive: false }), { id: 'console' }, {
+    players: [steve],
+    connectionList: [{ connectionId: 7, remoteAddress: '10.0.0.1', phase: 'relay', username: 'Steve', serverId: 'lobby' }],
+  });
+  await plugin.setup(t.ctx);
+  assert.equal((await run(t, ['kick', 'Steve', 'bye']))[0], 'kicked Steve');
 });

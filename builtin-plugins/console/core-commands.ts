@@ -3,8 +3,7 @@
  * Feature plugins add their own (the ban plugin: ban, unban, banlist…).
  */
 import type { Command, CommandSource, ConnectionSummary, PluginContext } from '../../sdk/index.ts';
-
-const INTERCEPTED_ONLY = 'needs an intercepted proxy mode (client_only or offline): in passthrough the stream belongs to the backend';
+import { broadcast, sendTo } from './messages.ts';
 const SECRET_KEYS = /api_key|secret|password|token/i;
 const DEFAULT_REASON = 'Kicked by an operator';
 
@@ -60,7 +59,7 @@ function help(ctx: Ctx, s: CommandSource, name: string | undefined): void {
 function kickAll(ctx: Ctx, hits: ConnectionSummary[], reason: string): { shown: number; closed: number } {
   let shown = 0;
   for (const c of hits) {
-    if (c.phase === 'login') shown++;
+    if (c.phase === 'login' || ctx.proxy.player(c.connectionId)?.mode === 'intercepted') shown++;
     ctx.proxy.disconnect(c.connectionId, reason);
   }
   return { shown, closed: hits.length - shown };
@@ -103,9 +102,9 @@ export function coreCommands(ctx: Ctx): Command[] {
     { name: 'find', usage: 'find <player>', description: 'Shows where a player is', execute: (s, [name]) => { if (!need(s, name, 'find <player>')) return; const hits = byName(ctx, name); s.reply(hits.length === 0 ? `${name} is not connected` : hits.map((c) => `${c.username} is on ${c.serverId ?? '?'} from ${c.remoteAddress}`).join('\n')); } },
     { name: 'kick', usage: 'kick <player> [reason]', description: 'Disconnects a player', execute: (s, args) => kick(ctx, s, args) },
     { name: 'kick-ip', usage: 'kick-ip <ip> [reason]', description: 'Disconnects every connection from an address', execute: (s, args) => kickIp(ctx, s, args) },
-    { name: 'send', usage: 'send <player> <server>', description: 'Moves a player to another server', execute: (s) => s.reply(`send ${INTERCEPTED_ONLY}`) },
-    { name: 'broadcast', aliases: ['bc', 'say'], usage: 'broadcast <message>', description: 'Messages every player', execute: (s) => s.reply(`broadcast ${INTERCEPTED_ONLY}`) },
-    { name: 'msg', aliases: ['tell', 'whisper'], usage: 'msg <player> <message>', description: 'Messages one player', execute: (s) => s.reply(`msg ${INTERCEPTED_ONLY}`) },
+    { name: 'send', usage: 'send <player> <message>', description: 'Sends a chat message to one player (& or § colour codes)', execute: (s, args) => sendTo(ctx, s, args, 'send') },
+    { name: 'broadcast', aliases: ['bc', 'say'], usage: 'broadcast <message>', description: 'Sends a chat message to every player the proxy can reach', execute: (s, args) => broadcast(ctx, s, args) },
+    { name: 'msg', aliases: ['tell', 'whisper'], usage: 'msg <player> <message>', description: 'Messages one player as the console ("[Console] " before it)', execute: (s, args) => sendTo(ctx, s, args, 'msg') },
     { name: 'servers', aliases: ['backends'], description: 'Lists the configured servers', execute: (s) => s.reply(p.servers().map((x) => `${x.id}: ${x.domains.join(', ')} -> ${x.addresses.join(', ')} (${x.proxyMode}, ${plural(x.connections, 'connection')})`).join('\n') || 'no servers configured') },
     { name: 'server', usage: 'server <id>', description: 'Shows one server', execute: (s, [id]) => { if (!need(s, id, 'server <id>')) return; const x = p.servers().find((v) => v.id === id); s.reply(x === undefined ? `no server "${id}"` : JSON.stringify(x, null, 2)); } },
     { name: 'reload', description: 'Explains how config reloads', execute: (s) => s.reply('server files in servers_dir reload by themselves within a second; infrarust.toml is read at start (restart to apply it); plugins reload on edit with --dev') },

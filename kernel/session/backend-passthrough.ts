@@ -18,6 +18,7 @@ import type { ConnectionContext } from './connection-context.ts';
 import type { PassthroughDeps } from './deps.ts';
 import { connectionRef, playerRef } from './event-refs.ts';
 import { rejectLogin } from './disconnect.ts';
+import { createPassthroughPlayer } from './player-handle.ts';
 
 export async function backendPassthrough(ctx: ConnectionContext, reader: ClientReader, server: LoadedServer, deps: PassthroughDeps): Promise<void> {
   const config = deps.config();
@@ -45,6 +46,7 @@ export async function backendPassthrough(ctx: ConnectionContext, reader: ClientR
   // Same fields as the child logger's line, without keeping a child alive for every idle relay.
   deps.log.info({ conn: ctx.id, player: ctx.username, server: server.id, backend: target }, 'player connected');
   relay(ctx.socket, backend.socket, dataTap(ctx.transport));
+  deps.players.add(createPassthroughPlayer(ctx)); // removed by the proxy when the socket closes
   ctx.socket.resume();
 }
 

@@ -8,6 +8,7 @@ import type { EventBus } from '../layers/event-bus.ts';
 import type { Logger } from '../log/logger.ts';
 import type { RoutingTable } from '../routing/router.ts';
 import type { StatusService } from '../status/status-service.ts';
+import type { PlayerRegistry } from './player-registry.ts';
 
 export interface SessionDeps {
   readonly config: () => ProxyConfig;
@@ -20,10 +21,12 @@ export interface SessionDeps {
   readonly events: EventBus;
   /** The proxy's logger, for happy-path lines that should not create a per-connection child. */
   readonly log: Logger;
+  /** The players plugins see (`ctx.proxy.players()`): a phase adds its player when the proxy knows it. */
+  readonly players: PlayerRegistry;
 }
 
 export type HandshakeDeps = Pick<SessionDeps, 'config' | 'routes' | 'events'>;
 export type StatusDeps = Pick<SessionDeps, 'config' | 'status' | 'events'>;
 export type LoginDeps = Pick<SessionDeps, 'events' | 'serverById'>;
-export type PassthroughDeps = Pick<SessionDeps, 'config' | 'events' | 'log'>;
+export type PassthroughDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'players'>;
 export type LegacyDeps = Pick<SessionDeps, 'config' | 'routes' | 'status' | 'events' | 'log'>;

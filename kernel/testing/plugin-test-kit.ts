@@ -23,6 +23,8 @@ import type { ConnectionSummary, PluginContext, PluginManifest, ProxyApi, Server
 import type { CodecFilterFactory, TransportFilter } from '../../sdk/filters.ts';
 import type { LimboHandler } from '../../sdk/limbo.ts';
 import type { Command } from '../../sdk/commands.ts';
+import type { Player } from '../../sdk/player.ts';
+import { PlayerRegistry } from '../session/player-registry.ts';
 import { EventsSchema } from '../config/schema-plugins.ts';
 import { createLayers } from '../layers/create-layers.ts';
 import type { NamedRegistry } from '../layers/registries.ts';
@@ -79,6 +81,11 @@ export interface TestProxy {
   serverList?: ServerSummary[];
   /** What ctx.proxy.connections() returns (default: none), read when called. */
   connectionList?: ConnectionSummary[];
+  /**
+   * What ctx.proxy.players() returns and ctx.proxy.player(query) searches (default: none), read
+   * when called. `testPlayer({ username })` makes ones that record what they were sent.
+   */
+  players?: Player[];
 }
 
 export function testContext<C = Record<string, unknown>>(config: C, manifest: Partial<PluginManifest> = {}, proxy: TestProxy = {}): TestHarness<C> {
@@ -151,6 +158,12 @@ function testProxyApi(proxy: TestProxy, disconnected: TestHarness<unknown>['disc
     describeConfig: (key) => proxy.config?.[key],
     connections: () => proxy.connectionList ?? [],
     disconnect: (connectionId, reason) => (disconnected.push({ connectionId, reason }), true),
+    players: () => [...(proxy.players ?? [])],
+    player: (query) => {
+      const registry = new PlayerRegistry();
+      for (const p of proxy.players ?? []) registry.add(p);
+      return registry.find(query);
+    },
   };
 }
 
@@ -162,6 +175,9 @@ function recordingLogger(logs: LogLine[]): Logger {
   };
   return pino({ level: 'trace', base: undefined, timestamp: false }, { write });
 }
+
+export { testPlayer } from './test-player.ts';
+export type { TestPlayer, TestPlayerInit, SentToPlayer } from './test-player.ts';
 
 let dataRoot: string | undefined;
 let harnesses = 0;

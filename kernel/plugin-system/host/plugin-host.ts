@@ -40,6 +40,8 @@ const OFFLINE_PROXY: ProxyApi = {
   describeConfig: () => undefined,
   connections: () => [],
   disconnect: () => false,
+  players: () => [],
+  player: () => undefined,
 };
 
 export type PluginState = 'loaded' | 'failed' | 'disabled' | 'skipped';
