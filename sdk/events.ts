@@ -39,7 +39,18 @@ export interface EventMap {
   PreLogin: { player: PlayerRef; serverId: string; result?: R.Allowed | R.Denied | R.ForceOffline | R.ForceOnline };
   PostLogin: { player: PlayerRef };
   OnlineAuthFailed: { player: PlayerRef; reason: string };
-  PermissionsSetup: { player: PlayerRef; result?: R.Allowed };
+  /**
+   * Fired once per intercepted player, before the proxy first checks one of their permissions
+   * (commands typed in-game, the command tree). `hasPermission` is the checker in force: built from
+   * `[permissions]` (admins may do everything, others the `player_commands`) when `provider` is
+   * "builtin", else one that grants nothing. Assign another to replace it; later listeners see yours.
+   * @example
+   * ctx.events.on('PermissionsSetup', (e) => {
+   *   const previous = e.hasPermission;
+   *   e.hasPermission = (permission) => permission === 'hub.use' || previous(permission);
+   * });
+   */
+  PermissionsSetup: { player: PlayerRef; verified: boolean; hasPermission: (permission: string) => boolean };
   PlayerChooseInitialServer: { player: PlayerRef; serverId?: string; result?: R.Allowed | R.RedirectTo | R.SendToLimbo };
   ServerPreConnect: { player: PlayerRef; serverId: string; result?: R.Allowed | R.ConnectTo | R.SendToLimbo | R.Denied };
   ServerConnected: { player: PlayerRef; serverId: string; backend: string };

@@ -1,0 +1,46 @@
+/**
+ * The kernel's packet hooks for intercepted sessions: chat and command events, proxy commands
+ * run for players, proxy commands in the client's command tree, the chat session stripped.
+ * The proxy builds them once (`createSessionHooks`) and gives them to every intercepted session;
+ * it registers `infrarustCommand` in the command registry under `INFRARUST_COMMAND_OWNER`.
+ */
+import type { Command } from '../../../sdk/commands.ts';
+import type { EventBus } from '../../layers/event-bus.ts';
+import type { NamedRegistry } from '../../layers/registries.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { PacketHook } from '../packet-hooks.ts';
+import type { PlayerLookup } from './command-hook.ts';
+import { commandTreeHook } from './command-tree-hook.ts';
+import { PlayerPermissions, type PermissionsConfig } from './permissions.ts';
+import { serverboundChatHook } from './serverbound-chat-hook.ts';
+
+export { infrarustCommand, INFRARUST_COMMAND_OWNER } from './infrarust-command.ts';
+export { PlayerPermissions, builtinChecker, subcommandPermission, type PermissionChecker, type PermissionsConfig } from './permissions.ts';
+export type { PlayerLookup } from './command-hook.ts';
+
+export interface SessionHookDeps {
+  /** The EventBus: ChatMessage, CommandExecute, PermissionsSetup. */
+  readonly events: EventBus;
+  /** The command registry (`layers.registries.commands`). */
+  readonly commands: NamedRegistry<Command>;
+  /** Intercepted players by connection id, to reply to them (the PlayerRegistry). */
+  readonly players: PlayerLookup;
+  /** `[permissions]` as loaded. */
+  readonly permissions: () => PermissionsConfig;
+  /** `announce_proxy_commands`: add proxy commands to the client's command tree. */
+  readonly announceCommands: () => boolean;
+  readonly log: Logger;
+}
+
+export interface SessionHooks {
+  readonly hooks: readonly PacketHook[];
+  /** Per-player permission checkers (PermissionsSetup fires on a player's first check). */
+  readonly permissions: PlayerPermissions;
+}
+
+/** The hooks, in the order the relay should run them. */
+export function createSessionHooks(deps: SessionHookDeps): SessionHooks {
+  const permissions = new PlayerPermissions({ events: deps.events, config: deps.permissions, log: deps.log });
+  const shared = { events: deps.events, commands: deps.commands, players: deps.players, permissions, log: deps.log };
+  return { hooks: [serverboundChatHook(shared), commandTreeHook({ ...shared, announce: deps.announceCommands })], permissions };
+}
