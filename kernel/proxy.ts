@@ -18,6 +18,10 @@ import { TransportTap } from './net/transport-tap.ts';
 import { ProxyHeaderReceiver } from './net/proxy-header.ts';
 import { PreRouteGuard, type PreRouteStats } from './net/pre-route-guard.ts';
 import type { PluginLayers } from './layers/plugin-layers.ts';
+import { createLoginKeyPair, type LoginKeyPair } from './protocol/login-keys.ts';
+import { loadForwardingSecret } from './session/forwarding/secret.ts';
+import type { PacketHook } from './session/packet-hooks.ts';
+import { createSessionHooks } from './session/hooks/index.ts';
 import type { TransportContext, TransportVerdict } from '../sdk/filters.ts';
 
 export class Proxy {
@@ -35,6 +39,11 @@ export class Proxy {
   private readonly preRoute: PreRouteGuard;
   /** The players plugins see (ctx.proxy.players()); sessions add theirs, a closed socket removes it. */
   readonly players = new PlayerRegistry();
+  /** Made on the first online login (RSA-1024, as vanilla and Velocity). */
+  private loginKeys: LoginKeyPair | undefined;
+  private secret: Promise<string> | undefined;
+  /** The kernel's packet hooks for intercepted sessions (chat and command events, proxy commands). */
+  private readonly hooks: readonly PacketHook[];
 
   /** `layers`: the plugin layers the kernel asks and plugins answer (the plugin host registers into them). */
   constructor(
@@ -45,6 +54,14 @@ export class Proxy {
     this.status = new StatusService(config);
     if (config.receive_proxy_protocol) this.proxyHeaders = new ProxyHeaderReceiver(config.trusted_proxies, log);
     this.preRoute = new PreRouteGuard({ perAddress: config.max_pre_route_per_ip, budgetBytes: config.pre_route_memory_mb * 1024 * 1024 }, log);
+    this.hooks = createSessionHooks({
+      events: layers.events,
+      commands: layers.registries.commands,
+      players: this.players,
+      permissions: () => this.config.permissions,
+      announceCommands: () => this.config.announce_proxy_commands,
+      log,
+    }).hooks;
     this.deps = {
       config: () => this.config,
       routes: () => this.routes,
@@ -53,6 +70,14 @@ export class Proxy {
       events: layers.events,
       log,
       players: this.players,
+      services: layers.registries.services,
+      loginKeys: () => (this.loginKeys ??= createLoginKeyPair()),
+      codec: layers.codec,
+      hooks: () => this.hooks,
+      forwardingSecret: () => (this.secret ??= loadForwardingSecret(config.forwarding.secret_file, log).catch((err: unknown) => {
+        this.secret = undefined; // a fixed file is picked up by the next login
+        throw err;
+      })),
     };
   }
 

@@ -42,6 +42,8 @@ export const ProxyConfigShape = z.strictObject({
   default_motd: MotdConfigSchema.prefault({}),
   telemetry: TelemetrySchema.prefault({}),
   keepalive: KeepaliveSchema.prefault({}),
+  /** Intercepted sessions: packets of this many bytes or more are compressed towards clients; -1 = off. */
+  compression_threshold: z.number().int().min(-1).max(8_388_608).default(256),
   so_reuseport: z.boolean().default(false),
   docker: DockerSchema.optional(),
   unknown_domain_behavior: z.enum(['default_motd', 'drop']).default('default_motd'),

@@ -108,6 +108,15 @@ export class ClientReader {
     return all;
   }
 
+  /**
+   * Stops reading for good, like release(), but returns only the bytes not yet read as packets:
+   * an intercepted session takes the stream over after Login Start and replays nothing.
+   */
+  handOver(): Buffer {
+    this.release();
+    return this.splitter.takeRemainder();
+  }
+
   private receive(raw: Buffer): void {
     const chunk = this.tap === undefined ? raw : this.tap.clientData(raw);
     if (chunk === null) {

@@ -35,5 +35,6 @@ export async function clientLogin(ctx: ConnectionContext, reader: ClientReader, 
     return undefined;
   }
   ctx.serverId = server.id;
+  ctx.authOverride = gate.auth;
   return server;
 }

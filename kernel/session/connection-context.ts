@@ -34,6 +34,8 @@ export interface ConnectionContext extends ConnectionInfo {
   serverId?: string;
   username?: string;
   uuid?: string;
+  /** PreLogin's ForceOnline / ForceOffline for this player (intercepted sessions honour it). */
+  authOverride?: 'online' | 'offline';
   readonly socket: Socket;
   readonly startedAt: number;
   /** Transport filters for this connection's bytes (absent when the proxy has none at accept). */
@@ -54,6 +56,7 @@ class Connection implements ConnectionContext {
   serverId?: string;
   username?: string;
   uuid?: string;
+  authOverride?: 'online' | 'offline';
   transport?: TransportTap;
   preRoute?: PreRouteTicket;
   remoteAddress: string;

@@ -9,6 +9,9 @@ import type { Logger } from '../log/logger.ts';
 import type { RoutingTable } from '../routing/router.ts';
 import type { StatusService } from '../status/status-service.ts';
 import type { PlayerRegistry } from './player-registry.ts';
+import type { CodecRegistry } from '../layers/codec-chain.ts';
+import type { LoginKeyPair } from '../protocol/login-keys.ts';
+import type { PacketHook } from './packet-hooks.ts';
 
 export interface SessionDeps {
   readonly config: () => ProxyConfig;
@@ -23,10 +26,22 @@ export interface SessionDeps {
   readonly log: Logger;
   /** The players plugins see (`ctx.proxy.players()`): a phase adds its player when the proxy knows it. */
   readonly players: PlayerRegistry;
+  /** Plugin services by name (the `authenticator` for client_only). */
+  readonly services: { get(name: string): object | undefined };
+  /** The proxy's RSA key pair for login encryption (made once, on first use). */
+  readonly loginKeys: () => LoginKeyPair;
+  /** Codec filter factories (layer 2), for intercepted sessions' per-side chains. */
+  readonly codec: CodecRegistry;
+  /** The kernel's packet hooks (chat and command events, proxy commands…). */
+  readonly hooks: () => readonly PacketHook[];
+  /** The forwarding secret (Velocity HMAC key / BungeeGuard token), read or created on first use. */
+  readonly forwardingSecret: () => Promise<string>;
 }
 
 export type HandshakeDeps = Pick<SessionDeps, 'config' | 'routes' | 'events'>;
 export type StatusDeps = Pick<SessionDeps, 'config' | 'status' | 'events'>;
 export type LoginDeps = Pick<SessionDeps, 'events' | 'serverById'>;
 export type PassthroughDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'players'>;
+export type AuthDeps = Pick<SessionDeps, 'services' | 'events' | 'loginKeys'>;
+export type InterceptedDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'services' | 'loginKeys' | 'codec' | 'hooks' | 'forwardingSecret' | 'players'>;
 export type LegacyDeps = Pick<SessionDeps, 'config' | 'routes' | 'status' | 'events' | 'log'>;

@@ -44,12 +44,13 @@ export async function pingHook(ctx: ConnectionContext, serverId: string | undefi
   return JSON.stringify(event.response);
 }
 
-export type LoginOutcome = { type: 'allow'; serverId: string } | { type: 'deny'; reason: string };
+/** `auth` is PreLogin's ForceOnline/ForceOffline, which intercepted sessions honour per player. */
+export type LoginOutcome = { type: 'allow'; serverId: string; auth?: 'online' | 'offline' } | { type: 'deny'; reason: string };
 
 /**
- * PreLogin then ServerPreConnect (both access events, fail closed). In passthrough the proxy
- * cannot force online/offline mode (the backend authenticates), so those PreLogin results mean
- * allow; SendToLimbo is logged and treated as allow until the limbo engine exists; ConnectTo is
+ * PreLogin then ServerPreConnect (both access events, fail closed). PreLogin's ForceOnline /
+ * ForceOffline are passed on for intercepted sessions; in passthrough the backend authenticates,
+ * so there they mean allow. SendToLimbo is logged and treated as allow until the limbo engine exists; ConnectTo is
  * honoured (the anchor ignores it on the initial connect).
  */
 export function loginGates(ctx: ConnectionContext, serverId: string, events: EventBus): LoginOutcome | Promise<LoginOutcome> {
@@ -61,7 +62,14 @@ export function loginGates(ctx: ConnectionContext, serverId: string, events: Eve
 
 function afterPreLogin(ctx: ConnectionContext, serverId: string, events: EventBus, pre: EventMap['PreLogin']): LoginOutcome | Promise<LoginOutcome> {
   if (pre.result?.type === 'denied') return { type: 'deny', reason: pre.result.reason };
-  return serverPreConnect(ctx, serverId, events);
+  const auth = pre.result?.type === 'force-online' ? 'online' : pre.result?.type === 'force-offline' ? 'offline' : undefined;
+  if (auth === undefined) return serverPreConnect(ctx, serverId, events);
+  const next = serverPreConnect(ctx, serverId, events);
+  return next instanceof Promise ? next.then((o) => withAuth(o, auth)) : withAuth(next, auth);
+}
+
+function withAuth(outcome: LoginOutcome, auth: 'online' | 'offline'): LoginOutcome {
+  return outcome.type === 'allow' ? { ...outcome, auth } : outcome;
 }
 
 function serverPreConnect(ctx: ConnectionContext, serverId: string, events: EventBus): LoginOutcome | Promise<LoginOutcome> {

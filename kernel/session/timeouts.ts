@@ -6,3 +6,7 @@ export const PHASE_TIMEOUT_MS = 10_000;
 export const LEGACY_SETTLE_MS = 250;
 /** A legacy ping relayed to a backend must be answered within this. */
 export const LEGACY_BACKEND_TIMEOUT_MS = 5_000;
+/** Each step of an intercepted login (a client's Encryption Response, a backend's next packet): vanilla's 30 s. */
+export const LOGIN_STEP_TIMEOUT_MS = 30_000;
+/** The kernel's own bound on the authenticator service (the plugin applies its configured timeout first). */
+export const AUTH_TIMEOUT_MS = 15_000;
