@@ -11,7 +11,7 @@ import type { ClientReader } from '../net/client-reader.ts';
 import { withProxyHeader } from '../net/proxy-header.ts';
 import { relay } from '../net/relay.ts';
 import { dataTap } from '../net/transport-tap.ts';
-import { encodeHandshake } from '../protocol/packets/handshake.ts';
+import { encodeHandshake, splitForgeMarker } from '../protocol/packets/handshake.ts';
 import { readVarInt } from '../protocol/varint.ts';
 import { backendHandshakeAddress, needsRewrite } from '../routing/domain-rewrite.ts';
 import type { ConnectionContext } from './connection-context.ts';
@@ -19,9 +19,23 @@ import type { PassthroughDeps } from './deps.ts';
 import { connectionRef, playerRef } from './event-refs.ts';
 import { rejectLogin } from './disconnect.ts';
 import { createPassthroughPlayer } from './player-handle.ts';
+import { effectiveForwarding } from './forwarding/mode.ts';
+import { bungeeCordAddress } from './forwarding/bungeecord.ts';
+import { forwardedAddress } from './forwarding/address.ts';
+import { unverifiedProfile } from './offline-identity.ts';
 
 export async function backendPassthrough(ctx: ConnectionContext, reader: ClientReader, server: LoadedServer, deps: PassthroughDeps): Promise<void> {
   const config = deps.config();
+  const forwarding = effectiveForwarding(server, config);
+  let token: string | undefined;
+  if (forwarding === 'bungee_guard') {
+    try {
+      token = await deps.forwardingSecret();
+    } catch (err) {
+      ctx.log.error({ server: server.id, reason: (err as Error).message }, 'forwarding secret unavailable; login refused');
+      return rejectLogin(ctx, reader, server.disconnect_message);
+    }
+  }
   let backend;
   try {
     backend = await connectToBackend(server.addresses, {
@@ -38,7 +52,8 @@ export async function backendPassthrough(ctx: ConnectionContext, reader: ClientR
     return rejectLogin(ctx, reader, server.disconnect_message);
   }
   const bytes = reader.release();
-  const replay = needsRewrite(server) ? rewriteHandshake(bytes, ctx, server, backend.address) : bytes;
+  const bungee = forwarding === 'bungee_cord' || forwarding === 'bungee_guard';
+  const replay = needsRewrite(server) || bungee ? rewriteHandshake(bytes, ctx, server, backend.address, bungee ? { services: deps.services, token } : undefined) : bytes;
   backend.socket.write(withProxyHeader(ctx, server, replay));
   ctx.phase = 'relay';
   const target = `${backend.address.host}:${backend.address.port}`;
@@ -50,12 +65,19 @@ export async function backendPassthrough(ctx: ConnectionContext, reader: ClientR
   ctx.socket.resume();
 }
 
-/** Replaces the first frame (the handshake) and keeps every following byte as the client sent it. */
-function rewriteHandshake(bytes: Buffer, ctx: ConnectionContext, server: LoadedServer, backend: BackendAddress): Buffer {
+/**
+ * Replaces the first frame (the handshake) and keeps every following byte as the client sent it.
+ * With BungeeCord/BungeeGuard forwarding the address carries the player's IP and an unverified
+ * profile (nobody authenticated a passthrough player: only for backends that trust this proxy).
+ */
+function rewriteHandshake(bytes: Buffer, ctx: ConnectionContext, server: LoadedServer, backend: BackendAddress, bungee: { services: PassthroughDeps['services']; token: string | undefined } | undefined): Buffer {
   const hs = ctx.handshake!;
   const prefix = readVarInt(bytes, 0)!;
   const rest = bytes.subarray(prefix.size + prefix.value);
   const nextState = hs.intent === 'transfer' ? 3 : 2;
-  const address = backendHandshakeAddress(server, hs.rawAddress, backend);
+  const rewritten = backendHandshakeAddress(server, hs.rawAddress, backend);
+  const address = bungee === undefined
+    ? rewritten
+    : bungeeCordAddress(splitForgeMarker(rewritten).host, forwardedAddress(ctx.remoteAddress), unverifiedProfile(bungee.services, ctx.username!, ctx.uuid), bungee.token);
   return Buffer.concat([encodeHandshake({ protocolVersion: hs.protocolVersion, address, port: hs.port, nextState }), rest]);
 }

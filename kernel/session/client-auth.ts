@@ -11,10 +11,10 @@ import { InfrarustError } from '../errors.ts';
 import type { PacketConn } from '../net/packet-conn.ts';
 import { serverHash } from '../protocol/login-keys.ts';
 import { decodeEncryptionResponse, encodeEncryptionRequest } from '../protocol/packets/login-encryption.ts';
-import { offlineUuid } from '../protocol/uuid.ts';
 import type { ConnectionContext } from './connection-context.ts';
 import type { AuthDeps } from './deps.ts';
 import { playerRef } from './event-refs.ts';
+import { unverifiedProfile } from './offline-identity.ts';
 import { AUTH_TIMEOUT_MS, LOGIN_STEP_TIMEOUT_MS } from './timeouts.ts';
 
 export interface ClientIdentity {
@@ -33,7 +33,7 @@ export class AuthRefused extends InfrarustError {
 export async function clientIdentity(ctx: ConnectionContext, client: PacketConn, online: boolean, deps: AuthDeps): Promise<ClientIdentity> {
   const name = ctx.username!;
   const authenticator = deps.services.get('authenticator') as Authenticator | undefined;
-  if (!online) return { profile: { uuid: offlineId(authenticator, name, ctx.uuid), name, properties: [] }, verified: false };
+  if (!online) return { profile: unverifiedProfile(deps.services, name, ctx.uuid), verified: false };
   if (authenticator === undefined) {
     throw new AuthRefused('This server needs online authentication, which is not available right now.', 'client_only needs an authenticator service: enable the mojang-auth plugin');
   }
@@ -68,10 +68,6 @@ async function askAuthenticator(ctx: ConnectionContext, authenticator: Authentic
     ctx.log.error({ err, player: request.username }, 'the authenticator service failed; login refused (fail closed)');
     return { ok: false, reason: 'Authentication failed. Please try again.' };
   }
-}
-
-function offlineId(authenticator: Authenticator | undefined, name: string, clientUuid: string | undefined): string {
-  return authenticator?.offlineUuid?.(name, clientUuid) ?? offlineUuid(name);
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | { ok: false; reason: string }> {
