@@ -58,6 +58,9 @@ export async function backendLogin(ctx: ConnectionContext, server: LoadedServer,
     onFailure: (a, cause) => ctx.log.debug({ server: server.id, backend: `${a.host}:${a.port}`, reason: (cause as Error).message }, 'backend address failed'),
   });
   const backend = new PacketConn(socket, { validateCompression: false, peer: 'backend' });
+  // A client that leaves mid-login frees the backend connection now, not at the login step timeout.
+  const clientLeft = (): void => void socket.destroy();
+  ctx.socket.once('end', clientLeft).once('close', clientLeft);
   try {
     const forwarding = effectiveForwarding(server, config);
     const secret = forwarding === 'velocity' || forwarding === 'bungee_guard' ? await deps.forwardingSecret() : undefined;
@@ -73,6 +76,8 @@ export async function backendLogin(ctx: ConnectionContext, server: LoadedServer,
   } catch (err) {
     backend.socket.destroy();
     throw err;
+  } finally {
+    ctx.socket.removeListener('end', clientLeft).removeListener('close', clientLeft);
   }
 }
 

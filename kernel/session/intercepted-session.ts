@@ -20,7 +20,7 @@ import { PacketWriter } from '../protocol/packet-writer.ts';
 import { packetOf, PV } from '../protocol/packets/protocol-versions.ts';
 import { legacyToJson } from '../../sdk/text.ts';
 import { AuthRefused, clientIdentity } from './client-auth.ts';
-import { BackendRefused, backendLogin } from './backend-login.ts';
+import { BackendRefused, backendLogin, type BackendLogin } from './backend-login.ts';
 import type { ConnectionContext } from './connection-context.ts';
 import type { InterceptedDeps } from './deps.ts';
 import { connectionRef } from './event-refs.ts';
@@ -40,6 +40,9 @@ export async function interceptedSession(ctx: ConnectionContext, reader: ClientR
   const client = new PacketConn(ctx.socket, { incoming: tap === undefined ? undefined : (c) => tap.clientData(c), validateCompression: true, peer: 'client' });
   client.unshift(reader.handOver());
   ctx.socket.resume();
+  let login: BackendLogin | undefined;
+  /** Which side the login is waiting on: a backend that fails mid-login gets the player a reason. */
+  let stage: 'client' | 'backend' = 'client';
   try {
     const online = (ctx.authOverride ?? (server.proxy_mode === 'offline' ? 'offline' : 'online')) === 'online';
     const identity = await clientIdentity(ctx, client, online, deps);
@@ -50,7 +53,9 @@ export async function interceptedSession(ctx: ConnectionContext, reader: ClientR
       client.send(encodeSetCompression(threshold));
       client.threshold = threshold;
     }
-    const login = await backendLogin(ctx, server, client, identity.profile, deps);
+    stage = 'backend';
+    login = await backendLogin(ctx, server, client, identity.profile, deps);
+    stage = 'client';
     client.send(encodeLoginSuccess(identity.profile, protocol));
     if (protocol >= PV.V1_20_2) {
       const ack = await client.read(LOGIN_STEP_TIMEOUT_MS, 'Login Acknowledged');
@@ -60,12 +65,13 @@ export async function interceptedSession(ctx: ConnectionContext, reader: ClientR
     ctx.phase = 'relay';
     startRelays(ctx, server, client, login, identity, deps);
   } catch (err) {
-    refuse(ctx, client, server, err, deps);
+    login?.backend.socket.destroy(); // logged in at the backend, but the client's side failed
+    refuse(ctx, client, server, err, deps, stage);
   }
 }
 
 /** Ends the login with the reason the player should see, logged at the level it deserves. */
-function refuse(ctx: ConnectionContext, client: PacketConn, server: LoadedServer, err: unknown, deps: InterceptedDeps): void {
+function refuse(ctx: ConnectionContext, client: PacketConn, server: LoadedServer, err: unknown, deps: InterceptedDeps, stage: 'client' | 'backend'): void {
   const player = ctx.username;
   if (err instanceof AuthRefused) {
     ctx.log.info({ player, server: server.id, reason: err.message }, 'online authentication failed');
@@ -85,7 +91,9 @@ function refuse(ctx: ConnectionContext, client: PacketConn, server: LoadedServer
     deps.events.notify('ConnectionRejected', () => ({ conn: connectionRef(ctx), reason: 'backend-unreachable' }));
     return kick(client, legacyToJson(server.disconnect_message));
   }
-  ctx.log.debug({ player, code, reason: (err as Error)?.message }, 'intercepted login ended');
+  ctx.log.debug({ player, code, stage, reason: (err as Error)?.message }, 'intercepted login ended');
+  // The backend broke the protocol or stalled: the player, still in the login state, is told.
+  if (stage === 'backend' && client.failed === undefined && !ctx.socket.destroyed) return kick(client, legacyToJson(server.disconnect_message));
   client.socket.destroy();
 }
 

@@ -10,6 +10,8 @@ export interface JoinOptions {
   timeoutMs?: number;
   /** Extra createClient options (auth, session, sessionServer…). */
   extra?: Record<string, unknown>;
+  /** Sees the client right after it is made (e.g. to tamper with a packet before it is handled). */
+  onClient?: (client: mc.Client) => void;
 }
 
 /** Joins and resolves once the play login packet arrives; the client is ended afterwards unless `keep`. */
@@ -27,6 +29,7 @@ export function join(options: JoinOptions & { keep?: boolean }): Promise<unknown
     hideErrors: true,
     ...options.extra,
   } as mc.ClientOptions);
+  options.onClient?.(client);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       client.end();

@@ -6,7 +6,8 @@ import { mkdir, mkdtemp, rm, symlink, writeFile, unlink } from 'node:fs/promises
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRootLogger } from '../../kernel/log/logger.ts';
+import { pino } from 'pino';
+import { createRootLogger, type Logger } from '../../kernel/log/logger.ts';
 import { loadServersDir, watchServersDir } from '../../kernel/config/index.ts';
 import type { PluginHost } from '../../kernel/plugin-system/host/plugin-host.ts';
 import type { Proxy } from '../../kernel/proxy.ts';
@@ -21,6 +22,8 @@ export interface Harness {
   api: ProxyApi;
   /** The plugin host, when `builtins` was given. */
   host?: PluginHost;
+  /** The proxy's log lines (parsed JSON), when `captureLogs` was given. */
+  logs: LogLine[];
   writeServer(name: string, toml: string): Promise<void>;
   removeServer(name: string): Promise<void>;
   /** Resolves after the next routing-table swap (the watcher picked a file change up). */
@@ -37,7 +40,12 @@ export interface HarnessOptions {
    * `<tmp>/plugins` as plugins_dir. Without it no plugin is loaded.
    */
   builtins?: string[];
+  /** Keep the proxy's log lines at this level and above in `harness.logs` (TEST_LOG still prints them). */
+  captureLogs?: 'info' | 'debug';
 }
+
+/** One pino line: `level` (30 info, 40 warn…), `msg`, and the bindings (`player`, `server`…). */
+export type LogLine = { level: number; msg: string } & Record<string, unknown>;
 
 export async function startProxy(options: HarnessOptions = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'infrarust-test-'));
@@ -46,7 +54,8 @@ export async function startProxy(options: HarnessOptions = {}): Promise<Harness>
   await writeFile(join(dir, 'infrarust.toml'), text);
   await mkdir(serversDir);
   for (const [name, toml] of Object.entries(options.servers ?? {})) await writeFile(join(serversDir, `${name}.toml`), toml);
-  const log = createRootLogger({ level: (process.env.TEST_LOG as 'debug') ?? 'silent', pretty: false });
+  const logs: LogLine[] = [];
+  const log = options.captureLogs === undefined ? createRootLogger({ level: (process.env.TEST_LOG as 'debug') ?? 'silent', pretty: false }) : capturingLogger(options.captureLogs, logs);
   const builtinDir = options.builtins === undefined ? undefined : await selectBuiltins(options.builtins, dir);
   const kernel = await bootKernel({ source: { text, file: join(dir, 'infrarust.toml') }, log, builtinDir: builtinDir ?? join(dir, 'no-builtins') });
   const { proxy, config } = kernel;
@@ -67,6 +76,7 @@ export async function startProxy(options: HarnessOptions = {}): Promise<Harness>
     proxy,
     api: kernel.api,
     host,
+    logs,
     writeServer: (name, toml) => writeFile(join(serversDir, `${name}.toml`), toml),
     removeServer: (name) => unlink(join(serversDir, `${name}.toml`)),
     nextReload: (timeoutMs = 3000) =>
@@ -85,6 +95,17 @@ export async function startProxy(options: HarnessOptions = {}): Promise<Harness>
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A JSON logger that keeps every line in `logs` (and prints it too when TEST_LOG is set). */
+function capturingLogger(level: 'info' | 'debug', logs: LogLine[]): Logger {
+  const echo = process.env.TEST_LOG !== undefined;
+  return pino({ level: echo && process.env.TEST_LOG === 'debug' ? 'debug' : level, base: undefined }, {
+    write(line: string) {
+      logs.push(JSON.parse(line) as LogLine);
+      if (echo) process.stdout.write(line);
+    },
+  });
 }
 
 const BUILTIN_DIR = fileURLToPath(new URL('../../builtin-plugins', import.meta.url));
