@@ -103,6 +103,7 @@ export class PacketConn {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#consumer = undefined;
+        this.#waiter = undefined;
         reject(new InfrarustError('IR_ERR_SESSION_TIMEOUT', `the ${this.options.peer} sent no ${what} within ${timeoutMs} ms`));
       }, timeoutMs);
       const done = (err: Error | undefined, packet?: Buffer): void => {

@@ -14,6 +14,7 @@ import { connectTimeout, type LoadedServer } from '../config/index.ts';
 import { InfrarustError } from '../errors.ts';
 import { connectToBackend, type BackendAddress } from '../net/backend-connect.ts';
 import { PacketConn } from '../net/packet-conn.ts';
+import { dataTap } from '../net/transport-tap.ts';
 import { withProxyHeader } from '../net/proxy-header.ts';
 import { encodeHandshake, splitForgeMarker } from '../protocol/packets/handshake.ts';
 import { encodeLoginStart } from '../protocol/packets/login.ts';
@@ -57,7 +58,9 @@ export async function backendLogin(ctx: ConnectionContext, server: LoadedServer,
     keepAliveMs: config.keepalive.time,
     onFailure: (a, cause) => ctx.log.debug({ server: server.id, backend: `${a.host}:${a.port}`, reason: (cause as Error).message }, 'backend address failed'),
   });
-  const backend = new PacketConn(socket, { validateCompression: false, peer: 'backend' });
+  // Transport filters see the backend's raw bytes too, as in passthrough.
+  const tap = dataTap(ctx.transport);
+  const backend = new PacketConn(socket, { incoming: tap === undefined ? undefined : (c) => tap.serverData(c), validateCompression: false, peer: 'backend' });
   // A client that leaves mid-login frees the backend connection now, not at the login step timeout.
   const clientLeft = (): void => void socket.destroy();
   ctx.socket.once('end', clientLeft).once('close', clientLeft);

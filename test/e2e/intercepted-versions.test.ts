@@ -103,3 +103,25 @@ for (const version of VERSIONS) {
     }
   });
 }
+
+// 1.7.10 (protocol 5): no compression, short-prefixed byte arrays in the encryption handshake,
+// a dashed string UUID in Login Success. Its plugin messages are capped at 32 KiB, so only the join.
+test('offline and client_only 1.7.10: join and reach play', async () => {
+  const backend = await startBackend({ version: '1.7' });
+  const local = await startProxy({
+    servers: {
+      off: serverToml(['off.test'], [backend.port], 'proxy_mode = "offline"'),
+      on: serverToml(['on.test'], [backend.port], 'proxy_mode = "client_only"'),
+    },
+    builtins: ['mojang-auth'],
+    global: `[auth]\nsession_url = "${session.url}/session/minecraft/hasJoined"\n`,
+  });
+  try {
+    await join({ port: local.port, domain: 'off.test', version: '1.7', username: 'Old17' });
+    await join({ port: local.port, domain: 'on.test', version: '1.7', username: 'On1_8_8', extra: onlineOptions('1.8.8') });
+    assert.deepEqual(backend.joined, ['Old17', 'On1_8_8']);
+  } finally {
+    await local.stop();
+    await backend.close();
+  }
+});
