@@ -1,7 +1,8 @@
 /**
- * The passthrough backend (also zero_copy and server_only for now): dial the server's addresses
+ * The passthrough backend (also zero_copy and server_only): dial the server's addresses
  * in order, replay the client's exact bytes (handshake rewritten only when `domain_rewrite` asks,
- * behind a PROXY header when `send_proxy_protocol` asks), then relay raw bytes both ways.
+ * behind a PROXY header when `send_proxy_protocol` asks), then relay raw bytes both ways
+ * (net/relay-select.ts: splice(2) in the native addon when it is loaded, else the JS relay).
  * Encryption and compression pass through untouched. No backend: a Login Disconnect carrying
  * `disconnect_message`.
  */
@@ -9,7 +10,7 @@ import { connectTimeout, type LoadedServer } from '../config/index.ts';
 import { connectToBackend, type BackendAddress } from '../net/backend-connect.ts';
 import type { ClientReader } from '../net/client-reader.ts';
 import { withProxyHeader } from '../net/proxy-header.ts';
-import { relay } from '../net/relay.ts';
+import { startRelay } from '../net/relay-select.ts';
 import { dataTap } from '../net/transport-tap.ts';
 import { encodeHandshake, splitForgeMarker } from '../protocol/packets/handshake.ts';
 import { readVarInt } from '../protocol/varint.ts';
@@ -54,15 +55,13 @@ export async function backendPassthrough(ctx: ConnectionContext, reader: ClientR
   const bytes = reader.release();
   const bungee = forwarding === 'bungee_cord' || forwarding === 'bungee_guard';
   const replay = needsRewrite(server) || bungee ? rewriteHandshake(bytes, ctx, server, backend.address, bungee ? { services: deps.services, token } : undefined) : bytes;
-  backend.socket.write(withProxyHeader(ctx, server, replay));
   ctx.phase = 'relay';
   const target = `${backend.address.host}:${backend.address.port}`;
   deps.events.notify('ServerConnected', () => ({ player: playerRef(ctx), serverId: server.id, backend: target }));
   // Same fields as the child logger's line, without keeping a child alive for every idle relay.
   deps.log.info({ conn: ctx.id, player: ctx.username, server: server.id, backend: target }, 'player connected');
-  relay(ctx.socket, backend.socket, dataTap(ctx.transport));
   deps.players.add(createPassthroughPlayer(ctx)); // removed by the proxy when the socket closes
-  ctx.socket.resume();
+  startRelay(ctx.socket, backend.socket, withProxyHeader(ctx, server, replay), dataTap(ctx.transport));
 }
 
 /**

@@ -6,7 +6,7 @@ import { connectTimeout } from '../config/index.ts';
 import type { ClientReader } from '../net/client-reader.ts';
 import { connectToBackend } from '../net/backend-connect.ts';
 import { withProxyHeader } from '../net/proxy-header.ts';
-import { relay } from '../net/relay.ts';
+import { startRelay } from '../net/relay-select.ts';
 import { dataTap } from '../net/transport-tap.ts';
 import { parseLegacyLoginHandshake, type LegacyLogin } from '../protocol/legacy-login.ts';
 import { encodeLegacyKick } from '../protocol/legacy-ping.ts';
@@ -57,9 +57,8 @@ export async function relayLegacyLogin(ctx: ConnectionContext, reader: ClientRea
     deps.events.notify('ConnectionRejected', () => ({ conn: connectionRef(ctx), reason: 'backend-unreachable' }));
     return void ctx.socket.end(encodeLegacyKick(stripLegacy(server.disconnect_message)));
   }
-  backend.socket.write(withProxyHeader(ctx, server, reader.release()));
+  const bytes = reader.release();
   ctx.phase = 'relay';
   deps.log.info({ conn: ctx.id, player: login.username, server: server.id, legacy: true }, 'player connected');
-  relay(ctx.socket, backend.socket, dataTap(ctx.transport));
-  ctx.socket.resume();
+  startRelay(ctx.socket, backend.socket, withProxyHeader(ctx, server, bytes), dataTap(ctx.transport));
 }

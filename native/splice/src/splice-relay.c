@@ -1,0 +1,454 @@
+/*
+ * The relay engine (see splice-relay.h). Semantics follow kernel/net/relay.ts:
+ * - each direction: source socket -> pipe -> destination socket with splice(2); when the
+ *   destination cannot take more, the pipe fills and the source is no longer read (backpressure:
+ *   nothing is buffered beyond one pipe per direction);
+ * - half-close: a FIN from one side becomes shutdown(SHUT_WR) on the other once the pipe is empty,
+ *   while the opposite direction keeps flowing; a pair still half-open after linger_ms is closed;
+ * - an error on either side closes both;
+ * - JS hears about every end (relay_report_fn) and may abort a relay at any time.
+ *
+ * Pipes are pooled: a direction holds one only while bytes are in flight, so an idle relayed
+ * connection holds no pipe (two fds and ~200 bytes here). The engine works on dups of the
+ * caller's fds, so the caller closing its own fds never makes us touch a reused fd number.
+ * Every epoll registration is removed before its fd is closed (the caller's copy keeps the file
+ * description, and with it the registration, alive otherwise).
+ */
+#include "splice-relay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK_BITS 12
+#define CHUNK_SIZE (1u << CHUNK_BITS)
+#define MAX_CHUNKS 1024u /* 4M slots */
+#define SLOT_LIMIT (CHUNK_SIZE * MAX_CHUNKS)
+#define POOL_MAX 256
+#define EVENTS_MAX 256
+#define WAKE_TAG UINT64_MAX
+
+struct pipe_fds {
+  int r, w;
+};
+
+struct direction {
+  int src, dst;
+  struct pipe_fds pipe; /* r < 0: none held */
+  size_t in_pipe;
+  uint64_t bytes;
+  char *pending; /* bytes JS had already read, sent before the spliced ones */
+  size_t pending_len, pending_off;
+  uint8_t eof;      /* the source sent its FIN */
+  uint8_t done;     /* FIN forwarded: shutdown(dst, SHUT_WR) */
+  uint8_t wait_out; /* stopped because the destination was full */
+};
+
+struct relay {
+  uint32_t slot, gen;
+  int fd[2]; /* 0 client, 1 backend */
+  struct direction d[2]; /* 0 client -> backend, 1 backend -> client */
+  int64_t linger_at;     /* monotonic ms; 0 = not lingering */
+  struct relay *lprev, *lnext;
+};
+
+enum cmd_type { CMD_START, CMD_ABORT, CMD_STOP };
+struct cmd {
+  enum cmd_type type;
+  struct relay *relay;
+  double id;
+  struct cmd *next;
+};
+
+static struct {
+  struct relay_options opt;
+  relay_report_fn report;
+  void *user;
+  int epfd, wakefd;
+  pthread_t thread;
+  int running;
+  pthread_mutex_t mu; /* commands, slot allocation */
+  struct cmd *head, *tail;
+  struct relay **chunks[MAX_CHUNKS];
+  uint32_t next_slot;
+  uint32_t *free_slots;
+  uint32_t free_len, free_cap;
+  uint32_t gens_seed;
+  /* thread-only state */
+  struct pipe_fds pool[POOL_MAX];
+  int pool_len;
+  struct relay *lhead, *ltail;
+  /* read by stats() from the JS thread */
+  volatile uint32_t active, pipes_in_use;
+} E = { .mu = PTHREAD_MUTEX_INITIALIZER, .epfd = -1, .wakefd = -1 };
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static double make_id(uint32_t slot, uint32_t gen) { return (double)gen * (double)SLOT_LIMIT + (double)slot; }
+
+static struct relay **slot_ref(uint32_t slot) { return &E.chunks[slot >> CHUNK_BITS][slot & (CHUNK_SIZE - 1)]; }
+
+/* --- pipes ----------------------------------------------------------------------------- */
+
+static int pipe_acquire(struct pipe_fds *out) {
+  if (E.pool_len > 0) {
+    *out = E.pool[--E.pool_len];
+  } else {
+    int p[2];
+    if (pipe2(p, O_NONBLOCK | O_CLOEXEC) != 0) return errno;
+    if (E.opt.pipe_size > 0) (void)fcntl(p[1], F_SETPIPE_SZ, E.opt.pipe_size);
+    out->r = p[0];
+    out->w = p[1];
+  }
+  __atomic_add_fetch(&E.pipes_in_use, 1, __ATOMIC_RELAXED);
+  return 0;
+}
+
+/* An empty pipe goes back to the pool; one with bytes in it (an ended relay's) is closed. */
+static void pipe_release(struct direction *d) {
+  if (d->pipe.r < 0) return;
+  if (d->in_pipe == 0 && E.pool_len < POOL_MAX) {
+    E.pool[E.pool_len++] = d->pipe;
+  } else {
+    close(d->pipe.r);
+    close(d->pipe.w);
+  }
+  d->pipe.r = d->pipe.w = -1;
+  d->in_pipe = 0;
+  __atomic_sub_fetch(&E.pipes_in_use, 1, __ATOMIC_RELAXED);
+}
+
+/* --- one direction --------------------------------------------------------------------- */
+
+/* Moves what can move now. Returns 0, or an errno (the pair must be closed). */
+static int pump(struct direction *d) {
+  if (d->done) return 0;
+  d->wait_out = 0;
+  while (d->pending_off < d->pending_len) {
+    ssize_t n = send(d->dst, d->pending + d->pending_off, d->pending_len - d->pending_off, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) { d->wait_out = 1; return 0; }
+      return errno;
+    }
+    d->pending_off += (size_t)n;
+    d->bytes += (uint64_t)n;
+  }
+  if (d->pending != NULL) {
+    free(d->pending);
+    d->pending = NULL;
+  }
+  for (;;) {
+    int moved = 0;
+    if (!d->eof) {
+      if (d->pipe.r < 0) {
+        int err = pipe_acquire(&d->pipe);
+        if (err != 0) return err;
+      }
+      ssize_t n = splice(d->src, NULL, d->pipe.w, NULL, 1 << 20, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (n > 0) { d->in_pipe += (size_t)n; moved = 1; }
+      else if (n == 0) d->eof = 1;
+      else if (errno != EAGAIN && errno != EINTR) return errno;
+    }
+    if (d->in_pipe > 0) {
+      ssize_t n = splice(d->pipe.r, NULL, d->dst, NULL, d->in_pipe, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (n > 0) { d->in_pipe -= (size_t)n; d->bytes += (uint64_t)n; moved = 1; }
+      else if (n < 0 && errno == EAGAIN) d->wait_out = 1;
+      else if (n < 0 && errno != EINTR) return errno;
+    }
+    if (!moved) break;
+  }
+  if (d->in_pipe == 0) pipe_release(d);
+  if (d->eof && d->in_pipe == 0) {
+    d->done = 1;
+    if (shutdown(d->dst, SHUT_WR) != 0 && errno != ENOTCONN) return errno;
+  }
+  return 0;
+}
+
+/* --- relays ---------------------------------------------------------------------------- */
+
+static void linger_unlink(struct relay *r) {
+  if (r->linger_at == 0) return;
+  if (r->lprev != NULL) r->lprev->lnext = r->lnext; else E.lhead = r->lnext;
+  if (r->lnext != NULL) r->lnext->lprev = r->lprev; else E.ltail = r->lprev;
+  r->lprev = r->lnext = NULL;
+  r->linger_at = 0;
+}
+
+static void finish(struct relay *r, int reason, int err) {
+  for (int s = 0; s < 2; s++) {
+    epoll_ctl(E.epfd, EPOLL_CTL_DEL, r->fd[s], NULL);
+    close(r->fd[s]);
+    pipe_release(&r->d[s]);
+    free(r->d[s].pending);
+  }
+  linger_unlink(r);
+  struct relay_report *rep = malloc(sizeof *rep);
+  if (rep != NULL) {
+    rep->id = make_id(r->slot, r->gen);
+    rep->up = r->d[0].bytes;
+    rep->down = r->d[1].bytes;
+    rep->reason = reason;
+    rep->err = err;
+  }
+  pthread_mutex_lock(&E.mu);
+  *slot_ref(r->slot) = NULL;
+  if (E.free_len == E.free_cap) {
+    uint32_t cap = E.free_cap == 0 ? 1024 : E.free_cap * 2;
+    uint32_t *grown = realloc(E.free_slots, cap * sizeof *grown);
+    if (grown != NULL) { E.free_slots = grown; E.free_cap = cap; }
+  }
+  if (E.free_len < E.free_cap) E.free_slots[E.free_len++] = r->slot;
+  pthread_mutex_unlock(&E.mu);
+  __atomic_sub_fetch(&E.active, 1, __ATOMIC_RELAXED);
+  free(r);
+  if (rep != NULL) E.report(rep, E.user);
+}
+
+/* After any progress: closes a finished pair or starts its linger bound. */
+static void settle(struct relay *r, int err) {
+  if (err != 0) return finish(r, RELAY_END_ERROR, err);
+  if (r->d[0].done && r->d[1].done) return finish(r, RELAY_END_CLOSED, 0);
+  if ((r->d[0].eof || r->d[1].eof) && r->linger_at == 0) {
+    r->linger_at = now_ms() + E.opt.linger_ms;
+    r->lprev = E.ltail;
+    r->lnext = NULL;
+    if (E.ltail != NULL) E.ltail->lnext = r; else E.lhead = r;
+    E.ltail = r;
+  }
+}
+
+static void on_event(struct relay *r, int side, uint32_t events) {
+  if (events & EPOLLERR) {
+    int soerr = 0;
+    socklen_t len = sizeof soerr;
+    if (getsockopt(r->fd[side], SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr != 0) return finish(r, RELAY_END_ERROR, soerr);
+  }
+  int err = 0;
+  /* Readable: this side's outgoing direction; writable: the direction that writes to it. */
+  struct direction *out = &r->d[side], *in = &r->d[1 - side];
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) err = pump(out);
+  if (err == 0 && (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) && in->wait_out) err = pump(in);
+  settle(r, err);
+}
+
+static void begin(struct relay *r) {
+  for (int s = 0; s < 2; s++) {
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET };
+    ev.data.u64 = ((uint64_t)r->gen << 32) | ((uint64_t)r->slot << 1) | (uint64_t)s;
+    if (epoll_ctl(E.epfd, EPOLL_CTL_ADD, r->fd[s], &ev) != 0) return finish(r, RELAY_END_ERROR, errno);
+  }
+  int err = pump(&r->d[0]);
+  if (err == 0) err = pump(&r->d[1]);
+  settle(r, err);
+}
+
+static struct relay *lookup(uint64_t slot, uint32_t gen) {
+  if (slot >= SLOT_LIMIT || E.chunks[slot >> CHUNK_BITS] == NULL) return NULL;
+  struct relay *r = *slot_ref((uint32_t)slot);
+  return r != NULL && r->gen == gen ? r : NULL;
+}
+
+/* --- the thread ------------------------------------------------------------------------ */
+
+static int run_commands(void) {
+  uint64_t drained;
+  while (read(E.wakefd, &drained, sizeof drained) > 0) {}
+  pthread_mutex_lock(&E.mu);
+  struct cmd *c = E.head;
+  E.head = E.tail = NULL;
+  pthread_mutex_unlock(&E.mu);
+  int stop = 0;
+  while (c != NULL) {
+    struct cmd *next = c->next;
+    if (c->type == CMD_START) begin(c->relay);
+    else if (c->type == CMD_STOP) stop = 1;
+    else {
+      uint64_t gen = (uint64_t)(c->id / SLOT_LIMIT);
+      struct relay *r = lookup((uint64_t)(c->id - (double)gen * SLOT_LIMIT), (uint32_t)gen);
+      if (r != NULL) finish(r, RELAY_END_ABORTED, 0);
+    }
+    free(c);
+    c = next;
+  }
+  return stop;
+}
+
+static void expire_lingering(void) {
+  int64_t now = now_ms();
+  while (E.lhead != NULL && E.lhead->linger_at <= now) finish(E.lhead, RELAY_END_LINGER, 0);
+}
+
+static void *thread_main(void *arg) {
+  (void)arg;
+  struct epoll_event events[EVENTS_MAX];
+  for (;;) {
+    int timeout = -1; /* idle relays cost nothing: no timer unless one is lingering */
+    if (E.lhead != NULL) {
+      int64_t wait = E.lhead->linger_at - now_ms();
+      timeout = wait < 0 ? 0 : (int)wait;
+    }
+    int n = epoll_wait(E.epfd, events, EVENTS_MAX, timeout);
+    if (n < 0 && errno != EINTR) break;
+    for (int i = 0; i < n; i++) {
+      uint64_t tag = events[i].data.u64;
+      if (tag == WAKE_TAG) {
+        if (run_commands()) goto stopped;
+        continue;
+      }
+      struct relay *r = lookup((tag & 0xffffffffu) >> 1, (uint32_t)(tag >> 32));
+      if (r != NULL) on_event(r, (int)(tag & 1), events[i].events);
+    }
+    expire_lingering();
+  }
+stopped:
+  for (uint32_t slot = 0; slot < E.next_slot; slot++) {
+    struct relay *r = *slot_ref(slot);
+    if (r != NULL) finish(r, RELAY_END_ABORTED, 0);
+  }
+  while (E.pool_len > 0) {
+    E.pool_len--;
+    close(E.pool[E.pool_len].r);
+    close(E.pool[E.pool_len].w);
+  }
+  return NULL;
+}
+
+static void push(struct cmd *c) {
+  pthread_mutex_lock(&E.mu);
+  if (E.tail != NULL) E.tail->next = c; else E.head = c;
+  E.tail = c;
+  pthread_mutex_unlock(&E.mu);
+  uint64_t one = 1;
+  (void)!write(E.wakefd, &one, sizeof one);
+}
+
+/* --- API ------------------------------------------------------------------------------- */
+
+int relay_engine_start(const struct relay_options *options, relay_report_fn report, void *user) {
+  if (E.running) return EALREADY;
+  E.opt = *options;
+  E.report = report;
+  E.user = user;
+  E.epfd = epoll_create1(EPOLL_CLOEXEC);
+  if (E.epfd < 0) return errno;
+  E.wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (E.wakefd < 0) return errno;
+  struct epoll_event ev = { .events = EPOLLIN };
+  ev.data.u64 = WAKE_TAG;
+  if (epoll_ctl(E.epfd, EPOLL_CTL_ADD, E.wakefd, &ev) != 0) return errno;
+  int err = pthread_create(&E.thread, NULL, thread_main, NULL);
+  if (err != 0) return err;
+  E.running = 1;
+  return 0;
+}
+
+void relay_engine_stop(void) {
+  if (!E.running) return;
+  struct cmd *c = calloc(1, sizeof *c);
+  if (c == NULL) return;
+  c->type = CMD_STOP;
+  push(c);
+  pthread_join(E.thread, NULL);
+  E.running = 0;
+  close(E.epfd);
+  close(E.wakefd);
+}
+
+static int copy_pending(struct direction *d, const void *bytes, size_t len) {
+  if (len == 0) return 0;
+  d->pending = malloc(len);
+  if (d->pending == NULL) return ENOMEM;
+  memcpy(d->pending, bytes, len);
+  d->pending_len = len;
+  return 0;
+}
+
+static int alloc_slot(uint32_t *slot) {
+  if (E.free_len > 0) {
+    *slot = E.free_slots[--E.free_len];
+    return 0;
+  }
+  if (E.next_slot >= SLOT_LIMIT) return EMFILE;
+  uint32_t chunk = E.next_slot >> CHUNK_BITS;
+  if (E.chunks[chunk] == NULL) {
+    E.chunks[chunk] = calloc(CHUNK_SIZE, sizeof(struct relay *));
+    if (E.chunks[chunk] == NULL) return ENOMEM;
+  }
+  *slot = E.next_slot++;
+  return 0;
+}
+
+double relay_start(int client_fd, int backend_fd, const void *to_backend, size_t to_backend_len,
+                   const void *to_client, size_t to_client_len) {
+  if (!E.running) return -ENOTCONN;
+  struct relay *r = calloc(1, sizeof *r);
+  struct cmd *c = calloc(1, sizeof *c);
+  if (r == NULL || c == NULL) {
+    free(r);
+    free(c);
+    return -ENOMEM;
+  }
+  int err = 0;
+  r->fd[0] = r->fd[1] = -1;
+  if (err == 0 && (r->fd[0] = fcntl(client_fd, F_DUPFD_CLOEXEC, 3)) < 0) err = errno;
+  if (err == 0 && (r->fd[1] = fcntl(backend_fd, F_DUPFD_CLOEXEC, 3)) < 0) err = errno;
+  if (err == 0) err = copy_pending(&r->d[0], to_backend, to_backend_len);
+  if (err == 0) err = copy_pending(&r->d[1], to_client, to_client_len);
+  if (err == 0) {
+    pthread_mutex_lock(&E.mu);
+    err = alloc_slot(&r->slot);
+    if (err == 0) {
+      r->gen = ++E.gens_seed & 0x3fffffff;
+      if (r->gen == 0) r->gen = ++E.gens_seed & 0x3fffffff;
+      *slot_ref(r->slot) = r;
+    }
+    pthread_mutex_unlock(&E.mu);
+  }
+  if (err != 0) {
+    if (r->fd[0] >= 0) close(r->fd[0]);
+    if (r->fd[1] >= 0) close(r->fd[1]);
+    free(r->d[0].pending);
+    free(r->d[1].pending);
+    free(r);
+    free(c);
+    return -(double)err;
+  }
+  for (int s = 0; s < 2; s++) {
+    r->d[s].src = r->fd[s];
+    r->d[s].dst = r->fd[1 - s];
+    r->d[s].pipe.r = r->d[s].pipe.w = -1;
+  }
+  __atomic_add_fetch(&E.active, 1, __ATOMIC_RELAXED);
+  double id = make_id(r->slot, r->gen);
+  c->type = CMD_START;
+  c->relay = r;
+  push(c);
+  return id;
+}
+
+void relay_abort(double id) {
+  if (!E.running) return;
+  struct cmd *c = calloc(1, sizeof *c);
+  if (c == NULL) return;
+  c->type = CMD_ABORT;
+  c->id = id;
+  push(c);
+}
+
+void relay_get_stats(struct relay_stats *out) {
+  out->active = __atomic_load_n(&E.active, __ATOMIC_RELAXED);
+  out->pipes_in_use = __atomic_load_n(&E.pipes_in_use, __ATOMIC_RELAXED);
+}
