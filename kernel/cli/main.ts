@@ -19,6 +19,7 @@ import { scaffoldPlugin } from './plugin-commands.ts';
 import { InfrarustError, isInfrarustError } from '../errors.ts';
 import { installFaultHandlers } from './fault-handlers.ts';
 import { startWatchdog } from './watchdog.ts';
+import { relayChoice } from '../net/relay-select.ts';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 const BUILTIN_PLUGINS_DIR = fileURLToPath(new URL('../../builtin-plugins', import.meta.url));
@@ -80,7 +81,22 @@ async function run(cli: CliOptions): Promise<void> {
   });
   const { host, port } = await proxy.start();
   log.info({ servers: initial.servers.size, version: packageVersion(), dev: cli.dev }, `listening on ${host}:${port}`);
+  logRelay(log);
   signals.attach(kernel, [watcher, pluginWatcher]);
+}
+
+/** Which relay passthrough connections get, and why: one line (a warning when the addon is broken). */
+function logRelay(log: Logger): void {
+  const choice = relayChoice();
+  if (choice.kind === 'native') return void log.info({ relay: 'native', reason: choice.reason }, 'relay: native splice(2)');
+  const broken = choice.reason.includes('failed to load');
+  log[broken ? 'warn' : 'info']({ relay: 'js', reason: choice.reason }, 'relay: JS');
+}
+
+/** `infrarust --version`: the version, and whether the native relay was built and loads. */
+function versionText(): string {
+  const choice = relayChoice();
+  return `infrarust ${packageVersion()}\nrelay: ${choice.kind === 'native' ? 'native splice(2)' : 'JS'} (${choice.reason})`;
 }
 
 /**
@@ -180,7 +196,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     const cli = parseCli(argv, process.env);
     if (cli.command === 'help') return void console.log(HELP);
-    if (cli.command === 'version') return void console.log(`infrarust ${packageVersion()}`);
+    if (cli.command === 'version') return void console.log(versionText());
     if (cli.command === 'plugin-new' || cli.command === 'plugin-list') return await pluginCommand(cli);
     await run(cli);
   } catch (err) {
