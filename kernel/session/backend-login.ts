@@ -30,11 +30,10 @@ import { forwardedAddress } from './forwarding/address.ts';
 import { effectiveForwarding } from './forwarding/mode.ts';
 import { answerVelocityRequest, velocityForwardingChannel } from './forwarding/velocity.ts';
 import { LOGIN_STEP_TIMEOUT_MS } from './timeouts.ts';
+import { PV } from '../protocol/packets/protocol-versions.ts';
 
 const LOGIN_DISCONNECT_ID = 0x00;
 const COOKIE_REQUEST_ID = 0x05;
-/** 1.20.5: cookies. */
-const V1_20_5 = 766;
 
 export interface BackendLogin {
   readonly backend: PacketConn;
@@ -106,7 +105,7 @@ async function loginPackets(backend: PacketConn, client: PacketConn, protocol: n
     }
     if (id === SET_COMPRESSION_ID) backend.threshold = decodeSetCompression(packet);
     else if (id === LOGIN_PLUGIN_REQUEST_ID) forwarded = (await pluginRequest(packet, backend, client, protocol, velocity)) || forwarded;
-    else if (id === COOKIE_REQUEST_ID && protocol >= V1_20_5) await relayToClient(packet, backend, client);
+    else if (id === COOKIE_REQUEST_ID && protocol >= PV.V1_20_5) await relayToClient(packet, backend, client);
     else if (id === ENCRYPTION_REQUEST_ID) {
       throw new InfrarustError('IR_ERR_SESSION_BACKEND_ONLINE', `backend of server "${server.id}" is in online mode; set it to offline (online-mode=false) and use forwarding`);
     } else if (id === LOGIN_DISCONNECT_ID) {

@@ -6,6 +6,7 @@ import { InfrarustError } from '../../errors.ts';
 import { PacketReader } from '../packet-reader.ts';
 import { PacketWriter, encodePacket } from '../packet-writer.ts';
 import { offlineUuid } from '../uuid.ts';
+import { PV } from './protocol-versions.ts';
 
 export interface LoginStart {
   name: string;
@@ -13,10 +14,6 @@ export interface LoginStart {
   uuid?: string;
 }
 
-/** Protocol numbers where the Login Start layout changes. */
-const V1_19 = 759;
-const V1_19_1 = 760;
-const V1_20_2 = 764;
 const MAX_NAME = 16;
 /** Vanilla's bounds on 1.19's ProfilePublicKey.Data. */
 const MAX_PUBLIC_KEY = 512;
@@ -35,10 +32,10 @@ export function decodeLoginStart(packet: Buffer, protocolVersion: number): Login
     throw new InfrarustError('IR_ERR_PROTO_UNEXPECTED_PACKET', `expected Login Start (0x00), got 0x${id.toString(16)}`);
   }
   const name = r.string(MAX_NAME);
-  if (protocolVersion < V1_19) return { name };
-  if (protocolVersion >= V1_20_2) return { name, uuid: r.uuid() };
-  if (protocolVersion <= V1_19_1) skipSignatureData(r);
-  if (protocolVersion === V1_19) return { name };
+  if (protocolVersion < PV.V1_19) return { name };
+  if (protocolVersion >= PV.V1_20_2) return { name, uuid: r.uuid() };
+  if (protocolVersion <= PV.V1_19_1) skipSignatureData(r);
+  if (protocolVersion === PV.V1_19) return { name };
   return r.bool() ? { name, uuid: r.uuid() } : { name };
 }
 
@@ -56,11 +53,11 @@ function skipSignatureData(r: PacketReader): void {
  */
 export function encodeLoginStart(login: LoginStart, protocolVersion: number): Buffer {
   const w = new PacketWriter().string(login.name);
-  if (protocolVersion >= V1_20_2) {
+  if (protocolVersion >= PV.V1_20_2) {
     w.uuid(login.uuid ?? offlineUuid(login.name));
-  } else if (protocolVersion >= V1_19) {
-    if (protocolVersion <= V1_19_1) w.bool(false);
-    if (protocolVersion > V1_19) {
+  } else if (protocolVersion >= PV.V1_19) {
+    if (protocolVersion <= PV.V1_19_1) w.bool(false);
+    if (protocolVersion > PV.V1_19) {
       w.bool(login.uuid !== undefined);
       if (login.uuid !== undefined) w.uuid(login.uuid);
     }

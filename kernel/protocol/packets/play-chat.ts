@@ -13,13 +13,7 @@ import type { Text } from '../../../sdk/player.ts';
 import { kernelIds } from '../ids/index.ts';
 import { PacketWriter } from '../packet-writer.ts';
 import { componentFor, toComponent, writeComponent } from '../text/component.ts';
-
-const V1_8 = 47;
-const V1_11 = 315;
-const V1_16 = 735;
-const V1_17 = 755;
-const V1_19 = 759;
-const V1_19_1 = 760;
+import { PV } from './protocol-versions.ts';
 
 /** The `title` packet's actionbar action (1.11–1.16.5). */
 export const TITLE_ACTION_ACTIONBAR = 2;
@@ -32,8 +26,8 @@ function legacyChat(protocol: number, id: number, json: (w: PacketWriter) => voi
   if (id < 0) return undefined;
   const w = new PacketWriter().varInt(id);
   json(w);
-  if (protocol >= V1_8) w.u8(position);
-  if (protocol >= V1_16) w.uuid(NIL_UUID);
+  if (protocol >= PV.V1_8) w.u8(position);
+  if (protocol >= PV.V1_16) w.uuid(NIL_UUID);
   return w.toBuffer();
 }
 
@@ -41,7 +35,7 @@ function systemChat(protocol: number, id: number, text: Text, overlay: boolean):
   if (id < 0) return undefined;
   const w = new PacketWriter().varInt(id);
   writeComponent(w, text, protocol);
-  if (protocol >= V1_19_1) w.bool(overlay);
+  if (protocol >= PV.V1_19_1) w.bool(overlay);
   else w.varInt(overlay ? POSITION_ACTION_BAR : POSITION_SYSTEM);
   return w.toBuffer();
 }
@@ -52,19 +46,19 @@ function systemChat(protocol: number, id: number, text: Text, overlay: boolean):
  */
 export function encodeChatMessage(protocol: number, text: Text): Buffer | undefined {
   const ids = kernelIds(protocol).play.cb;
-  if (protocol >= V1_19) return systemChat(protocol, ids.systemChat, text, false);
+  if (protocol >= PV.V1_19) return systemChat(protocol, ids.systemChat, text, false);
   return legacyChat(protocol, ids.chat, (w) => writeComponent(w, text, protocol), POSITION_SYSTEM);
 }
 
 /** Text above the hotbar; undefined for 1.7, which has no action bar. */
 export function encodeActionBar(protocol: number, text: Text): Buffer | undefined {
   const ids = kernelIds(protocol).play.cb;
-  if (protocol < V1_8) return undefined;
-  if (protocol < V1_11) {
+  if (protocol < PV.V1_8) return undefined;
+  if (protocol < PV.V1_11) {
     const legacy = componentToLegacy(componentFor(toComponent(text), protocol));
     return legacyChat(protocol, ids.chat, (w) => w.string(JSON.stringify({ text: legacy })), POSITION_ACTION_BAR);
   }
-  if (protocol < V1_17) {
+  if (protocol < PV.V1_17) {
     if (ids.title < 0) return undefined;
     const w = new PacketWriter().varInt(ids.title).varInt(TITLE_ACTION_ACTIONBAR);
     writeComponent(w, text, protocol);

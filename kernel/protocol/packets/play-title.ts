@@ -8,10 +8,7 @@ import type { Text, TitleTimes } from '../../../sdk/player.ts';
 import { kernelIds } from '../ids/index.ts';
 import { PacketWriter } from '../packet-writer.ts';
 import { writeComponent } from '../text/component.ts';
-
-const V1_8 = 47;
-const V1_11 = 315;
-const V1_17 = 755;
+import { PV } from './protocol-versions.ts';
 
 export interface TitleParts {
   readonly title: Text;
@@ -22,7 +19,7 @@ export interface TitleParts {
 }
 
 function titleActions(protocol: number): { title: number; subtitle: number; times: number } {
-  return protocol >= V1_11 ? { title: 0, subtitle: 1, times: 3 } : { title: 0, subtitle: 1, times: 2 };
+  return protocol >= PV.V1_11 ? { title: 0, subtitle: 1, times: 3 } : { title: 0, subtitle: 1, times: 2 };
 }
 
 function writeTimes(w: PacketWriter, times: TitleTimes): Buffer {
@@ -40,10 +37,10 @@ function textPacket(protocol: number, head: PacketWriter, text: Text): Buffer {
  * @example for (const p of encodeTitle(769, { title: '§6Hi', subtitle: 'there' }) ?? []) channel.sendToClient(p)
  */
 export function encodeTitle(protocol: number, parts: TitleParts): Buffer[] | undefined {
-  if (protocol < V1_8) return undefined;
+  if (protocol < PV.V1_8) return undefined;
   const ids = kernelIds(protocol).play.cb;
   const subtitle = parts.subtitle ?? '';
-  if (protocol < V1_17) {
+  if (protocol < PV.V1_17) {
     if (ids.title < 0) return undefined;
     const a = titleActions(protocol);
     const head = (action: number): PacketWriter => new PacketWriter().varInt(ids.title).varInt(action);

@@ -2,12 +2,16 @@
 export const PV = {
   /** 1.7.6: Login Success's UUID string gets dashes. */
   V1_7_6: 5,
-  /** 1.8: Set Compression; byte arrays get VarInt lengths. */
+  /** 1.8: Set Compression; byte arrays get VarInt lengths; titles; chat positions. */
   V1_8: 47,
+  /** 1.11: the title packet gains its actionbar action (times moves from 2 to 3). */
+  V1_11: 315,
   /** 1.13: login plugin messages. */
   V1_13: 393,
-  /** 1.16: Login Success's UUID becomes 16 bytes. */
+  /** 1.16: Login Success's UUID becomes 16 bytes; chat carries a sender UUID; hex colours. */
   V1_16: 735,
+  /** 1.17: separate title, subtitle, times and action bar packets. */
+  V1_17: 755,
   /** 1.19: Login Success carries properties; Encryption Response may carry a signed salt. */
   V1_19: 759,
   V1_19_1: 760,
