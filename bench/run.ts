@@ -17,6 +17,8 @@ import { ratios, render, summarize, summarizeSecurity, targets } from './lib/rep
 import { MiB, emptyResults, type BenchOptions, type Ctx } from './lib/types.ts';
 import { connRate } from './workloads/conn-rate.ts';
 import { idleMemory } from './workloads/idle-memory.ts';
+import { INTERCEPTED_CONFIGS, intercepted } from './workloads/intercepted.ts';
+import { interceptedTargets } from './lib/intercepted-report.ts';
 import { securityCost } from './workloads/security.ts';
 import { throughput } from './workloads/throughput.ts';
 
@@ -28,12 +30,13 @@ const WORKLOADS = {
   conn: { fn: connRate, aliases: ['conn', 'conns', 'conn-rate', 'cps'] },
   idle: { fn: idleMemory, aliases: ['idle', 'idle-memory', 'rss', 'mem'] },
   security: { fn: securityCost, aliases: ['security', 'sec', 'security-cost', 'plugins'] },
+  intercepted: { fn: intercepted, aliases: ['intercepted', 'icp', 'offline', 'client_only'] },
 } as const;
 type WorkloadName = keyof typeof WORKLOADS;
 
 const HELP = `usage: npm run bench -- [options]
   --quick             short run (2 rounds, 1,000 connections; < 2 min)
-  --only LIST         workloads: throughput,conn,idle,security (default: all)
+  --only LIST         workloads: throughput,conn,idle,security,intercepted (default: all)
   --paths LIST        paths: ${ALL_PATHS.join(',')} (default: all; ${BASE_PATH} with --compare)
   --compare DIR       also run DIR/bin/infrarust.mjs (another checkout of this repo, with a
                       node_modules) as the path ${BASE_PATH}, same config and flags as
@@ -53,6 +56,12 @@ const HELP = `usage: npm run bench -- [options]
   --sec-pairs N       fresh relay process pairs the security rounds are spread over (default 4, quick 2)
   --pings N           status pings per security sample (default 2500, quick 1000)
   --sec-conns N       connections per security sample (default 2500, quick 1000)
+  --ibytes MiB        intercepted: payload per bulk sample (default 512, quick 64; the re-compressing
+                      and encrypting configurations get a quarter)
+  --packet-kib N      intercepted: size of one bulk play packet (default 32)
+  --joins N           intercepted: full logins per joins sample (default 2000, quick 300; client_only
+                      a tenth, at least 100)
+  --iconfigs LIST     intercepted: only these configurations (${INTERCEPTED_CONFIGS.map((x) => x.name).join(',')})
   --procs N           throughput and conn: fresh relay processes per path that the rounds are
                       spread over (default: one per round; 1 = one process for all rounds)
   --no-pin            throughput, conn, security: do not give the relays a CPU of their own (by
@@ -89,6 +98,10 @@ function parse() {
       'sec-pairs': { type: 'string' },
       pings: { type: 'string' },
       'sec-conns': { type: 'string' },
+      ibytes: { type: 'string' },
+      'packet-kib': { type: 'string' },
+      joins: { type: 'string' },
+      iconfigs: { type: 'string' },
       'no-install': { type: 'boolean', default: false },
       'no-pin': { type: 'boolean', default: false },
       procs: { type: 'string' },
@@ -129,9 +142,14 @@ function parse() {
     pin: !values['no-pin'],
     procs: values.procs === undefined ? undefined : int(values.procs, 1, 'procs', 1, 50),
     secPairs: int(values['sec-pairs'], quick ? 2 : 4, 'sec-pairs', 1, 20),
+    iBytes: int(values.ibytes, quick ? 64 : 512, 'ibytes', 1, 16384) * MiB,
+    packetKiB: int(values['packet-kib'], 32, 'packet-kib', 1, 1024),
+    joins: int(values.joins, quick ? 300 : 2000, 'joins', 1, 100_000),
+    iConfigs: values.iconfigs?.split(',').map((x) => x.trim()).filter(Boolean),
   };
+  for (const c of opts.iConfigs ?? []) if (!INTERCEPTED_CONFIGS.some((x) => x.name === c)) die(`unknown intercepted configuration '${c}' (${INTERCEPTED_CONFIGS.map((x) => x.name).join(', ')})`);
   const workloads: WorkloadName[] = [];
-  for (const w of (values.only ?? 'throughput,conn,idle,security').split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const w of (values.only ?? 'throughput,conn,idle,security,intercepted').split(',').map((x) => x.trim()).filter(Boolean)) {
     const hit = (Object.keys(WORKLOADS) as WorkloadName[]).find((k) => (WORKLOADS[k].aliases as readonly string[]).includes(w));
     if (!hit) die(`unknown workload '${w}'`);
     if (!workloads.includes(hit)) workloads.push(hit);
@@ -165,8 +183,8 @@ async function startHelper(file: string, label: string) {
     cwd: REPO,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   }));
-  const ready = await waitReady<{ port?: number }>(child, label, 20_000);
-  return { child, rpc: new ChildRpc(child, label), port: ready.port };
+  const ready = await waitReady<{ port?: number; loginPorts?: Record<string, number>; sessionPort?: number }>(child, label, 20_000);
+  return { child, rpc: new ChildRpc(child, label), port: ready.port, ready };
 }
 
 async function main() {
@@ -229,6 +247,7 @@ async function main() {
       samples: results.samples,
       extra: results.extra,
       security: results.security ? { samples: results.security, summary: summarizeSecurity(results.security) } : undefined,
+      intercepted: results.intercepted ? { ...results.intercepted, targets: interceptedTargets(results.intercepted) } : undefined,
       notes: results.notes,
     };
     fs.mkdirSync(path.dirname(cfg.json), { recursive: true });
@@ -252,7 +271,8 @@ async function main() {
     [sink, client] = await Promise.all([startHelper('sink.ts', 'sink'), startHelper('client.ts', 'client')]);
     relays = new Relays({ repoRoot: REPO, workDir: WORK, tmp, sinkPort: sink.port!, haproxyBin: hp.bin, haproxyThreads: cfg.haproxyThreads, cpuProfDir: cfg.cpuProfDir, relayFlags: cfg.relayFlags, baseRoot: cfg.base?.root, steady: cfg.steady, client: client.rpc, log });
     if (!hp.bin && cfg.paths.includes('haproxy')) log(`!! haproxy column skipped: ${hp.why}`);
-    const ctx: Ctx = { opts: cfg.opts, paths: cfg.paths, relays, client: client.rpc, sink: sink.rpc, loadPids: [process.pid, sink.child.pid!, client.child.pid!], results, log };
+    const sinkPorts = sink.ready.loginPorts && sink.ready.sessionPort ? { login: sink.ready.loginPorts, session: sink.ready.sessionPort } : undefined;
+    const ctx: Ctx = { opts: cfg.opts, paths: cfg.paths, relays, client: client.rpc, sink: sink.rpc, loadPids: [process.pid, sink.child.pid!, client.child.pid!], sinkPorts, results, log };
     for (const w of cfg.workloads) {
       const tw = Date.now();
       log(`== ${w}`);

@@ -2,6 +2,7 @@
 // with it inside one event loop). Every path (direct, relays) sees exactly the same bytes.
 import net from 'node:net';
 import { FrameReader, pingFrame, preamble, statusPreamble } from './mc.ts';
+import { BulkCounter, IDS, PacketCodec, answerEncryptionRequest, bulkName, bulkPackets, loginHello } from './mc-login.ts';
 import { serveRpc } from './ipc.ts';
 
 const HOST = '127.0.0.1';
@@ -214,7 +215,153 @@ function probeLogin({ port, name, timeoutMs }: { port: number; name: string; tim
   });
 }
 
+// ---- intercepted workload: a real 1.21.4 login (lib/mc-login.ts) ----------------------------
+
+interface Login {
+  /** Its splitter may still hold bytes that came in the same read as Finish Configuration (decrypted). */
+  codec: PacketCodec;
+}
+
+/**
+ * Drives one login on `sock` (already connecting): handshake + Login Start, [Encryption
+ * Request → Response, AES on], [Set Compression], Login Success → Login Acknowledged, Finish
+ * Configuration → Acknowledge Finish Configuration. Calls `done` once in play, or `fail`.
+ * Returns the function the caller feeds the socket's bytes to until then (chunks are kept: pass
+ * copies when the read buffer is reused).
+ */
+function mcLogin(sock: net.Socket, name: string, online: boolean, done: (l: Login) => void, fail: (e: Error) => void): (chunk: Buffer) => void {
+  const codec = new PacketCodec();
+  let state: 'login' | 'config' = 'login';
+  let encrypted = false;
+  const onData = (chunk: Buffer) => {
+    try {
+      codec.push(chunk);
+      for (let p = codec.next(); p !== null; p = codec.next()) {
+        const id = p[0];
+        if (state === 'login') {
+          if (id === IDS.encryptionRequest) {
+            const a = answerEncryptionRequest(p);
+            sock.write(codec.frame(a.response));
+            codec.enableEncryption(a.secret);
+            encrypted = true;
+          } else if (id === IDS.setCompression) {
+            codec.threshold = readThreshold(p);
+          } else if (id === IDS.loginSuccess) {
+            if (online && !encrypted) throw new Error('Login Success without encryption on a client_only path');
+            sock.write(codec.frame(Buffer.from([IDS.loginAcknowledged])));
+            state = 'config';
+          } else if (id === IDS.loginDisconnect) {
+            throw new Error(`kicked during login: ${p.subarray(1, 200).toString('utf8')}`);
+          } else throw new Error(`unexpected login packet 0x${id!.toString(16)}`);
+        } else if (id === IDS.finishConfigurationCb) {
+          sock.write(codec.frame(Buffer.from([IDS.finishConfigurationSb])));
+          return done({ codec });
+        }
+      }
+    } catch (e) {
+      fail(e as Error);
+    }
+  };
+  sock.on('connect', () => sock.write(loginHello(name)));
+  return onData;
+}
+
+function readThreshold(p: Buffer): number {
+  let v = 0;
+  for (let i = 1, shift = 0; i < p.length; i++, shift += 7) {
+    v |= (p[i]! & 0x7f) << shift;
+    if ((p[i]! & 0x80) === 0) return v | 0;
+  }
+  throw new Error('truncated Set Compression');
+}
+
+interface McBulkArgs { port: number; kib: number; packetKiB: number; online: boolean; timeoutMs: number }
+interface McBulkResult { ms: number; packetBytes: number; wireBytes: number; frames: number; threshold: number; encrypted: boolean; clientCpuS: number }
+
+/**
+ * One bulk sample: log in as bulk<KiB>x<packet KiB>, then count the play frames the sink
+ * streams (BulkCounter: headers only, so the client stays cheap); timed from Acknowledge Finish
+ * Configuration to the last frame. clientCpuS: this process's CPU over the same span.
+ */
+function mcBulk({ port, kib, packetKiB, online, timeoutMs }: McBulkArgs): Promise<McBulkResult> {
+  return new Promise((resolve, reject) => {
+    const want = bulkPackets(kib * 1024, packetKiB * 1024);
+    // One reused 256 KiB read buffer (`onread`): no allocation per read, fewer reads, so the
+    // client's own CPU per byte stays far below the relay's. Login bytes are copied (kept by
+    // the codec), bulk bytes only scanned.
+    let route: (chunk: Buffer) => void = () => {};
+    const buffer = Buffer.allocUnsafe(256 * 1024);
+    const sock = net.createConnection({ host: HOST, port, noDelay: true, localAddress: source(), onread: { buffer, callback: (n: number) => (route(buffer.subarray(0, n)), true) } });
+    let finished = false;
+    const timer = setTimeout(() => fail(new Error(`intercepted bulk sample timed out after ${timeoutMs} ms`)), timeoutMs);
+    function fail(e: Error) {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      sock.destroy();
+      reject(e);
+    }
+    sock.on('error', fail);
+    sock.on('close', () => fail(new Error('closed before the bulk stream ended')));
+    const login = mcLogin(sock, bulkName(kib, packetKiB), online, ({ codec }) => {
+      // The sink streams only after our Acknowledge Finish Configuration: nothing can be pending.
+      if (codec.splitter.pendingBytes > 0) return fail(new Error(`${codec.splitter.pendingBytes} bytes arrived before the client finished configuration`));
+      const t0 = process.hrtime.bigint();
+      const cpu0 = process.cpuUsage();
+      const counter = new BulkCounter({ compressed: codec.threshold >= 0, key: codec.secret, tail: codec.secret ? codec.tail : undefined, expectId: IDS.customPayloadCb });
+      route = (chunk: Buffer) => {
+        if (finished) return;
+        try {
+          counter.push(chunk);
+        } catch (e) {
+          return fail(e as Error);
+        }
+        if (counter.frames < want) return;
+        finished = true;
+        clearTimeout(timer);
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        const c = process.cpuUsage(cpu0);
+        sock.destroy();
+        resolve({ ms, packetBytes: counter.packetBytes, wireBytes: counter.wireBytes, frames: counter.frames, threshold: codec.threshold, encrypted: codec.secret !== undefined, clientCpuS: (c.user + c.system) / 1e6 });
+      };
+    }, fail);
+    route = (chunk) => login(Buffer.from(chunk));
+  });
+}
+
+/** Full logins through to the first play packet, then close; `concurrency` at a time. */
+function mcJoins(a: ConnArgs & { online: boolean }): Promise<RunResult & { clientCpuS: number }> {
+  let seq = 0;
+  const cpu0 = process.cpuUsage();
+  return runMany({ ...a, hold: false }, (sock, settle) => {
+    // Any name but bulk…: the sink answers with one play packet.
+    const login = mcLogin(sock, `join_${(seq++ % 100_000).toString(36)}`, a.online, ({ codec }) => {
+      const onPlay = (chunk: Buffer | null) => {
+        try {
+          if (chunk) codec.push(chunk);
+          const p = codec.next();
+          if (p === null) return;
+          if (p[0] !== IDS.customPayloadCb) return settle(new Error(`expected the sink's play packet, got 0x${p[0]!.toString(16)}`));
+          settle();
+        } catch (e) {
+          settle(e as Error);
+        }
+      };
+      sock.off('data', login);
+      sock.on('data', onPlay);
+      onPlay(null);
+    }, settle);
+    sock.on('data', login);
+  }).then((r) => {
+    const c = process.cpuUsage(cpu0);
+    return { ...r, clientCpuS: (c.user + c.system) / 1e6 };
+  });
+}
+
 serveRpc({
+  mcBulk,
+  mcJoins,
+  cpu: () => process.cpuUsage(),
   throughput,
   conns: (a: ConnArgs) => connections({ ...a, hold: false }),
   pings,

@@ -19,7 +19,25 @@ export const BASE_PATH = 'infrarust@base' satisfies PathName;
  * budgets never reached, a global [ip_filter] blacklist and a bans.json of ~1,000 bans, none
  * matching the bench client. `nosec`: the ip-filter, rate-limit and ban plugins disabled.
  */
-export type InfrarustProfile = 'default' | 'security' | 'nosec';
+export type InfrarustProfile = 'default' | 'security' | 'nosec' | 'intercepted';
+
+/**
+ * An Infrarust made for one workload (`intercepted`): extra global TOML (after the default
+ * profile's), the whole `servers/bench.toml`, and its own readiness check instead of the
+ * preamble round trip (an intercepted server expects a real login).
+ */
+export interface InfrarustSetup {
+  /** in logs and --cpu-prof folder names */
+  label: string;
+  /** top-level keys of infrarust.toml (written before any table) */
+  topToml: string;
+  /** tables appended to infrarust.toml */
+  globalToml: string;
+  serverToml: string;
+  /** extra environment variables for the relay (e.g. INFRARUST_RELAY=js) */
+  env?: Record<string, string>;
+  smoke(port: number): Promise<void>;
+}
 
 /** Banned login name in the `security` profile (the bench client logs in as `bench_ping`). */
 export const BANNED_NAME = 'bench_banned';
@@ -163,12 +181,14 @@ export class Relays {
    * Start a fresh instance; null (and the path marked unavailable) if it cannot be started.
    * `profile` applies to infrarust only; a failing non-default profile goes to profileErrors.
    */
-  async start(p: PathName, profile: InfrarustProfile = 'default'): Promise<Relay | null> {
+  async start(p: PathName, profile: InfrarustProfile = 'default', setup?: InfrarustSetup): Promise<Relay | null> {
     if (profile !== 'default' && p !== 'infrarust') throw new Error(`profile ${profile} is for infrarust only`);
+    if ((profile === 'intercepted') !== (setup !== undefined)) throw new Error('profile intercepted goes with a setup');
     if (this.unavailable.has(p) && profile === 'default') return null;
     if (p === 'direct') return { path: p, port: this.env.sinkPort, pid: null, startMs: 0, stop: async () => {} };
     const t0 = Date.now();
-    const dir = path.join(this.env.tmp, `${p}${profile === 'default' ? '' : `-${profile}`}-${++this.seq}`);
+    const tag = setup ? setup.label.replace(/[^A-Za-z0-9_.-]/g, '_') : profile;
+    const dir = path.join(this.env.tmp, `${p}${profile === 'default' ? '' : `-${tag}`}-${++this.seq}`);
     fs.mkdirSync(dir, { recursive: true });
     const logFile = path.join(dir, 'out.log');
     let child: ChildProcess | null = null;
@@ -192,8 +212,8 @@ export class Relays {
           // checkout the launcher comes from differs.
           const cfg = path.join(dir, 'infrarust.toml');
           fs.mkdirSync(path.join(dir, 'servers'));
-          fs.writeFileSync(cfg, infrarustConfig(dir, port, profile));
-          fs.writeFileSync(path.join(dir, 'servers', 'bench.toml'), `domains = ["bench.local"]\naddresses = ["127.0.0.1:${this.env.sinkPort}"]\n`);
+          fs.writeFileSync(cfg, setup ? `${infrarustConfig(dir, port, 'default', setup.topToml)}${setup.globalToml}` : infrarustConfig(dir, port, profile));
+          fs.writeFileSync(path.join(dir, 'servers', 'bench.toml'), setup?.serverToml ?? `domains = ["bench.local"]\naddresses = ["127.0.0.1:${this.env.sinkPort}"]\n`);
           const entry = path.join(p === BASE_PATH ? this.env.baseRoot! : this.env.repoRoot, 'bin/infrarust.mjs');
           if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist (yet)`);
           // cwd = the temp dir, so nothing the proxy writes next to itself lands in the repo.
@@ -201,18 +221,21 @@ export class Relays {
           // Profiling or extra flags: node itself with the launcher's V8 flag (--cpu-prof is
           // refused in NODE_OPTIONS).
           const flags = [...(this.env.steady ? STEADY_V8_FLAGS : []), ...(this.env.relayFlags ?? [])];
-          if (this.env.cpuProfDir !== undefined) flags.push('--cpu-prof', `--cpu-prof-dir=${path.join(this.env.cpuProfDir, `${p}-${profile}-${this.seq}`)}`);
+          if (this.env.cpuProfDir !== undefined) flags.push('--cpu-prof', `--cpu-prof-dir=${path.join(this.env.cpuProfDir, `${p}-${tag}-${this.seq}`)}`);
           const cmd = flags.length === 0 ? [entry] : [process.execPath, '--max-semi-space-size=2', ...flags, entry];
-          child = track(spawn(cmd[0], [...cmd.slice(1), '-c', cfg, '-l', 'warn'], { cwd: dir, stdio: ['ignore', out, out], env: relayEnvVars(this.env.steady) }));
+          child = track(spawn(cmd[0], [...cmd.slice(1), '-c', cfg, '-l', 'warn'], { cwd: dir, stdio: ['ignore', out, out], env: { ...relayEnvVars(this.env.steady), ...setup?.env } }));
         }
         fs.closeSync(out);
         recordPid(this.env, child.pid);
         await waitForPort(port, child, p === 'infrarust' || p === BASE_PATH ? 30_000 : 10_000);
       }
       // Smoke test: one full preamble round trip through the relay to the sink and back.
-      const smoke = await this.env.client.call<{ ok: number; firstError?: string }>(
-        'conns', { port, count: 1, concurrency: 1, perConnTimeoutMs: 5000 }, 10_000);
-      if (smoke.ok !== 1) throw new Error(`smoke connection failed: ${smoke.firstError}`);
+      if (setup) await setup.smoke(port);
+      else {
+        const smoke = await this.env.client.call<{ ok: number; firstError?: string }>(
+          'conns', { port, count: 1, concurrency: 1, perConnTimeoutMs: 5000 }, 10_000);
+        if (smoke.ok !== 1) throw new Error(`smoke connection failed: ${smoke.firstError}`);
+      }
       const c = child;
       return { path: p, port, pid: c.pid!, startMs: Date.now() - t0, stop: () => stopChild(c) };
     } catch (e) {
@@ -221,14 +244,14 @@ export class Relays {
       const why = `${e instanceof Error ? e.message : String(e)}${logTail ? `\n    log tail:\n${logTail.replace(/^/gm, '      ')}` : ''}`;
       if (profile === 'default') this.unavailable.set(p, why);
       else this.profileErrors.set(profile, why);
-      this.env.log(`!! ${p}${profile === 'default' ? '' : ` (${profile})`} unavailable: ${why}`);
+      this.env.log(`!! ${p}${profile === 'default' ? '' : ` (${tag})`} unavailable: ${why}`);
       return null;
     }
   }
 }
 
-function infrarustConfig(dir: string, port: number, profile: InfrarustProfile): string {
-  let toml = `bind = "127.0.0.1:${port}"\nservers_dir = "${path.join(dir, 'servers')}"\n\n[status_cache]\nttl = "5s"\n`;
+function infrarustConfig(dir: string, port: number, profile: InfrarustProfile, topToml = ''): string {
+  let toml = `bind = "127.0.0.1:${port}"\nservers_dir = "${path.join(dir, 'servers')}"\n${topToml}\n[status_cache]\nttl = "5s"\n`;
   if (profile === 'security') {
     const bans = path.join(dir, 'bans.json');
     fs.writeFileSync(bans, `${JSON.stringify(benchBans(), null, 2)}\n`);

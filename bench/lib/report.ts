@@ -1,6 +1,7 @@
 // Summary table, ratios and targets (text), and the machine-readable summary.
 import type { PathName } from './paths.ts';
 import { METRICS, SEC_CONFIGS, type MetricKey, type Results, type SecurityResults } from './types.ts';
+import { renderIntercepted } from './intercepted-report.ts';
 
 export function median(xs: number[]): number {
   if (!xs.length) return NaN;
@@ -164,8 +165,9 @@ export function render(r: Results, paths: PathName[], unavailable: Map<PathName,
   const s = summarize(r);
   const out: string[] = [];
   const anyMain = METRICS.some((m) => Object.keys(r.samples[m.key]).length > 0);
-  if (!anyMain && r.security) {
-    out.push(renderSecurity(r.security, concurrency));
+  if (!anyMain && (r.security || r.intercepted)) {
+    if (r.intercepted) out.push(renderIntercepted(r.intercepted, concurrency));
+    if (r.security) out.push(...(r.intercepted ? [''] : []), renderSecurity(r.security, concurrency));
     if (r.notes.length) out.push('', 'Notes:', ...r.notes.map((n) => `  - ${n}`));
     out.push('', 'Loopback on a shared machine: expect ±15–25% run to run; judge ratios from the same run, and rerun a near-miss.');
     return out.join('\n');
@@ -198,6 +200,7 @@ export function render(r: Results, paths: PathName[], unavailable: Map<PathName,
     out.push('', 'Unavailable paths:');
     for (const [p, why] of unavailable) out.push(`  ${p}: ${why}`);
   }
+  if (r.intercepted) out.push('', renderIntercepted(r.intercepted, concurrency));
   if (r.security) out.push('', renderSecurity(r.security, concurrency));
   if (r.notes.length) {
     out.push('', 'Notes:');

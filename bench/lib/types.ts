@@ -23,6 +23,44 @@ export interface BenchOptions {
   pin: boolean;
   /** security workload: how many fresh pairs of relay processes the rounds are spread over */
   secPairs: number;
+  /** intercepted workload: payload bytes per bulk sample on the fast configurations (the slow ones, re-compressing or encrypting, get a quarter) */
+  iBytes: number;
+  /** intercepted workload: size of one bulk play packet, KiB */
+  packetKiB: number;
+  /** intercepted workload: full logins per joins sample (client_only: a tenth, at least 100) */
+  joins: number;
+  /** intercepted workload: only these configurations (undefined = all) */
+  iConfigs?: string[];
+}
+
+/** One Infrarust configuration of the intercepted workload, and its samples (round order). */
+export interface InterceptedSamples {
+  /** payload (uncompressed packet) MiB/s, client-side, Acknowledge Finish Configuration → last frame */
+  mibs: number[];
+  /** relay CPU-s (schedstat) per GiB of payload */
+  cpu_s_per_gib: number[];
+  /** wire bytes / payload bytes the client received */
+  wire_ratio: number[];
+  /** load side during the bulk sample: client CPU-s and sink CPU-s per wall second */
+  client_cpu: number[];
+  sink_cpu: number[];
+  joins_per_s: number[];
+  /** relay CPU ms per join */
+  cpu_ms_per_join: number[];
+  /** load side during the joins sample: client and sink CPU-s per wall second */
+  join_client_cpu: number[];
+  join_sink_cpu: number[];
+}
+
+export interface InterceptedResults {
+  protocol: number;
+  packetSize: number;
+  configs: { name: string; what: string }[];
+  samples: Record<string, InterceptedSamples>;
+  /** raw per-core codec speeds (lib/codec-speed.ts), one sample per round, pinned to the relay CPU */
+  codec: { aesMiBs: number[]; aesMiB: number; deflateMiBs: number[]; inflateMiBs: number[]; peekUs: number[]; compressedSize: number | null };
+  pinning: string | null;
+  errors: string[];
 }
 
 /** The two Infrarust configurations of the security workload. */
@@ -76,6 +114,8 @@ export interface Results {
   notes: string[];
   /** set by the security workload */
   security?: SecurityResults;
+  /** set by the intercepted workload */
+  intercepted?: InterceptedResults;
 }
 
 export function emptyResults(): Results {
@@ -94,6 +134,8 @@ export interface Ctx {
   sink: ChildRpc;
   /** The processes that generate load (harness, client, sink), for CPU pinning. */
   loadPids: number[];
+  /** The sink's 1.21.4 backend listeners by Set Compression threshold ('-1', '256', '512') and its fake session server. */
+  sinkPorts?: { login: Record<string, number>; session: number };
   results: Results;
   log: (msg: string) => void;
 }
