@@ -5,6 +5,8 @@
  * (both sockets are opened with allowHalfOpen). A pair still half-open after LINGER_MS is
  * destroyed, and an error on either side destroys both. Listeners are plain named functions:
  * no stream pipeline objects, so an idle relayed connection costs little more than its sockets.
+ * The reference for the native splice relay (native-relay.ts), which keeps the same rules and is
+ * used instead when it is loaded and the connection has no transport data hook (relay-select.ts).
  */
 import type { Socket } from 'node:net';
 import type { TransportTap } from './transport-tap.ts';
