@@ -7,8 +7,9 @@ import type { ChildRpc } from './ipc.ts';
 import { waitReady } from './ipc.ts';
 import { freePort, stopChild, tail, track, waitForPort } from './proc.ts';
 
-export type PathName = 'direct' | 'node-pipe' | 'infrarust' | 'haproxy' | 'infrarust@base';
-export const ALL_PATHS: PathName[] = ['direct', 'node-pipe', 'infrarust', 'haproxy'];
+export type PathName = 'direct' | 'node-pipe' | 'infrarust' | 'infrarust-js' | 'haproxy' | 'infrarust@base';
+/** `infrarust-js`: the same build forced onto its JS relay (INFRARUST_RELAY=js); `infrarust` uses the native splice relay when built. */
+export const ALL_PATHS: PathName[] = ['direct', 'node-pipe', 'infrarust', 'infrarust-js', 'haproxy'];
 /** Infrarust from another checkout (`--compare DIR`, lib/compare.ts); not in ALL_PATHS: it needs DIR. */
 export const BASE_PATH = 'infrarust@base' satisfies PathName;
 
@@ -223,11 +224,11 @@ export class Relays {
           const flags = [...(this.env.steady ? STEADY_V8_FLAGS : []), ...(this.env.relayFlags ?? [])];
           if (this.env.cpuProfDir !== undefined) flags.push('--cpu-prof', `--cpu-prof-dir=${path.join(this.env.cpuProfDir, `${p}-${tag}-${this.seq}`)}`);
           const cmd = flags.length === 0 ? [entry] : [process.execPath, '--max-semi-space-size=2', ...flags, entry];
-          child = track(spawn(cmd[0], [...cmd.slice(1), '-c', cfg, '-l', 'warn'], { cwd: dir, stdio: ['ignore', out, out], env: { ...relayEnvVars(this.env.steady), ...setup?.env } }));
+          child = track(spawn(cmd[0], [...cmd.slice(1), '-c', cfg, '-l', 'warn'], { cwd: dir, stdio: ['ignore', out, out], env: { ...relayEnvVars(this.env.steady), ...(p === 'infrarust-js' ? { INFRARUST_RELAY: 'js' } : {}), ...setup?.env } }));
         }
         fs.closeSync(out);
         recordPid(this.env, child.pid);
-        await waitForPort(port, child, p === 'infrarust' || p === BASE_PATH ? 30_000 : 10_000);
+        await waitForPort(port, child, p === 'infrarust' || p === 'infrarust-js' || p === BASE_PATH ? 30_000 : 10_000);
       }
       // Smoke test: one full preamble round trip through the relay to the sink and back.
       if (setup) await setup.smoke(port);

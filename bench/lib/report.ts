@@ -26,7 +26,7 @@ export function summarize(r: Results): Summary {
 export interface Ratio { metric: MetricKey; label: string; better: 'higher' | 'lower'; num: PathName; den: PathName; value: number | null }
 export interface Target { name: string; rule: string; value: number | null; status: 'PASS' | 'MISS' | 'n/a' }
 
-const RATIO_PAIRS: [PathName, PathName][] = [['infrarust', 'haproxy'], ['infrarust', 'node-pipe'], ['node-pipe', 'haproxy']];
+const RATIO_PAIRS: [PathName, PathName][] = [['infrarust', 'haproxy'], ['infrarust', 'infrarust-js'], ['infrarust-js', 'haproxy'], ['infrarust', 'node-pipe'], ['node-pipe', 'haproxy']];
 
 export function ratios(s: Summary): Ratio[] {
   const out: Ratio[] = [];
