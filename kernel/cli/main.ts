@@ -79,9 +79,9 @@ async function run(cli: CliOptions): Promise<void> {
     watcher.close(); // nothing may keep the process alive after a refusal to start
     throw err;
   });
+  logRelay(log); // before 'listening on': the console's prompt follows that line
   const { host, port } = await proxy.start();
   log.info({ servers: initial.servers.size, version: packageVersion(), dev: cli.dev }, `listening on ${host}:${port}`);
-  logRelay(log);
   signals.attach(kernel, [watcher, pluginWatcher]);
 }
 
