@@ -38,8 +38,6 @@ const PAUSE_IDLE = 2;
 const PAUSE_PEER = 4;
 /** With no consumer, stop reading once this much is buffered. */
 const IDLE_LIMIT = 64 * 1024;
-/** Queued buffers at least this large on average are written corked instead of joined. */
-const LARGE_WRITE = 8192;
 /** A compressed frame's first bytes are usually enough to inflate its packet id. */
 const PEEK_INPUT = [64, 1024];
 
@@ -150,44 +148,23 @@ export class PacketConn {
     this.#outBytes += frame.length;
   }
 
-  /**
-   * Queues a frame that is already in this side's format (length prefix included). Frames that
-   * lie next to each other in one read buffer are merged into one view: a run of frames nobody
-   * looked into leaves as the slice it arrived in, without a copy.
-   */
+  /** Queues a frame that is already in this side's format (length prefix included). */
   queueRaw(raw: Buffer): void {
-    const n = this.#out.length;
-    const last = n > 0 ? this.#out[n - 1] : undefined;
-    if (last !== undefined && last.buffer === raw.buffer && last.byteOffset + last.length === raw.byteOffset) {
-      this.#out[n - 1] = Buffer.from(raw.buffer, last.byteOffset, last.length + raw.length);
-    } else {
-      this.#out.push(raw);
-    }
+    this.#out.push(raw);
     this.#outBytes += raw.length;
   }
 
-  /**
-   * Sends what was queued; false when the socket wants a drain. One buffer goes as it is; many
-   * small ones are joined (one copy, one write); large ones are written corked (one writev, no
-   * copy). Encryption runs once per buffer written.
-   */
+  /** Sends what was queued as one encrypted write; false when the socket wants a drain. */
   flush(): boolean {
-    const out = this.#out;
-    const bytes = this.#outBytes;
+    if (this.#outBytes === 0 || this.socket.destroyed) {
+      this.#out.length = 0;
+      this.#outBytes = 0;
+      return !this.socket.writableNeedDrain;
+    }
+    const plain = this.#out.length === 1 ? this.#out[0] : Buffer.concat(this.#out, this.#outBytes);
     this.#out = [];
     this.#outBytes = 0;
-    const socket = this.socket;
-    if (bytes === 0 || socket.destroyed) return !socket.writableNeedDrain;
-    if (out.length === 1) return socket.write(this.#seal(out[0]));
-    if (bytes / out.length < LARGE_WRITE) return socket.write(this.#seal(Buffer.concat(out, bytes)));
-    socket.cork();
-    for (const buf of out) socket.write(this.#seal(buf));
-    socket.uncork();
-    return !socket.writableNeedDrain;
-  }
-
-  #seal(plain: Buffer): Buffer {
-    return this.#encryptor === undefined ? plain : this.#encryptor.update(plain);
+    return this.socket.write(this.#encryptor === undefined ? plain : this.#encryptor.update(plain));
   }
 
   /** Queues and flushes one packet. */
