@@ -5,7 +5,7 @@
  * (`offline`, or ForceOffline): no encryption; the UUID is vanilla's offline UUID of the name
  * (or what the authenticator's offlineUuid policy says).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual, verify } from 'node:crypto';
 import type { AuthOutcome, AuthRequest, Authenticator, GameProfile } from '../../sdk/auth.ts';
 import { InfrarustError } from '../errors.ts';
 import type { PacketConn } from '../net/packet-conn.ts';
@@ -42,14 +42,10 @@ export async function clientIdentity(ctx: ConnectionContext, client: PacketConn,
   const token = randomBytes(4);
   client.send(encodeEncryptionRequest({ publicKey: keys.publicKeyDer, verifyToken: token, shouldAuthenticate: true }, protocol));
   const response = decodeEncryptionResponse(await client.read(LOGIN_STEP_TIMEOUT_MS, 'Encryption Response'), protocol);
-  if (!('verifyToken' in response)) {
-    throw new AuthRefused('Please turn off chat signing key login (1.19–1.19.2) or update your client.', 'the client answered with a signed salt instead of the verify token (1.19–1.19.2 chat key), which this proxy does not verify');
-  }
   const sharedSecret = keys.decrypt(response.sharedSecret);
-  const echoed = keys.decrypt(response.verifyToken);
-  if (sharedSecret.length !== 16 || echoed.length !== token.length || !timingSafeEqual(echoed, token)) {
-    throw new InfrarustError('IR_ERR_SESSION_VERIFY_TOKEN', 'the client sent a wrong verify token or a shared secret that is not 16 bytes');
-  }
+  if ('verifyToken' in response) checkToken(keys.decrypt(response.verifyToken), token);
+  else checkSignedSalt(ctx.chatKey, token, response.salt, response.signature);
+  if (sharedSecret.length !== 16) throw new InfrarustError('IR_ERR_SESSION_VERIFY_TOKEN', `the client's shared secret is ${sharedSecret.length} bytes, not 16`);
   client.enableEncryption(sharedSecret);
   const hash = serverHash('', sharedSecret, keys.publicKeyDer);
   const outcome = await withTimeout(askAuthenticator(ctx, authenticator, { username: name, serverHash: hash, remoteAddress: ctx.remoteAddress }), AUTH_TIMEOUT_MS);
@@ -58,6 +54,34 @@ export async function clientIdentity(ctx: ConnectionContext, client: PacketConn,
     throw new AuthRefused(outcome.reason, `the session server did not verify ${name}: ${outcome.reason}`);
   }
   return { profile: outcome.profile, verified: true };
+}
+
+function checkToken(echoed: Buffer, token: Buffer): void {
+  if (echoed.length !== token.length || !timingSafeEqual(echoed, token)) {
+    throw new InfrarustError('IR_ERR_SESSION_VERIFY_TOKEN', 'the client sent a wrong verify token');
+  }
+}
+
+/**
+ * 1.19–1.19.2 clients with a chat-signing key sign verifyToken ‖ salt (SHA256withRSA) instead of
+ * encrypting the token: checked with the key from their Login Start. Who the player is still
+ * rests on the session server's hasJoined; the key itself is not forwarded (the proxy strips
+ * chat signing), so Mojang's signature of the key is not needed here.
+ */
+function checkSignedSalt(chatKey: Buffer | undefined, token: Buffer, salt: bigint, signature: Buffer): void {
+  if (chatKey === undefined) {
+    throw new InfrarustError('IR_ERR_SESSION_VERIFY_TOKEN', 'the client signed the verify token but sent no chat key in Login Start');
+  }
+  const signed = Buffer.alloc(token.length + 8);
+  token.copy(signed);
+  signed.writeBigInt64BE(salt, token.length);
+  let valid = false;
+  try {
+    valid = verify('sha256', signed, { key: chatKey, format: 'der', type: 'spki' }, signature);
+  } catch (err) {
+    throw new InfrarustError('IR_ERR_SESSION_VERIFY_TOKEN', 'the client\'s chat key is not a valid public key', { cause: err });
+  }
+  if (!valid) throw new InfrarustError('IR_ERR_SESSION_VERIFY_TOKEN', 'the client\'s signature of the verify token does not verify with its chat key');
 }
 
 /** A throwing authenticator fails closed: the player is refused, the fault logged. */

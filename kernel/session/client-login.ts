@@ -21,6 +21,7 @@ export async function clientLogin(ctx: ConnectionContext, reader: ClientReader, 
   reader.hold();
   ctx.username = loginStart.name;
   ctx.uuid = loginStart.uuid;
+  ctx.chatKey = loginStart.chatKey;
   const asked = loginGates(ctx, routed.id, deps.events);
   const gate = asked instanceof Promise ? await asked : asked;
   if (gate.type === 'deny') {

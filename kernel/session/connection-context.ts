@@ -36,6 +36,8 @@ export interface ConnectionContext extends ConnectionInfo {
   uuid?: string;
   /** PreLogin's ForceOnline / ForceOffline for this player (intercepted sessions honour it). */
   authOverride?: 'online' | 'offline';
+  /** 1.19–1.19.2: the chat-signing key from Login Start (client_only verifies the signed salt with it). */
+  chatKey?: Buffer;
   readonly socket: Socket;
   readonly startedAt: number;
   /** Transport filters for this connection's bytes (absent when the proxy has none at accept). */
@@ -57,6 +59,7 @@ class Connection implements ConnectionContext {
   username?: string;
   uuid?: string;
   authOverride?: 'online' | 'offline';
+  chatKey?: Buffer;
   transport?: TransportTap;
   preRoute?: PreRouteTicket;
   remoteAddress: string;

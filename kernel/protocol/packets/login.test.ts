@@ -29,12 +29,12 @@ test('each Login Start layout decodes (hand-built bytes)', () => {
   assert.deepEqual(decodeLoginStart(hex(`00 ${name} ${uuid}`), 774), { name: 'Notch', uuid: UUID });
 });
 
-test('1.19 and 1.19.2 signature data is skipped', () => {
+test('1.19 and 1.19.2 signature data: the chat key is kept, the rest skipped', () => {
   const sig = (w: PacketWriter) => w.bool(true).i64(1700000000000n).byteArray(Buffer.alloc(294, 1)).byteArray(Buffer.alloc(512, 2));
   const v759 = sig(new PacketWriter().varInt(0).string('Notch')).toBuffer();
-  assert.deepEqual(decodeLoginStart(v759, 759), { name: 'Notch' });
+  assert.deepEqual(decodeLoginStart(v759, 759), { name: 'Notch', chatKey: Buffer.alloc(294, 1) });
   const v760 = sig(new PacketWriter().varInt(0).string('Notch')).bool(true).uuid(UUID).toBuffer();
-  assert.deepEqual(decodeLoginStart(v760, 760), { name: 'Notch', uuid: UUID });
+  assert.deepEqual(decodeLoginStart(v760, 760), { name: 'Notch', chatKey: Buffer.alloc(294, 1), uuid: UUID });
   const hugeKey = new PacketWriter().varInt(0).string('Notch').bool(true).i64(0n).byteArray(Buffer.alloc(513)).toBuffer();
   assert.throws(() => decodeLoginStart(hugeKey, 759), (e) => isInfrarustError(e, 'IR_ERR_PROTO_FIELD_INVALID'));
 });
@@ -52,7 +52,7 @@ test('byte-identical to minecraft-protocol for each layout', { skip: skipWithout
   const signed = oracleEncode('1.19', 'login', false, 'login_start', {
     username: 'Notch', signature: { timestamp: [0, 1], publicKey: Buffer.alloc(10, 1), signature: Buffer.alloc(20, 2) },
   });
-  assert.deepEqual(decodeLoginStart(signed, 759), { name: 'Notch' });
+  assert.deepEqual(decodeLoginStart(signed, 759), { name: 'Notch', chatKey: Buffer.alloc(10, 1) });
 });
 
 test('names over 16 chars, wrong ids and truncation are rejected; trailing bytes ignored', () => {

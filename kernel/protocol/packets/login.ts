@@ -12,6 +12,11 @@ export interface LoginStart {
   name: string;
   /** The client's profile UUID, dashed lowercase; absent before 1.19.1 or when the client omitted it. */
   uuid?: string;
+  /**
+   * 1.19–1.19.2: the client's chat-signing public key (X.509 DER) when it sent one. Such a client
+   * answers the Encryption Request with a salt signed by this key instead of the verify token.
+   */
+  chatKey?: Buffer;
 }
 
 const MAX_NAME = 16;
@@ -34,17 +39,20 @@ export function decodeLoginStart(packet: Buffer, protocolVersion: number): Login
   const name = r.string(MAX_NAME);
   if (protocolVersion < PV.V1_19) return { name };
   if (protocolVersion >= PV.V1_20_2) return { name, uuid: r.uuid() };
-  if (protocolVersion <= PV.V1_19_1) skipSignatureData(r);
-  if (protocolVersion === PV.V1_19) return { name };
-  return r.bool() ? { name, uuid: r.uuid() } : { name };
+  const chatKey = protocolVersion <= PV.V1_19_1 ? readSignatureData(r) : undefined;
+  const start: LoginStart = chatKey === undefined ? { name } : { name, chatKey };
+  if (protocolVersion === PV.V1_19) return start;
+  if (r.bool()) start.uuid = r.uuid();
+  return start;
 }
 
 /** 1.19–1.19.2's optional chat signing key: expiry, public key, Mojang's signature of it. */
-function skipSignatureData(r: PacketReader): void {
-  if (!r.bool()) return;
+function readSignatureData(r: PacketReader): Buffer | undefined {
+  if (!r.bool()) return undefined;
   r.i64();
-  r.byteArray(MAX_PUBLIC_KEY);
+  const key = r.byteArray(MAX_PUBLIC_KEY);
   r.byteArray(MAX_KEY_SIGNATURE);
+  return Buffer.from(key);
 }
 
 /**
