@@ -41,8 +41,12 @@ Options:
       --plugins-dir <dir>   Plugin directory, overrides \`plugins_dir\`
       --dev                 Development mode: type-check and reload a plugin when its
                             files change
-  -V, --version             Print the version and exit
+  -V, --version             Print the version and which passthrough relay is in use (the native
+                            splice(2) relay when native/splice is built, else JS), then exit
   -h, --help                Print this help and exit
+
+Environment: LOG_LEVEL (as -l), INFRARUST_RELAY=js (use the JS relay even when the native one
+is built).
 
 Signals: SIGINT/SIGTERM stop accepting and let connections finish (30 s grace);
 a second signal exits at once. Ctrl-C at the console prompt counts as SIGINT.
