@@ -1,27 +1,35 @@
 /**
- * The native passthrough relay (native/splice, an optional N-API addon): after the login start
- * the two sockets' fds go to one epoll thread that moves bytes socket → pipe → socket with
- * splice(2), with relay.ts's semantics (half-close, backpressure bounded by one pipe per
- * direction, the 30 s linger bound, an error closes both).
+ * The native passthrough relay (native/splice, an optional N-API addon): one epoll thread dials
+ * the backend (non-blocking connects tried in order, each within the connect timeout), sends the
+ * client's replayed bytes, then moves bytes socket → pipe → socket with splice(2), with relay.ts's
+ * semantics (half-close, backpressure bounded by one pipe per direction, the 30 s linger bound,
+ * an error closes both).
  *
- * Ownership: the addon works on dups of both fds. The backend's net.Socket is destroyed at once
- * (nothing in the kernel watches it); the client's stays, read-stopped, because its 'close' drives
- * the connection's lifecycle (Disconnect, max_connections, the player registry). When the addon
- * reports an end, the client socket is destroyed here; when the client socket is destroyed
- * first (a kick, shutdown), the addon is told to close its copies.
+ * Ownership: the addon works on a dup of the client's fd and on the backend socket it opened
+ * itself. While it dials, the client's net.Socket keeps its fd (read-stopped), so a failed dial
+ * leaves JS a working socket for the Login Disconnect. Once the backend answered, the socket's
+ * handle is closed (the fd goes; the addon's dup keeps the connection open): a relayed connection
+ * holds 2 fds. The net.Socket object stays, without a handle, because its 'close' drives the
+ * connection's lifecycle (Disconnect, max_connections, the player registry): it is destroyed here
+ * when the addon reports the end, and destroying it first (a kick, shutdown) tells the addon to
+ * close its side.
  */
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { getSystemErrorName } from 'node:util';
 
 /** relay.ts's linger bound, applied by the addon. */
 const LINGER_MS = 30_000;
 /** Where node-gyp puts the addon (native/splice/install.mjs runs it on `npm install`). */
 export const NATIVE_RELAY_PATH = fileURLToPath(new URL('../../native/splice/build/Release/infrarust_splice.node', import.meta.url));
 
+const EVENT_END = 0;
+const EVENT_CONNECTED = 1;
+
 interface Addon {
-  init(onEnd: (id: number, up: number, down: number, reason: number, errno: number) => void, options: { lingerMs: number; pipeSize: number }): void;
-  start(clientFd: number, backendFd: number, toBackend?: Buffer, toClient?: Buffer): number;
+  init(onEvent: (event: number, id: number, a: number | number[], b?: number | number[], c?: number, d?: number) => void, options: { lingerMs: number; pipeSize: number }): void;
+  dial(clientFd: number, targets: (string | number)[], timeoutMs: number, keepAliveS: number, replays: Buffer[]): number;
   abort(id: number): void;
   stats(): { active: number; pipesInUse: number };
 }
@@ -32,10 +40,34 @@ export type NativeEnd = { up: number; down: number; reason: (typeof END_REASONS)
 
 export type NativeLoad = { ok: true; path: string } | { ok: false; reason: string };
 
+/** An address the addon dials: an IP literal (names are resolved before). */
+export interface NativeTarget {
+  ip: string;
+  port: number;
+}
+
+/**
+ * What a native dial reports, once: `connected` (the relay runs; `errors` are the error codes of
+ * the targets tried before, e.g. 'ECONNREFUSED', 'ETIMEDOUT' for the connect timeout) or `failed`
+ * (one code per target; the client socket is untouched and reading again). Never called when the
+ * client socket was destroyed first. One handler object serves every connection: `token` is the
+ * connection's own state, so a dial allocates no closure.
+ */
+export interface NativeDialHandler<T> {
+  connected(token: T, index: number, errors: string[]): void;
+  failed(token: T, errors: string[]): void;
+}
+
+interface Live {
+  client: Socket;
+  token: unknown;
+  handler: NativeDialHandler<unknown> | undefined;
+}
+
 let addon: Addon | undefined;
 let loaded: NativeLoad | undefined;
-/** Relays in flight: id → client socket (the one object kept per connection). */
-const live = new Map<number, Socket>();
+/** Relays in flight: id → the client socket (and, while dialling, who to tell). */
+const live = new Map<number, Live>();
 const kRelayId = Symbol('nativeRelayId');
 let onEndHook: ((client: Socket, end: NativeEnd) => void) | undefined;
 const totals = { relays: 0, up: 0, down: 0 };
@@ -46,7 +78,8 @@ export function loadNativeRelay(path = NATIVE_RELAY_PATH): NativeLoad {
   if (process.platform !== 'linux') return (loaded = { ok: false, reason: `splice(2) is Linux-only (${process.platform})` });
   try {
     const candidate = createRequire(import.meta.url)(path) as Addon;
-    candidate.init(relayEnded, { lingerMs: LINGER_MS, pipeSize: 0 });
+    if (typeof candidate.dial !== 'function') throw new Error('an older build without dial(): run npm run build:native');
+    candidate.init(onEvent, { lingerMs: LINGER_MS, pipeSize: 0 });
     addon = candidate;
     return (loaded = { ok: true, path });
   } catch (err) {
@@ -57,26 +90,29 @@ export function loadNativeRelay(path = NATIVE_RELAY_PATH): NativeLoad {
 }
 
 /**
- * Hands the pair to the addon. `toBackend` is sent first (the client's replayed bytes); bytes
- * Node already read from either socket are moved over too. False (nothing changed) when the
- * addon is absent or the sockets cannot be handed over; the caller then uses the JS relay.
+ * Hands the client to the addon, which dials `targets` in order (each within `timeoutMs`; TCP
+ * keepalive after `keepAliveMs` when given, as the JS dial sets it), sends `replays[i]` (or
+ * `replays[0]` for every target) to the one that answers, then relays. Bytes Node already read
+ * from the client follow the replay. False (nothing changed) when the addon is absent or the
+ * socket cannot be handed over; the caller then dials in JS.
  */
-export function nativeRelay(client: Socket, backend: Socket, toBackend: Buffer): boolean {
-  if (addon === undefined) return false;
+export function nativeDial<T>(client: Socket, targets: readonly NativeTarget[], timeoutMs: number, keepAliveMs: number | undefined, replays: Buffer[], token: T, handler: NativeDialHandler<T>): boolean {
+  if (addon === undefined || targets.length === 0 || targets.length > 64) return false;
   const clientFd = fdOf(client);
-  const backendFd = fdOf(backend);
-  if (clientFd < 0 || backendFd < 0 || client.writableLength > 0 || backend.writableLength > 0) return false;
+  if (clientFd < 0 || client.writableLength > 0) return false;
   const fromClient = takeOver(client);
-  const fromBackend = takeOver(backend);
-  const up = fromClient === undefined ? toBackend : Buffer.concat([toBackend, fromClient]);
-  const id = addon.start(clientFd, backendFd, up, fromBackend);
-  backend.destroy(); // the addon holds its own copy of the fd
+  const sent = fromClient === undefined ? replays : replays.map((r) => Buffer.concat([r, fromClient]));
+  const flat: (string | number)[] = [];
+  for (const t of targets) flat.push(t.ip, t.port);
+  const keepAliveS = keepAliveMs === undefined ? -1 : Math.floor(keepAliveMs / 1000);
+  const id = addon.dial(clientFd, flat, timeoutMs, keepAliveS, sent);
   if (id < 0) {
-    client.destroy(); // out of fds or memory: the same as a socket error
+    readAgain(client);
+    handler.failed(token, targets.map(() => errorCode(-id)));
     return true;
   }
   (client as unknown as Record<symbol, number>)[kRelayId] = id;
-  live.set(id, client);
+  live.set(id, { client, token, handler: handler as NativeDialHandler<unknown> });
   client.once('close', abortOnClose);
   return true;
 }
@@ -92,15 +128,34 @@ export function onNativeRelayEnd(hook: ((client: Socket, end: NativeEnd) => void
   onEndHook = hook;
 }
 
-function relayEnded(id: number, up: number, down: number, reason: number, errno: number): void {
+function onEvent(event: number, id: number, a: number | number[], b?: number | number[], c?: number, d?: number): void {
+  const entry = live.get(id);
+  if (event === EVENT_END) return relayEnded(id, entry, a as number, b as number, c ?? 1, d ?? 0);
+  if (entry === undefined) return; // the client socket closed first and asked for the abort
+  const handler = entry.handler!;
+  const token = entry.token;
+  entry.handler = entry.token = undefined;
+  if (event === EVENT_CONNECTED && !entry.client.writableEnded) {
+    releaseHandle(entry.client);
+    return handler.connected(token, a as number, (b as number[]).map(errorCode));
+  }
+  // No backend answered, or one did after the client was sent away (a kick while dialling).
+  if (event === EVENT_CONNECTED) addon!.abort(id);
+  live.delete(id);
+  entry.client.removeListener('close', abortOnClose);
+  delete (entry.client as unknown as Record<symbol, number | undefined>)[kRelayId];
+  readAgain(entry.client); // the client's FIN after the Login Disconnect closes it
+  handler.failed(token, event === EVENT_CONNECTED ? ['ECONNABORTED'] : (a as number[]).map(errorCode));
+}
+
+function relayEnded(id: number, entry: Live | undefined, up: number, down: number, reason: number, errno: number): void {
   totals.relays++;
   totals.up += up;
   totals.down += down;
-  const client = live.get(id);
-  if (client === undefined) return; // the client socket closed first and asked for the abort
+  if (entry === undefined) return;
   live.delete(id);
-  onEndHook?.(client, { up, down, reason: END_REASONS[reason] ?? 'error', errno });
-  client.destroy();
+  onEndHook?.(entry.client, { up, down, reason: END_REASONS[reason] ?? 'error', errno });
+  entry.client.destroy();
 }
 
 function abortOnClose(this: Socket): void {
@@ -109,9 +164,19 @@ function abortOnClose(this: Socket): void {
   addon?.abort(id);
 }
 
+function errorCode(errno: number): string {
+  try {
+    return getSystemErrorName(-errno);
+  } catch {
+    return `errno ${errno}`;
+  }
+}
+
+type Handle = { fd?: number; readStart(): number; readStop(): number; reading: boolean; close(): void };
+
 /** The socket's fd (Linux TCP handles expose it), or -1. */
 function fdOf(socket: Socket): number {
-  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  const fd = (socket as unknown as { _handle?: Handle })._handle?.fd;
   return typeof fd === 'number' && fd >= 0 ? fd : -1;
 }
 
@@ -124,8 +189,30 @@ function takeOver(socket: Socket): Buffer | undefined {
   socket.pause();
   const chunks: Buffer[] = [];
   for (let chunk = socket.read() as Buffer | null; chunk !== null; chunk = socket.read() as Buffer | null) chunks.push(chunk);
-  const handle = (socket as unknown as { _handle: { readStop(): number; reading: boolean } })._handle;
+  const handle = (socket as unknown as { _handle: Handle })._handle;
   handle.readStop();
   handle.reading = false;
   return chunks.length === 0 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
+/** Undoes takeOver: the handle reads again (what is read is dropped: nobody listens for data). */
+function readAgain(socket: Socket): void {
+  const handle = (socket as unknown as { _handle: Handle | null })._handle;
+  if (handle !== null && !handle.reading) {
+    handle.reading = true;
+    handle.readStart();
+  }
+  socket.resume();
+}
+
+/**
+ * Closes the socket's handle (its fd and libuv/TCPWrap state) and leaves the net.Socket without
+ * one: the addon's dup keeps the connection open, and a later destroy() only emits 'close'.
+ */
+function releaseHandle(socket: Socket): void {
+  const s = socket as unknown as { _handle: Handle | null };
+  const handle = s._handle;
+  if (handle === null) return;
+  s._handle = null;
+  handle.close();
 }

@@ -2,15 +2,16 @@
  * The passthrough backend (also zero_copy and server_only): dial the server's addresses
  * in order, replay the client's exact bytes (handshake rewritten only when `domain_rewrite` asks,
  * behind a PROXY header when `send_proxy_protocol` asks), then relay raw bytes both ways
- * (net/relay-select.ts: splice(2) in the native addon when it is loaded, else the JS relay).
+ * (net/relay-select.ts: the native addon dials and splices when it is loaded, else JS dials and
+ * relays). The replay is prepared here either way.
  * Encryption and compression pass through untouched. No backend: a Login Disconnect carrying
  * `disconnect_message`.
  */
 import { connectTimeout, type LoadedServer } from '../config/index.ts';
-import { connectToBackend, type BackendAddress } from '../net/backend-connect.ts';
+import type { BackendAddress } from '../net/backend-connect.ts';
 import type { ClientReader } from '../net/client-reader.ts';
 import { withProxyHeader } from '../net/proxy-header.ts';
-import { startRelay } from '../net/relay-select.ts';
+import { dialAndRelay, type Replay } from '../net/relay-select.ts';
 import { dataTap } from '../net/transport-tap.ts';
 import { encodeHandshake, splitForgeMarker } from '../protocol/packets/handshake.ts';
 import { readVarInt } from '../protocol/varint.ts';
@@ -37,31 +38,35 @@ export async function backendPassthrough(ctx: ConnectionContext, reader: ClientR
       return rejectLogin(ctx, reader, server.disconnect_message);
     }
   }
-  let backend;
+  const bytes = reader.release();
+  const bungee = forwarding === 'bungee_cord' || forwarding === 'bungee_guard';
+  const rewrite = needsRewrite(server) || bungee;
+  const replay: Replay = Object.assign(
+    (address: BackendAddress) => withProxyHeader(ctx, server, rewrite ? rewriteHandshake(bytes, ctx, server, address, bungee ? { services: deps.services, token } : undefined) : bytes),
+    // Only `from_backend` puts the dialled address in the handshake.
+    { sameForAll: server.domain_rewrite.type !== 'from_backend' },
+  );
+  let connected;
   try {
-    backend = await connectToBackend(server.addresses, {
+    connected = await dialAndRelay(ctx.socket, server.addresses, {
       timeoutMs: connectTimeout(server, config),
       client: ctx.socket,
       keepAliveMs: config.keepalive.time,
       onFailure: (address, cause) =>
         ctx.log.debug({ server: server.id, backend: `${address.host}:${address.port}`, reason: (cause as Error).message }, 'backend address failed'),
-    });
+    }, replay, dataTap(ctx.transport));
   } catch (err) {
-    if (ctx.socket.destroyed) return void reader.release();
+    if (ctx.socket.destroyed || ctx.socket.writableEnded) return; // the client left, or was sent away, while we dialled
     ctx.log.warn({ server: server.id, player: ctx.username, reason: (err as Error).message }, 'no backend reachable');
     deps.events.notify('ConnectionRejected', () => ({ conn: connectionRef(ctx), reason: 'backend-unreachable' }));
     return rejectLogin(ctx, reader, server.disconnect_message);
   }
-  const bytes = reader.release();
-  const bungee = forwarding === 'bungee_cord' || forwarding === 'bungee_guard';
-  const replay = needsRewrite(server) || bungee ? rewriteHandshake(bytes, ctx, server, backend.address, bungee ? { services: deps.services, token } : undefined) : bytes;
   ctx.phase = 'relay';
-  const target = `${backend.address.host}:${backend.address.port}`;
+  const target = `${connected.address.host}:${connected.address.port}`;
   deps.events.notify('ServerConnected', () => ({ player: playerRef(ctx), serverId: server.id, backend: target }));
   // Same fields as the child logger's line, without keeping a child alive for every idle relay.
   deps.log.info({ conn: ctx.id, player: ctx.username, server: server.id, backend: target }, 'player connected');
   deps.players.add(createPassthroughPlayer(ctx)); // removed by the proxy when the socket closes
-  startRelay(ctx.socket, backend.socket, withProxyHeader(ctx, server, replay), dataTap(ctx.transport));
 }
 
 /**

@@ -4,9 +4,8 @@
  */
 import { connectTimeout } from '../config/index.ts';
 import type { ClientReader } from '../net/client-reader.ts';
-import { connectToBackend } from '../net/backend-connect.ts';
 import { withProxyHeader } from '../net/proxy-header.ts';
-import { startRelay } from '../net/relay-select.ts';
+import { dialAndRelay, type Replay } from '../net/relay-select.ts';
 import { dataTap } from '../net/transport-tap.ts';
 import { parseLegacyLoginHandshake, type LegacyLogin } from '../protocol/legacy-login.ts';
 import { encodeLegacyKick } from '../protocol/legacy-ping.ts';
@@ -49,16 +48,15 @@ export async function relayLegacyLogin(ctx: ConnectionContext, reader: ClientRea
     return void ctx.socket.end(encodeLegacyKick('There is no server at this address.'));
   }
   ctx.serverId = server.id;
-  let backend;
+  const bytes = reader.release();
+  const replay: Replay = Object.assign(() => withProxyHeader(ctx, server, bytes), { sameForAll: true });
   try {
-    backend = await connectToBackend(server.addresses, { timeoutMs: connectTimeout(server, deps.config()) });
+    await dialAndRelay(ctx.socket, server.addresses, { timeoutMs: connectTimeout(server, deps.config()), client: ctx.socket }, replay, dataTap(ctx.transport));
   } catch {
-    reader.release();
+    if (ctx.socket.destroyed || ctx.socket.writableEnded) return;
     deps.events.notify('ConnectionRejected', () => ({ conn: connectionRef(ctx), reason: 'backend-unreachable' }));
     return void ctx.socket.end(encodeLegacyKick(stripLegacy(server.disconnect_message)));
   }
-  const bytes = reader.release();
   ctx.phase = 'relay';
   deps.log.info({ conn: ctx.id, player: login.username, server: server.id, legacy: true }, 'player connected');
-  startRelay(ctx.socket, backend.socket, withProxyHeader(ctx, server, bytes), dataTap(ctx.transport));
 }

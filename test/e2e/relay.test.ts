@@ -204,11 +204,39 @@ for (const kind of ['native', 'js'] as const) {
     c.destroy();
     await settled(kind);
   });
+
+  test(`${kind}: ProxyApi.disconnect (a kick) closes a relayed connection: Disconnect fires, the player and the connection are gone`, { skip, timeout: 20_000 }, async () => {
+    useRelay(kind);
+    const backendP = nextBackend();
+    const c = await client();
+    const b = await backendP;
+    const backendClosed = new Promise((r) => b.once('close', r));
+    b.resume();
+    b.on('end', () => b.end());
+    for (let i = 0; i < 50 && proxy.proxy.players.all().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const [player] = proxy.proxy.players.all();
+    assert.equal(player?.username, 'relayer');
+    const gone = new Promise<string>((resolve) => {
+      const off = proxy.proxy.layers.events.on('t', 'Disconnect', (e) => {
+        off();
+        resolve(e.player.username);
+      });
+    });
+    assert.equal(proxy.api.disconnect(player.connectionId, 'bye'), true);
+    assert.equal(await gone, 'relayer');
+    await backendClosed;
+    if (!c.readableEnded) await new Promise((r) => c.once('end', r));
+    c.destroy();
+    await settled(kind);
+    assert.equal(proxy.proxy.players.all().length, 0);
+    assert.equal(proxy.api.disconnect(player.connectionId, 'again'), false);
+  });
 }
 
-test('native: idle relayed connections hold no pipe, no extra thread and no CPU', { skip: native.ok ? false : 'native relay unavailable' }, async () => {
+test('native: idle relayed connections hold 2 fds, no pipe, no extra thread and no CPU', { skip: native.ok ? false : 'native relay unavailable' }, async () => {
   useRelay('native');
   const threads = readdirSync('/proc/self/task').length;
+  const fds = readdirSync('/proc/self/fd').length;
   const count = 300;
   const pairs: Socket[] = [];
   for (let i = 0; i < count; i++) {
@@ -221,6 +249,10 @@ test('native: idle relayed connections hold no pipe, no extra thread and no CPU'
   }
   await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual([nativeRelayStats().active, nativeRelayStats().pipesInUse], [count, 0]);
+  // Per pair: the proxy's 2 (the addon's client dup and its backend socket; JS closed its own
+  // handle), plus this process's test client and test backend sockets.
+  const perPair = (readdirSync('/proc/self/fd').length - fds) / count;
+  assert.ok(perPair <= 4.05, `${perPair.toFixed(2)} fds per relayed pair (2 in the proxy + 2 test peers)`);
   const cpu = process.cpuUsage();
   await new Promise((r) => setTimeout(r, 1000));
   const used = process.cpuUsage(cpu);

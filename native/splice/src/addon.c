@@ -1,14 +1,22 @@
 /*
  * N-API glue for the relay engine (splice-relay.c). JS API (kernel/net/native-relay.ts):
- *   init(onEnd(id, up, down, reason, errno), { lingerMs, pipeSize })  once per process
- *   start(clientFd, backendFd, toBackend?, toClient?) -> id > 0, or -errno
+ *   init(onEvent(event, id, a, b, c, d), { lingerMs, pipeSize })  once per process; events:
+ *     0 end        a = up, b = down, c = reason, d = errno
+ *     1 connected  a = the index of the target that answered, b = [errno of each target before it]
+ *     2 dial failed a = [errno per target] (ETIMEDOUT: the connect timeout)
+ *   dial(clientFd, [ip, port, ip, port, ...], timeoutMs, keepAliveS, [replay] | [replay per target])
+ *     -> id > 0, or -errno
  *   abort(id)
  *   stats() -> { active, pipesInUse }
  * Ends reach JS through one thread-safe function, unref'd: relays never keep the process alive
  * by themselves (the proxy's listener and sockets do).
  */
 #include <node_api.h>
+#include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #include "splice-relay.h"
 
@@ -19,20 +27,42 @@ static napi_threadsafe_function on_end_tsfn;
 static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
   struct relay_report *rep = data;
   if (env != NULL && js_cb != NULL) {
-    napi_value argv[5], undefined;
-    napi_create_double(env, rep->id, &argv[0]);
-    napi_create_double(env, (double)rep->up, &argv[1]);
-    napi_create_double(env, (double)rep->down, &argv[2]);
-    napi_create_int32(env, rep->reason, &argv[3]);
-    napi_create_int32(env, rep->err, &argv[4]);
+    napi_value argv[6], undefined;
+    napi_create_int32(env, rep->event, &argv[0]);
+    napi_create_double(env, rep->id, &argv[1]);
     napi_get_undefined(env, &undefined);
-    napi_call_function(env, undefined, js_cb, 5, argv, NULL);
+    argv[3] = argv[4] = argv[5] = undefined;
+    if (rep->event == RELAY_EVENT_END) {
+      napi_create_double(env, (double)rep->up, &argv[2]);
+      napi_create_double(env, (double)rep->down, &argv[3]);
+      napi_create_int32(env, rep->reason, &argv[4]);
+      napi_create_int32(env, rep->err, &argv[5]);
+    } else {
+      napi_value errs;
+      napi_create_array_with_length(env, (size_t)rep->nerrs, &errs);
+      for (int i = 0; i < rep->nerrs; i++) {
+        napi_value v;
+        napi_create_int32(env, rep->errs[i], &v);
+        napi_set_element(env, errs, (uint32_t)i, v);
+      }
+      if (rep->event == RELAY_EVENT_CONNECTED) {
+        napi_create_int32(env, rep->index, &argv[2]);
+        argv[3] = errs;
+      } else {
+        argv[2] = errs;
+      }
+    }
+    napi_call_function(env, undefined, js_cb, 6, argv, NULL);
   }
+  free(rep->errs);
   free(rep);
 }
 
 static void report(struct relay_report *rep, void *user) {
-  if (napi_call_threadsafe_function(on_end_tsfn, rep, napi_tsfn_nonblocking) != napi_ok) free(rep);
+  if (napi_call_threadsafe_function(on_end_tsfn, rep, napi_tsfn_nonblocking) != napi_ok) {
+    free(rep->errs);
+    free(rep);
+  }
 }
 
 static void cleanup(void *arg) {
@@ -75,29 +105,51 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* A Buffer argument's bytes, or none for undefined/null. */
-static int buffer_arg(napi_env env, napi_value v, void **data, size_t *len) {
-  bool is_buffer = false;
-  *data = NULL;
-  *len = 0;
-  if (napi_is_buffer(env, v, &is_buffer) != napi_ok || !is_buffer) return 0;
-  return napi_get_buffer_info(env, v, data, len) == napi_ok ? 0 : -1;
-}
+#define MAX_TARGETS 64
 
-static napi_value js_start(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4], out;
-  int32_t client_fd = -1, backend_fd = -1;
-  void *to_backend, *to_client;
-  size_t to_backend_len, to_client_len;
+static napi_value js_dial(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5], out, v;
+  int32_t client_fd = -1, timeout_ms = 0, keepalive_s = -1;
+  uint32_t nflat = 0, nreplays = 0;
+  struct relay_target targets[MAX_TARGETS];
+  const void *replays[MAX_TARGETS];
+  size_t replay_lens[MAX_TARGETS];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 2 || napi_get_value_int32(env, argv[0], &client_fd) != napi_ok || napi_get_value_int32(env, argv[1], &backend_fd) != napi_ok) {
-    napi_throw_type_error(env, NULL, "start(clientFd, backendFd, toBackend?, toClient?)");
+  if (argc < 5 || napi_get_value_int32(env, argv[0], &client_fd) != napi_ok || napi_get_array_length(env, argv[1], &nflat) != napi_ok ||
+      napi_get_value_int32(env, argv[2], &timeout_ms) != napi_ok || napi_get_value_int32(env, argv[3], &keepalive_s) != napi_ok ||
+      napi_get_array_length(env, argv[4], &nreplays) != napi_ok || nflat == 0 || nflat % 2 != 0 || nflat / 2 > MAX_TARGETS || nreplays > MAX_TARGETS) {
+    napi_throw_type_error(env, NULL, "dial(clientFd, [ip, port, ...], timeoutMs, keepAliveS, [replay...])");
     return NULL;
   }
-  if (argc < 3 || buffer_arg(env, argv[2], &to_backend, &to_backend_len) != 0) to_backend = NULL, to_backend_len = 0;
-  if (argc < 4 || buffer_arg(env, argv[3], &to_client, &to_client_len) != 0) to_client = NULL, to_client_len = 0;
-  double id = relay_start(client_fd, backend_fd, to_backend, to_backend_len, to_client, to_client_len);
+  int ntargets = (int)(nflat / 2);
+  for (int i = 0; i < ntargets; i++) {
+    char ip[64];
+    size_t iplen = 0;
+    int32_t port = 0;
+    CHECK(napi_get_element(env, argv[1], (uint32_t)(2 * i), &v));
+    if (napi_get_value_string_utf8(env, v, ip, sizeof ip, &iplen) != napi_ok) iplen = 0;
+    CHECK(napi_get_element(env, argv[1], (uint32_t)(2 * i + 1), &v));
+    if (napi_get_value_int32(env, v, &port) != napi_ok) port = -1;
+    memset(&targets[i], 0, sizeof targets[i]);
+    targets[i].port = (uint16_t)port;
+    if (inet_pton(AF_INET, ip, targets[i].addr) == 1) targets[i].family = AF_INET;
+    else if (inet_pton(AF_INET6, ip, targets[i].addr) == 1) targets[i].family = AF_INET6;
+    if (iplen == 0 || targets[i].family == 0 || port < 0 || port > 65535) {
+      napi_throw_type_error(env, NULL, "dial: every target is an IP literal and a port");
+      return NULL;
+    }
+  }
+  for (uint32_t i = 0; i < nreplays; i++) {
+    bool is_buffer = false;
+    void *data = NULL;
+    size_t len = 0;
+    CHECK(napi_get_element(env, argv[4], i, &v));
+    if (napi_is_buffer(env, v, &is_buffer) == napi_ok && is_buffer) CHECK(napi_get_buffer_info(env, v, &data, &len));
+    replays[i] = data;
+    replay_lens[i] = len;
+  }
+  double id = relay_dial(client_fd, targets, ntargets, timeout_ms, keepalive_s, replays, replay_lens, (int)nreplays);
   CHECK(napi_create_double(env, id, &out));
   return out;
 }
@@ -126,7 +178,7 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
 static napi_value module_init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "init", NULL, js_init, NULL, NULL, NULL, napi_default, NULL },
-    { "start", NULL, js_start, NULL, NULL, NULL, napi_default, NULL },
+    { "dial", NULL, js_dial, NULL, NULL, NULL, napi_default, NULL },
     { "abort", NULL, js_abort, NULL, NULL, NULL, napi_default, NULL },
     { "stats", NULL, js_stats, NULL, NULL, NULL, napi_default, NULL },
   };

@@ -8,6 +8,10 @@
  * - an error on either side closes both;
  * - JS hears about every end (relay_report_fn) and may abort a relay at any time.
  *
+ * A relay may start by dialling its backend (relay_dial): non-blocking connects tried in order,
+ * each bounded by the connect timeout, while the client's fd is watched only for a reset. JS is
+ * told which target answered (or that none did) and the relay starts with the replayed bytes.
+ *
  * Pipes are pooled: a direction holds one only while bytes are in flight, so an idle relayed
  * connection holds no pipe (two fds and ~200 bytes here). The engine works on dups of the
  * caller's fds, so the caller closing its own fds never makes us touch a reused fd number.
@@ -23,6 +27,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,15 +57,27 @@ struct direction {
   uint8_t wait_out; /* stopped because the destination was full */
 };
 
-struct relay {
-  uint32_t slot, gen;
-  int fd[2]; /* 0 client, 1 backend */
-  struct direction d[2]; /* 0 client -> backend, 1 backend -> client */
-  int64_t linger_at;     /* monotonic ms; 0 = not lingering */
-  struct relay *lprev, *lnext;
+/* A dial in progress (freed once the relay runs: an idle relay keeps none of it). */
+struct dial {
+  struct relay_target *targets;
+  int ntargets, cur;
+  int timeout_ms, keepalive_s;
+  char **replays;
+  size_t *replay_lens;
+  int nreplays;
+  int *errs;
 };
 
-enum cmd_type { CMD_START, CMD_ABORT, CMD_STOP };
+struct relay {
+  uint32_t slot, gen;
+  int fd[2]; /* 0 client, 1 backend (-1 while no attempt is open) */
+  struct direction d[2]; /* 0 client -> backend, 1 backend -> client */
+  struct dial *dial;     /* non-NULL while dialling */
+  int64_t deadline;      /* monotonic ms (connect timeout or linger bound); 0 = none */
+  struct relay *lprev, *lnext; /* the deadline list, sorted */
+};
+
+enum cmd_type { CMD_DIAL, CMD_ABORT, CMD_STOP };
 struct cmd {
   enum cmd_type type;
   struct relay *relay;
@@ -179,30 +197,60 @@ static int pump(struct direction *d) {
 
 /* --- relays ---------------------------------------------------------------------------- */
 
-static void linger_unlink(struct relay *r) {
-  if (r->linger_at == 0) return;
+static void deadline_clear(struct relay *r) {
+  if (r->deadline == 0) return;
   if (r->lprev != NULL) r->lprev->lnext = r->lnext; else E.lhead = r->lnext;
   if (r->lnext != NULL) r->lnext->lprev = r->lprev; else E.ltail = r->lprev;
   r->lprev = r->lnext = NULL;
-  r->linger_at = 0;
+  r->deadline = 0;
 }
 
-static void finish(struct relay *r, int reason, int err) {
+/* Keeps the list sorted; deadlines mostly grow, so the walk from the tail is short. */
+static void deadline_set(struct relay *r, int64_t at) {
+  deadline_clear(r);
+  r->deadline = at;
+  struct relay *after = E.ltail;
+  while (after != NULL && after->deadline > at) after = after->lprev;
+  r->lprev = after;
+  r->lnext = after != NULL ? after->lnext : E.lhead;
+  if (r->lnext != NULL) r->lnext->lprev = r; else E.ltail = r;
+  if (after != NULL) after->lnext = r; else E.lhead = r;
+}
+
+static void dial_free(struct dial *dl) {
+  if (dl == NULL) return;
+  for (int i = 0; i < dl->nreplays; i++) free(dl->replays[i]);
+  free(dl->errs);
+  free(dl); /* targets, replays and lengths live in the same block */
+}
+
+/* Closes both sides, frees the relay and its slot, and reports `event`. */
+static void release(struct relay *r, int event, int reason, int err) {
   for (int s = 0; s < 2; s++) {
-    epoll_ctl(E.epfd, EPOLL_CTL_DEL, r->fd[s], NULL);
-    close(r->fd[s]);
+    if (r->fd[s] >= 0) {
+      epoll_ctl(E.epfd, EPOLL_CTL_DEL, r->fd[s], NULL);
+      close(r->fd[s]);
+    }
     pipe_release(&r->d[s]);
     free(r->d[s].pending);
   }
-  linger_unlink(r);
-  struct relay_report *rep = malloc(sizeof *rep);
+  deadline_clear(r);
+  struct relay_report *rep = calloc(1, sizeof *rep);
   if (rep != NULL) {
     rep->id = make_id(r->slot, r->gen);
+    rep->event = event;
     rep->up = r->d[0].bytes;
     rep->down = r->d[1].bytes;
     rep->reason = reason;
     rep->err = err;
+    if (event == RELAY_EVENT_DIAL_FAILED && r->dial != NULL) {
+      rep->nerrs = r->dial->ntargets;
+      rep->errs = r->dial->errs;
+      r->dial->errs = NULL;
+    }
   }
+  dial_free(r->dial);
+  r->dial = NULL;
   pthread_mutex_lock(&E.mu);
   *slot_ref(r->slot) = NULL;
   if (E.free_len == E.free_cap) {
@@ -217,17 +265,13 @@ static void finish(struct relay *r, int reason, int err) {
   if (rep != NULL) E.report(rep, E.user);
 }
 
+static void finish(struct relay *r, int reason, int err) { release(r, RELAY_EVENT_END, reason, err); }
+
 /* After any progress: closes a finished pair or starts its linger bound. */
 static void settle(struct relay *r, int err) {
   if (err != 0) return finish(r, RELAY_END_ERROR, err);
   if (r->d[0].done && r->d[1].done) return finish(r, RELAY_END_CLOSED, 0);
-  if ((r->d[0].eof || r->d[1].eof) && r->linger_at == 0) {
-    r->linger_at = now_ms() + E.opt.linger_ms;
-    r->lprev = E.ltail;
-    r->lnext = NULL;
-    if (E.ltail != NULL) E.ltail->lnext = r; else E.lhead = r;
-    E.ltail = r;
-  }
+  if ((r->d[0].eof || r->d[1].eof) && r->deadline == 0) deadline_set(r, now_ms() + E.opt.linger_ms);
 }
 
 static void on_event(struct relay *r, int side, uint32_t events) {
@@ -244,15 +288,145 @@ static void on_event(struct relay *r, int side, uint32_t events) {
   settle(r, err);
 }
 
-static void begin(struct relay *r) {
+static int watch(struct relay *r, int side, int op, uint32_t events) {
+  struct epoll_event ev = { .events = events };
+  ev.data.u64 = ((uint64_t)r->gen << 32) | ((uint64_t)r->slot << 1) | (uint64_t)side;
+  return epoll_ctl(E.epfd, op, r->fd[side], &ev) == 0 ? 0 : errno;
+}
+
+#define RELAY_EVENTS (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
+
+/* Both fds open and in the epoll set (the dial's registrations): start relaying. */
+static void run(struct relay *r) {
   for (int s = 0; s < 2; s++) {
-    struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET };
-    ev.data.u64 = ((uint64_t)r->gen << 32) | ((uint64_t)r->slot << 1) | (uint64_t)s;
-    if (epoll_ctl(E.epfd, EPOLL_CTL_ADD, r->fd[s], &ev) != 0) return finish(r, RELAY_END_ERROR, errno);
+    r->d[s].src = r->fd[s];
+    r->d[s].dst = r->fd[1 - s];
+    r->d[s].pipe.r = r->d[s].pipe.w = -1;
+  }
+  for (int s = 0; s < 2; s++) {
+    int err = watch(r, s, EPOLL_CTL_MOD, RELAY_EVENTS);
+    if (err != 0) return finish(r, RELAY_END_ERROR, err);
   }
   int err = pump(&r->d[0]);
   if (err == 0) err = pump(&r->d[1]);
   settle(r, err);
+}
+
+/* --- dialling -------------------------------------------------------------------------- */
+
+static void close_attempt(struct relay *r) {
+  if (r->fd[1] < 0) return;
+  epoll_ctl(E.epfd, EPOLL_CTL_DEL, r->fd[1], NULL);
+  close(r->fd[1]);
+  r->fd[1] = -1;
+}
+
+/* Tells JS which target answered, with the errors of the ones tried before it. */
+static void report_connected(struct relay *r, struct dial *dl) {
+  struct relay_report *rep = calloc(1, sizeof *rep);
+  if (rep == NULL) return;
+  rep->id = make_id(r->slot, r->gen);
+  rep->event = RELAY_EVENT_CONNECTED;
+  rep->index = dl->cur;
+  rep->nerrs = dl->cur;
+  rep->errs = dl->errs;
+  dl->errs = NULL;
+  E.report(rep, E.user);
+}
+
+static void connected(struct relay *r) {
+  struct dial *dl = r->dial;
+  int pick = dl->nreplays == 1 ? 0 : dl->cur;
+  deadline_clear(r);
+  r->d[0].pending = dl->replays[pick];
+  r->d[0].pending_len = dl->replay_lens[pick];
+  r->d[0].pending_off = 0;
+  dl->replays[pick] = NULL;
+  report_connected(r, dl);
+  dial_free(dl);
+  r->dial = NULL;
+  run(r);
+}
+
+static void set_keepalive(int fd, int seconds) {
+  int on = 1;
+  if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) == 0 && seconds > 0) (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &seconds, sizeof seconds);
+}
+
+/* Opens the next attempt, or reports that none answered. */
+static void dial_next(struct relay *r) {
+  struct dial *dl = r->dial;
+  close_attempt(r);
+  for (; dl->cur < dl->ntargets; dl->cur++) {
+    const struct relay_target *t = &dl->targets[dl->cur];
+    struct sockaddr_storage sa;
+    socklen_t len;
+    memset(&sa, 0, sizeof sa);
+    if (t->family == AF_INET6) {
+      struct sockaddr_in6 *a = (struct sockaddr_in6 *)&sa;
+      a->sin6_family = AF_INET6;
+      a->sin6_port = htons(t->port);
+      memcpy(&a->sin6_addr, t->addr, 16);
+      len = sizeof *a;
+    } else {
+      struct sockaddr_in *a = (struct sockaddr_in *)&sa;
+      a->sin_family = AF_INET;
+      a->sin_port = htons(t->port);
+      memcpy(&a->sin_addr, t->addr, 4);
+      len = sizeof *a;
+    }
+    int fd = socket(t->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) { dl->errs[dl->cur] = errno; continue; }
+    int one = 1;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (dl->keepalive_s >= 0) set_keepalive(fd, dl->keepalive_s);
+    r->fd[1] = fd;
+    int err = watch(r, 1, EPOLL_CTL_ADD, EPOLLOUT | EPOLLET);
+    if (err == 0 && connect(fd, (struct sockaddr *)&sa, len) == 0) return connected(r);
+    if (err == 0 && errno != EINPROGRESS) err = errno;
+    if (err != 0) {
+      dl->errs[dl->cur] = err;
+      close_attempt(r);
+      continue;
+    }
+    deadline_set(r, now_ms() + dl->timeout_ms);
+    return;
+  }
+  release(r, RELAY_EVENT_DIAL_FAILED, 0, 0);
+}
+
+static void attempt_failed(struct relay *r, int err) {
+  r->dial->errs[r->dial->cur++] = err;
+  dial_next(r);
+}
+
+static void on_dial_event(struct relay *r, int side, uint32_t events) {
+  if (side == 0) {
+    /* The client is watched for a reset only (no EPOLLIN): a FIN waits for the relay. */
+    if (events & (EPOLLERR | EPOLLHUP)) {
+      int soerr = 0;
+      socklen_t len = sizeof soerr;
+      (void)getsockopt(r->fd[0], SOL_SOCKET, SO_ERROR, &soerr, &len);
+      finish(r, RELAY_END_ERROR, soerr != 0 ? soerr : ECONNRESET);
+    }
+    return;
+  }
+  if (r->fd[1] < 0) return;
+  int soerr = 0;
+  socklen_t len = sizeof soerr;
+  if (getsockopt(r->fd[1], SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) soerr = errno;
+  if (soerr != 0) return attempt_failed(r, soerr);
+  if (events & (EPOLLERR | EPOLLHUP)) return attempt_failed(r, ECONNREFUSED);
+  /* An event left over from a closed attempt can name this slot: only a peer proves a connect. */
+  struct sockaddr_storage peer;
+  socklen_t plen = sizeof peer;
+  if ((events & EPOLLOUT) && getpeername(r->fd[1], (struct sockaddr *)&peer, &plen) == 0) connected(r);
+}
+
+static void begin_dial(struct relay *r) {
+  int err = watch(r, 0, EPOLL_CTL_ADD, EPOLLET);
+  if (err != 0) return finish(r, RELAY_END_ERROR, err);
+  dial_next(r);
 }
 
 static struct relay *lookup(uint64_t slot, uint32_t gen) {
@@ -273,7 +447,7 @@ static int run_commands(void) {
   int stop = 0;
   while (c != NULL) {
     struct cmd *next = c->next;
-    if (c->type == CMD_START) begin(c->relay);
+    if (c->type == CMD_DIAL) begin_dial(c->relay);
     else if (c->type == CMD_STOP) stop = 1;
     else {
       uint64_t gen = (uint64_t)(c->id / SLOT_LIMIT);
@@ -286,18 +460,26 @@ static int run_commands(void) {
   return stop;
 }
 
-static void expire_lingering(void) {
+static void expire_deadlines(void) {
   int64_t now = now_ms();
-  while (E.lhead != NULL && E.lhead->linger_at <= now) finish(E.lhead, RELAY_END_LINGER, 0);
+  while (E.lhead != NULL && E.lhead->deadline <= now) {
+    struct relay *r = E.lhead;
+    if (r->dial != NULL) {
+      deadline_clear(r);
+      attempt_failed(r, ETIMEDOUT);
+    } else {
+      finish(r, RELAY_END_LINGER, 0);
+    }
+  }
 }
 
 static void *thread_main(void *arg) {
   (void)arg;
   struct epoll_event events[EVENTS_MAX];
   for (;;) {
-    int timeout = -1; /* idle relays cost nothing: no timer unless one is lingering */
+    int timeout = -1; /* idle relays cost nothing: no timer unless one is dialling or lingering */
     if (E.lhead != NULL) {
-      int64_t wait = E.lhead->linger_at - now_ms();
+      int64_t wait = E.lhead->deadline - now_ms();
       timeout = wait < 0 ? 0 : (int)wait;
     }
     int n = epoll_wait(E.epfd, events, EVENTS_MAX, timeout);
@@ -309,9 +491,11 @@ static void *thread_main(void *arg) {
         continue;
       }
       struct relay *r = lookup((tag & 0xffffffffu) >> 1, (uint32_t)(tag >> 32));
-      if (r != NULL) on_event(r, (int)(tag & 1), events[i].events);
+      if (r == NULL) continue;
+      if (r->dial != NULL) on_dial_event(r, (int)(tag & 1), events[i].events);
+      else on_event(r, (int)(tag & 1), events[i].events);
     }
-    expire_lingering();
+    expire_deadlines();
   }
 stopped:
   for (uint32_t slot = 0; slot < E.next_slot; slot++) {
@@ -367,15 +551,6 @@ void relay_engine_stop(void) {
   close(E.wakefd);
 }
 
-static int copy_pending(struct direction *d, const void *bytes, size_t len) {
-  if (len == 0) return 0;
-  d->pending = malloc(len);
-  if (d->pending == NULL) return ENOMEM;
-  memcpy(d->pending, bytes, len);
-  d->pending_len = len;
-  return 0;
-}
-
 static int alloc_slot(uint32_t *slot) {
   if (E.free_len > 0) {
     *slot = E.free_slots[--E.free_len];
@@ -391,49 +566,79 @@ static int alloc_slot(uint32_t *slot) {
   return 0;
 }
 
-double relay_start(int client_fd, int backend_fd, const void *to_backend, size_t to_backend_len,
-                   const void *to_client, size_t to_client_len) {
-  if (!E.running) return -ENOTCONN;
+/* Registers a new relay (slot, id) holding a dup of `client_fd`; NULL with *err set on failure. */
+static struct relay *new_relay(int client_fd, int *err) {
   struct relay *r = calloc(1, sizeof *r);
-  struct cmd *c = calloc(1, sizeof *c);
-  if (r == NULL || c == NULL) {
+  if (r == NULL) { *err = ENOMEM; return NULL; }
+  r->fd[0] = r->fd[1] = -1;
+  r->d[0].pipe.r = r->d[0].pipe.w = r->d[1].pipe.r = r->d[1].pipe.w = -1;
+  if ((r->fd[0] = fcntl(client_fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+    *err = errno;
     free(r);
+    return NULL;
+  }
+  pthread_mutex_lock(&E.mu);
+  *err = alloc_slot(&r->slot);
+  if (*err == 0) {
+    r->gen = ++E.gens_seed & 0x3fffffff;
+    if (r->gen == 0) r->gen = ++E.gens_seed & 0x3fffffff;
+    *slot_ref(r->slot) = r;
+  }
+  pthread_mutex_unlock(&E.mu);
+  if (*err != 0) {
+    close(r->fd[0]);
+    free(r);
+    return NULL;
+  }
+  __atomic_add_fetch(&E.active, 1, __ATOMIC_RELAXED);
+  return r;
+}
+
+double relay_dial(int client_fd, const struct relay_target *targets, int ntargets, int timeout_ms, int keepalive_s,
+                  const void *const *replays, const size_t *replay_lens, int nreplays) {
+  if (!E.running) return -ENOTCONN;
+  if (ntargets <= 0 || (nreplays != 1 && nreplays != ntargets)) return -EINVAL;
+  struct cmd *c = calloc(1, sizeof *c);
+  /* One block: the dial, its targets, the replay pointers and lengths. */
+  size_t size = sizeof(struct dial) + (size_t)ntargets * sizeof(struct relay_target) + (size_t)nreplays * (sizeof(char *) + sizeof(size_t));
+  struct dial *dl = calloc(1, size);
+  int *errs = calloc((size_t)ntargets, sizeof(int));
+  if (c == NULL || dl == NULL || errs == NULL) {
     free(c);
+    free(dl);
+    free(errs);
     return -ENOMEM;
   }
-  int err = 0;
-  r->fd[0] = r->fd[1] = -1;
-  if (err == 0 && (r->fd[0] = fcntl(client_fd, F_DUPFD_CLOEXEC, 3)) < 0) err = errno;
-  if (err == 0 && (r->fd[1] = fcntl(backend_fd, F_DUPFD_CLOEXEC, 3)) < 0) err = errno;
-  if (err == 0) err = copy_pending(&r->d[0], to_backend, to_backend_len);
-  if (err == 0) err = copy_pending(&r->d[1], to_client, to_client_len);
-  if (err == 0) {
-    pthread_mutex_lock(&E.mu);
-    err = alloc_slot(&r->slot);
-    if (err == 0) {
-      r->gen = ++E.gens_seed & 0x3fffffff;
-      if (r->gen == 0) r->gen = ++E.gens_seed & 0x3fffffff;
-      *slot_ref(r->slot) = r;
+  dl->targets = (struct relay_target *)(dl + 1);
+  dl->replays = (char **)(dl->targets + ntargets);
+  dl->replay_lens = (size_t *)(dl->replays + nreplays);
+  memcpy(dl->targets, targets, (size_t)ntargets * sizeof *targets);
+  dl->ntargets = ntargets;
+  dl->timeout_ms = timeout_ms;
+  dl->keepalive_s = keepalive_s;
+  dl->nreplays = nreplays;
+  dl->errs = errs;
+  for (int i = 0; i < nreplays; i++) {
+    dl->replay_lens[i] = replay_lens[i];
+    if (replay_lens[i] == 0) continue;
+    dl->replays[i] = malloc(replay_lens[i]);
+    if (dl->replays[i] == NULL) {
+      dial_free(dl);
+      free(c);
+      return -ENOMEM;
     }
-    pthread_mutex_unlock(&E.mu);
+    memcpy(dl->replays[i], replays[i], replay_lens[i]);
   }
-  if (err != 0) {
-    if (r->fd[0] >= 0) close(r->fd[0]);
-    if (r->fd[1] >= 0) close(r->fd[1]);
-    free(r->d[0].pending);
-    free(r->d[1].pending);
-    free(r);
+  int err = 0;
+  struct relay *r = new_relay(client_fd, &err);
+  if (r == NULL) {
+    dial_free(dl);
     free(c);
     return -(double)err;
   }
-  for (int s = 0; s < 2; s++) {
-    r->d[s].src = r->fd[s];
-    r->d[s].dst = r->fd[1 - s];
-    r->d[s].pipe.r = r->d[s].pipe.w = -1;
-  }
-  __atomic_add_fetch(&E.active, 1, __ATOMIC_RELAXED);
+  r->dial = dl;
   double id = make_id(r->slot, r->gen);
-  c->type = CMD_START;
+  c->type = CMD_DIAL;
   c->relay = r;
   push(c);
   return id;
