@@ -535,6 +535,7 @@ int relay_engine_start(const struct relay_options *options, relay_report_fn repo
   if (epoll_ctl(E.epfd, EPOLL_CTL_ADD, E.wakefd, &ev) != 0) return errno;
   int err = pthread_create(&E.thread, NULL, thread_main, NULL);
   if (err != 0) return err;
+  (void)pthread_setname_np(E.thread, "ir-splice"); /* shows in /proc/<pid>/task/<tid>/comm */
   E.running = 1;
   return 0;
 }
