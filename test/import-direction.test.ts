@@ -81,6 +81,7 @@ const KERNEL_LAYERS: string[][] = [
   ['layers'],
   ['net'],
   ['status'],
+  ['limbo'],
   ['session'],
   ['plugin-system'],
   ['proxy.ts', 'proxy-api.ts', 'testing'],
