@@ -55,6 +55,8 @@ export const ERROR_CODES = {
   IR_ERR_PROCESS_UNCAUGHT: 'An exception that no plugin code raised reached the top of the event loop, so the proxy exited with code 70 for its supervisor to restart it',
   IR_ERR_PROCESS_UNHANDLED_REJECTION: 'A promise rejection that no plugin code raised went unhandled; it is logged and the proxy keeps serving',
   IR_ERR_PROCESS_STALLED: 'The event loop was blocked longer than [events] stall_timeout, so the watchdog killed the process for its supervisor to restart it',
+  IR_ERR_LIMBO_NO_DATA: "The limbo has no pre-encoded world for the client's protocol version (or state), so it cannot hold that player",
+  IR_ERR_LIMBO_KEEPALIVE_TIMEOUT: 'A player held in limbo did not answer a keepalive within 15 s, so it was disconnected',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
