@@ -7,7 +7,9 @@
  */
 import { InfrarustError } from '../errors.ts';
 import type { PacketConn } from '../net/packet-conn.ts';
+import { encodeCompressed } from '../protocol/compression.ts';
 import { kernelIds } from '../protocol/ids/index.ts';
+import { encodeFrame } from '../protocol/packet-writer.ts';
 import { readVarInt } from '../protocol/varint.ts';
 import { limboSequence } from './data/index.ts';
 
@@ -30,14 +32,29 @@ export async function sendLimboWorld(conn: PacketConn, protocol: number, state: 
   if (sequence === undefined) throw new InfrarustError('IR_ERR_LIMBO_NO_DATA', `the limbo has no world for protocol ${protocol}`);
   if (state === 'configuration') {
     if (sequence.configuration.length === 0) throw new InfrarustError('IR_ERR_LIMBO_NO_DATA', `protocol ${protocol} has no configuration state`);
-    for (const packet of sequence.configuration) conn.queue(packet);
+    for (const packet of sequence.configuration) conn.queueRaw(frameFor(packet, conn.threshold));
     conn.flush();
     await awaitFinishConfiguration(conn, protocol);
   } else if (protocol < PROTOCOL_1_8) {
     await new Promise((resolve) => setTimeout(resolve, LEGACY_PLAY_DELAY_MS));
   }
-  for (const packet of sequence.play) conn.queue(packet);
+  for (const packet of sequence.play) conn.queueRaw(frameFor(packet, conn.threshold));
   conn.flush();
+}
+
+/** Frames of the shared packets per compression threshold: registry data is deflated once, not per join. */
+const frames = new WeakMap<Buffer, Map<number, Buffer>>();
+
+/**
+ * `packet` framed (and compressed) for a connection with `threshold` (-1: off), made once and reused.
+ * @example conn.queueRaw(frameFor(limboSequence(769)!.play[0], conn.threshold))
+ */
+export function frameFor(packet: Buffer, threshold: number): Buffer {
+  let byThreshold = frames.get(packet);
+  if (!byThreshold) frames.set(packet, (byThreshold = new Map()));
+  let frame = byThreshold.get(threshold);
+  if (!frame) byThreshold.set(threshold, (frame = threshold >= 0 ? encodeCompressed(packet, threshold) : encodeFrame(packet)));
+  return frame;
 }
 
 /** Reads the client's configuration packets (client information, brand, …) until it acknowledges. */
