@@ -179,7 +179,14 @@ export function generate(): { source: string; blob: Buffer; list: LimboSequence[
     if (!seen.has(key)) seen.set(key, pool.push(packet) - 1);
     return seen.get(key)!;
   };
-  const entries = list.map((s) => ({ protocol: s.protocol, keepAlive: s.keepAlive, configuration: s.configuration.map(ref), play: s.play.map(ref) }));
+  const entries = list.map((s) => ({
+    protocol: s.protocol,
+    version: s.version,
+    registryData: s.loginData?.replace(/^pc\//, '') ?? null,
+    keepAlive: s.keepAlive,
+    configuration: s.configuration.map(ref),
+    play: s.play.map(ref),
+  }));
   let offset = 0;
   const ranges = pool.map((p) => [offset, (offset += p.length)]);
   const mdVersion = require('minecraft-data/package.json').version;
@@ -188,10 +195,17 @@ export function generate(): { source: string; blob: Buffer; list: LimboSequence[
     '// Regenerate with `npm run gen:limbo` (node --import tsx kernel/limbo/data/generate.ts); read through ./index.ts.',
     '// PACKETS: [start, end) of each unique packet (id + body) in the uncompressed limbo-packets.bin.br.',
     '// SEQUENCES: per protocol with data, the packets to send in configuration (1.20.2+) and play.',
+    "// registryData names minecraft-data's loginPacket.json folder the dimension/registry data came from: where it",
+    '// is not the version itself the data is a copy (1.21.4–1.21.8 carry 1.21.3\'s, 1.21.10 carries 1.21.9\'s, which',
+    "// equals 1.21.1's registries), not yet verified against real clients of those versions.",
     '',
     "export type KeepAliveLayout = 'i32' | 'varint' | 'i64';",
     'export interface LimboSequenceIndex {',
     '  readonly protocol: number;',
+    '  /** The minecraft-data version whose data was used. */',
+    '  readonly version: string;',
+    '  /** 1.16+: the loginPacket.json folder of the dimension/registry data (null before 1.16). */',
+    '  readonly registryData: string | null;',
     '  readonly keepAlive: KeepAliveLayout;',
     '  readonly configuration: readonly number[];',
     '  readonly play: readonly number[];',

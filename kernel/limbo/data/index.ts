@@ -13,6 +13,12 @@ export type { KeepAliveLayout };
 export interface LimboSequence {
   /** The protocol whose data the packets come from. */
   readonly dataProtocol: number;
+  /**
+   * minecraft-data's folder of the registry/dimension data (null before 1.16). When it names an
+   * older version than the client's (1.21.4–1.21.8: '1.21.3'; 1.21.10: '1.21.9', itself 1.21.1's
+   * registries) the data is a copy that real clients of that version may reject.
+   */
+  readonly registryData: string | null;
   /** 1.20.2+: registry data, then finish configuration (id + body each). */
   readonly configuration: readonly Buffer[];
   /** Join game, abilities, position, spawn position (+ start waiting for chunks on 1.20.3+). */
@@ -47,6 +53,7 @@ export function limboSequence(protocol: number): LimboSequence | undefined {
   const all = loadPackets();
   const sequence: LimboSequence = Object.freeze({
     dataProtocol: data,
+    registryData: entry.registryData,
     configuration: Object.freeze(entry.configuration.map((i) => all[i])),
     play: Object.freeze(entry.play.map((i) => all[i])),
     keepAlive: entry.keepAlive,

@@ -35,6 +35,15 @@ test('every release 1.7.2 → 26.1 has a sequence; configuration only from 1.20.
   assert.equal(limboSequence(4), limboSequence(5));
 });
 
+test('registryData names where the registry data came from; the copied versions are listed', () => {
+  assert.equal(limboSequence(47)!.registryData, null);
+  assert.equal(limboSequence(754)!.registryData, '1.16.2');
+  assert.equal(limboSequence(774)!.registryData, '1.21.11');
+  for (const protocol of [769, 770, 771, 772]) assert.equal(limboSequence(protocol)!.registryData, '1.21.3', String(protocol));
+  assert.equal(limboSequence(773)!.registryData, '1.21.9');
+  assert.deepEqual(limboSequence(773)!.configuration, limboSequence(767)!.configuration); // 1.21.9's data is 1.21.1's
+});
+
 test('keepalive layouts: i32 on 1.7, VarInt 1.8–1.12.1, i64 from 1.12.2', () => {
   assert.equal(limboSequence(5)!.keepAlive, 'i32');
   assert.equal(limboSequence(47)!.keepAlive, 'varint');
