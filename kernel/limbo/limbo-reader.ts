@@ -3,10 +3,11 @@
  * lines and commands (signed or not, legacy chat on old versions) to `onChat`, everything
  * else (movement, client settings, teleport confirmations) is dropped unread.
  */
+import { InfrarustError } from '../errors.ts';
 import type { PacketConn } from '../net/packet-conn.ts';
 import { kernelIds } from '../protocol/ids/index.ts';
 import { readVarInt } from '../protocol/varint.ts';
-import { CHAT_SIGNED, decodeChatCommand, decodeChatMessage } from '../protocol/packets/play-chat-serverbound.ts';
+import { CHAT_SIGNED, decodeChatCommand, decodeChatMessage, maxChatLength } from '../protocol/packets/play-chat-serverbound.ts';
 import type { KeepAlive } from './keep-alive.ts';
 
 export interface LimboChat {
@@ -23,8 +24,9 @@ export interface LimboReaderOptions {
 }
 
 /**
- * Consumes `conn`'s packets until the returned function is called. A malformed chat packet
- * throws inside the consumer, which ends the connection (PacketConn fails and destroys it).
+ * Consumes `conn`'s packets until the returned function is called. A malformed chat packet, or
+ * a line over the era's limit (100 characters before 1.11, 256 after), throws inside the
+ * consumer, which ends the connection (PacketConn fails and destroys it).
  * @example const stop = readLimboPackets(conn, 769, { onChat: (c) => log.info(c), keepAlive });
  */
 export function readLimboPackets(conn: PacketConn, protocol: number, options: LimboReaderOptions): () => void {
@@ -42,6 +44,9 @@ export function readLimboPackets(conn: PacketConn, protocol: number, options: Li
 
 function chatLine(packet: Buffer, protocol: number): LimboChat {
   const chat = decodeChatMessage(packet, protocol);
+  if (chat.message.length > maxChatLength(protocol)) {
+    throw new InfrarustError('IR_ERR_PROTO_STRING_TOO_LONG', `a chat line of ${chat.message.length} characters (the limit is ${maxChatLength(protocol)})`);
+  }
   if (protocol < CHAT_SIGNED && chat.message.startsWith('/')) return { text: chat.message.slice(1), command: true, signed: false };
   return { text: chat.message, command: false, signed: chat.signed };
 }
