@@ -40,9 +40,15 @@
 #define POOL_MAX 256
 #define EVENTS_MAX 256
 #define WAKE_TAG UINT64_MAX
+/* Pipes enlarged to opt.pipe_size at once, at most. An unprivileged user's pipes share
+ * fs.pipe-user-pages-soft (16384 pages = 1,024 default pipes): past it every new pipe gets 2 pages
+ * and F_SETPIPE_SZ fails. 64 pipes of 256 KiB take 4,096 of those pages; the others stay at the
+ * default 64 KiB. */
+#define BIG_PIPES_MAX 64
 
 struct pipe_fds {
   int r, w;
+  int big; /* enlarged with F_SETPIPE_SZ (counted in E.big_pipes) */
 };
 
 struct direction {
@@ -102,6 +108,7 @@ static struct {
   /* thread-only state */
   struct pipe_fds pool[POOL_MAX];
   int pool_len;
+  int big_pipes;
   struct relay *lhead, *ltail;
   /* read by stats() from the JS thread */
   volatile uint32_t active, pipes_in_use;
@@ -125,12 +132,19 @@ static int pipe_acquire(struct pipe_fds *out) {
   } else {
     int p[2];
     if (pipe2(p, O_NONBLOCK | O_CLOEXEC) != 0) return errno;
-    if (E.opt.pipe_size > 0) (void)fcntl(p[1], F_SETPIPE_SZ, E.opt.pipe_size);
     out->r = p[0];
     out->w = p[1];
+    out->big = E.opt.pipe_size > 0 && E.big_pipes < BIG_PIPES_MAX && fcntl(p[1], F_SETPIPE_SZ, E.opt.pipe_size) >= 0;
+    if (out->big) E.big_pipes++;
   }
   __atomic_add_fetch(&E.pipes_in_use, 1, __ATOMIC_RELAXED);
   return 0;
+}
+
+static void pipe_close(struct pipe_fds *p) {
+  close(p->r);
+  close(p->w);
+  if (p->big) E.big_pipes--;
 }
 
 /* An empty pipe goes back to the pool; one with bytes in it (an ended relay's) is closed. */
@@ -139,8 +153,7 @@ static void pipe_release(struct direction *d) {
   if (d->in_pipe == 0 && E.pool_len < POOL_MAX) {
     E.pool[E.pool_len++] = d->pipe;
   } else {
-    close(d->pipe.r);
-    close(d->pipe.w);
+    pipe_close(&d->pipe);
   }
   d->pipe.r = d->pipe.w = -1;
   d->in_pipe = 0;
@@ -502,11 +515,7 @@ stopped:
     struct relay *r = *slot_ref(slot);
     if (r != NULL) finish(r, RELAY_END_ABORTED, 0);
   }
-  while (E.pool_len > 0) {
-    E.pool_len--;
-    close(E.pool[E.pool_len].r);
-    close(E.pool[E.pool_len].w);
-  }
+  while (E.pool_len > 0) pipe_close(&E.pool[--E.pool_len]);
   return NULL;
 }
 

@@ -47,7 +47,7 @@ typedef void (*relay_report_fn)(struct relay_report *report, void *user);
 
 struct relay_options {
   int linger_ms;
-  int pipe_size; /* bytes per pipe (F_SETPIPE_SZ); 0 = the kernel's default */
+  int pipe_size; /* bytes per pipe (F_SETPIPE_SZ) for up to 64 pipes at a time; 0 = the kernel's default */
 };
 
 struct relay_stats {
