@@ -16,6 +16,7 @@ import { encodeDisconnect } from '../protocol/packets/disconnect.ts';
 import { PacketWriter } from '../protocol/packet-writer.ts';
 import type { HandshakeInfo } from '../protocol/packets/handshake.ts';
 import type { PlayerChannel } from './player-channel.ts';
+import { channelPlayerRef } from './event-refs.ts';
 
 type Failure = Extract<PlayerResult, { ok: false }>;
 
@@ -101,11 +102,8 @@ function rawPacket(id: number, data: Uint8Array): Buffer {
  */
 export function createInterceptedPlayer(channel: PlayerChannel): Player {
   return {
-    connectionId: channel.connectionId,
-    username: channel.profile.name,
+    ...channelPlayerRef(channel),
     uuid: channel.profile.uuid,
-    remoteAddress: channel.remoteAddress,
-    protocolVersion: channel.protocol,
     get serverId() {
       return channel.serverId;
     },

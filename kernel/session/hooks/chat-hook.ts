@@ -18,7 +18,7 @@ import type { EventMap } from '../../../sdk/events.ts';
 import type { EventBus } from '../../layers/event-bus.ts';
 import type { PlayerChannel } from '../player-channel.ts';
 import { replyTo, type PlayerLookup } from './command-hook.ts';
-import { channelPlayerRef } from './player-ref.ts';
+import { channelPlayerRef } from '../event-refs.ts';
 
 export interface ChatHookDeps {
   readonly events: EventBus;

@@ -14,7 +14,7 @@ import { pluginOf, type NamedRegistry } from '../../layers/registries.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { PlayerChannel } from '../player-channel.ts';
 import type { PermissionChecker, PlayerPermissions } from './permissions.ts';
-import { channelPlayerRef } from './player-ref.ts';
+import { channelPlayerRef } from '../event-refs.ts';
 
 /** How the hooks reach a player to reply (the PlayerRegistry's shape). */
 export interface PlayerLookup {

@@ -10,7 +10,7 @@ import type { ProxyConfig } from '../../config/index.ts';
 import type { EventBus } from '../../layers/event-bus.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { PlayerChannel } from '../player-channel.ts';
-import { channelPlayerRef } from './player-ref.ts';
+import { channelPlayerRef } from '../event-refs.ts';
 
 export type PermissionsConfig = ProxyConfig['permissions'];
 export type PermissionChecker = (permission: string) => boolean;
