@@ -1,0 +1,141 @@
+/**
+ * The LimboSession a handler drives: chat, titles, action bars and boss bars encoded for the
+ * client's protocol and written to its PacketConn. One LimboClient per chain (the connection,
+ * whether the world is rendered yet, the boss bars shown); one session view per handler run,
+ * released when that run ends so a plugin's late timer finds a no-op, never a stale player.
+ */
+import { randomUUID } from 'node:crypto';
+import type { HandlerResult, LimboEntry, LimboPlayer, LimboSession } from '../../sdk/limbo.ts';
+import type { BossBar, BossBarOptions, PlayerResult, Text, TitleTimes } from '../../sdk/player.ts';
+import type { PacketConn } from '../net/packet-conn.ts';
+import { encodeActionBar, encodeChatMessage } from '../protocol/packets/play-chat.ts';
+import { encodeTitle } from '../protocol/packets/play-title.ts';
+import { encodeBossBar, type BossBarAction, type BossBarState } from '../protocol/packets/play-boss-bar.ts';
+
+type Failure = Extract<PlayerResult, { ok: false }>;
+const OK: PlayerResult = Object.freeze({ ok: true });
+const CLOSED: Failure = Object.freeze({ ok: false, code: 'closed', message: 'the player has left limbo' });
+
+/**
+ * The client side of a chain: play packets wait in `pending` until the world is rendered (a
+ * client before Join Game cannot show chat), then go straight to the connection.
+ */
+export class LimboClient {
+  worldSent = false;
+  closed = false;
+  private pending: Buffer[] = [];
+  private readonly bars = new Set<string>();
+
+  constructor(
+    readonly conn: PacketConn,
+    readonly protocol: number,
+  ) {}
+
+  send(packets: Buffer | Buffer[] | undefined, what: string): PlayerResult {
+    if (this.closed || this.conn.failed !== undefined) return CLOSED;
+    if (packets === undefined) return { ok: false, code: 'unsupported', message: `${what} does not exist for protocol ${this.protocol}` };
+    const list = Array.isArray(packets) ? packets : [packets];
+    if (!this.worldSent) this.pending.push(...list);
+    else {
+      for (const p of list) this.conn.queue(p);
+      this.conn.flush();
+    }
+    return OK;
+  }
+
+  /** The world is rendered: what handlers sent before it goes out now. */
+  worldReady(): void {
+    this.worldSent = true;
+    const queued = this.pending;
+    this.pending = [];
+    if (queued.length > 0) this.send(queued, 'queued packets');
+  }
+
+  barShown(id: string, shown: boolean): void {
+    if (shown) this.bars.add(id);
+    else this.bars.delete(id);
+  }
+
+  /** The player leaves limbo: queued sends are dropped and boss bars removed (a backend knows none of them). */
+  finish(): void {
+    this.pending = [];
+    if (this.worldSent) for (const id of this.bars) this.send(encodeBossBar(this.protocol, id, { action: 'remove' }), 'a boss bar');
+    this.bars.clear();
+    this.closed = true;
+  }
+}
+
+export interface LimboSessionHooks {
+  /** `session.complete(result)`; `kick(reason)` arrives here as a deny. */
+  complete(result: HandlerResult): void;
+}
+
+/** A LimboSession plus the kernel's switch that turns it into a no-op. */
+export interface LimboSessionView extends LimboSession {
+  release(): void;
+}
+
+/**
+ * The session one handler run sees.
+ * @example const session = createLimboSession(client, player, { type: 'initial' }, { complete: (r) => settle(r) });
+ */
+export function createLimboSession(client: LimboClient, player: LimboPlayer, entry: LimboEntry, hooks: LimboSessionHooks): LimboSessionView {
+  let active = true;
+  const send = (what: string, encode: () => Buffer | Buffer[] | undefined): PlayerResult => (active ? client.send(encode(), what) : CLOSED);
+  const protocol = client.protocol;
+  return {
+    player,
+    entry,
+    get active() {
+      return active && !client.closed && client.conn.failed === undefined;
+    },
+    sendMessage: (text: Text) => send('a chat message', () => encodeChatMessage(protocol, text)),
+    sendTitle: (title: Text, subtitle?: Text, times?: TitleTimes) => send('a title', () => encodeTitle(protocol, { title, subtitle, times })),
+    sendActionBar: (text: Text) => send('an action bar', () => encodeActionBar(protocol, text)),
+    showBossBar: (options: BossBarOptions) => (active ? showBossBar(client, options) : CLOSED),
+    kick(reason: string) {
+      if (!active || client.closed) return CLOSED;
+      hooks.complete({ type: 'deny', reason });
+      return OK;
+    },
+    complete(result: HandlerResult) {
+      if (active && !client.closed) hooks.complete(result);
+    },
+    release() {
+      active = false;
+    },
+  };
+}
+
+function showBossBar(client: LimboClient, options: BossBarOptions): BossBar | Failure {
+  const id = randomUUID();
+  let state: BossBarState = { title: options.title, progress: options.progress ?? 1, color: options.color ?? 'purple', overlay: options.overlay ?? 'progress' };
+  const send = (change: BossBarAction): PlayerResult => client.send(encodeBossBar(client.protocol, id, change), 'a boss bar');
+  const shown = send({ action: 'add', state });
+  if (!shown.ok) return shown;
+  client.barShown(id, true);
+  let hidden = false;
+  const gone: Failure = { ok: false, code: 'closed', message: 'this boss bar was hidden' };
+  return {
+    update(changes) {
+      if (hidden) return gone;
+      const next = { ...state, ...changes };
+      const changed: BossBarAction[] = [];
+      if (changes.progress !== undefined) changed.push({ action: 'progress', progress: next.progress });
+      if (changes.title !== undefined) changed.push({ action: 'title', title: next.title });
+      if (changes.color !== undefined || changes.overlay !== undefined) changed.push({ action: 'style', color: next.color, overlay: next.overlay });
+      for (const change of changed) {
+        const r = send(change);
+        if (!r.ok) return r;
+      }
+      state = next;
+      return OK;
+    },
+    hide() {
+      if (hidden) return gone;
+      hidden = true;
+      client.barShown(id, false);
+      return send({ action: 'remove' });
+    },
+  };
+}
