@@ -15,6 +15,7 @@ import { createAuthHandler } from './handler.ts';
 import { maskIp } from './ip-mask.ts';
 import { Lockouts } from './lockout.ts';
 import { AuthPluginSchema, type AuthPluginSettings } from './options.ts';
+import { startHashWorker } from './hash-worker.ts';
 import { createHasher } from './passwords.ts';
 import { compilePolicy, parseBlockedList } from './policy.ts';
 import { PremiumDetector } from './premium.ts';
@@ -42,7 +43,8 @@ export default definePlugin({
 
     const blocked = await readBlockedList(inDataDir(ctx, settings.password_policy.blocked_passwords_file));
     const policy = compilePolicy(settings.password_policy, blocked);
-    const hasher = await createHasher(settings.hashing);
+    // Off the event loop: a hash costs tens of milliseconds of CPU (hash-worker.ts).
+    const hasher = await createHasher(settings.hashing, startHashWorker(ctx.signal));
     const lockouts = new Lockouts(settings.security.max_login_attempts, settings.security.lockout_duration);
     const mask = (ip: string): string => maskIp(ip, settings.privacy.log_ip_masking);
     const handler = createAuthHandler({ store, save, hasher, policy, lockouts, messages: settings.messages, settings: settings.security, scheduler: ctx.scheduler, log: ctx.log, maskIp: mask });
