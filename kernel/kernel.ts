@@ -18,7 +18,7 @@ import type { PluginLayers } from './layers/plugin-layers.ts';
 import { Proxy } from './proxy.ts';
 import { createProxyApi } from './proxy-api.ts';
 import { commandNames } from './layers/registries.ts';
-import { infrarustCommand, INFRARUST_COMMAND_OWNER } from './session/hooks/index.ts';
+import { infrarustCommand, INFRARUST_COMMAND_OWNER, serverCommand } from './session/hooks/index.ts';
 import { PluginHost } from './plugin-system/host/plugin-host.ts';
 import { nativePluginLoader } from './plugin-system/loader/native-plugin-loader.ts';
 import type { PluginLoader } from './plugin-system/loader/plugin-loader.ts';
@@ -120,5 +120,7 @@ export async function bootKernel(options: KernelOptions): Promise<Kernel> {
   proxy = new Proxy(config, log, layers);
   const ir = infrarustCommand(api);
   layers.registries.commands.add(INFRARUST_COMMAND_OWNER, commandNames(ir), ir);
+  const server = serverCommand(api);
+  layers.registries.commands.add(INFRARUST_COMMAND_OWNER, commandNames(server), server);
   return { config, sections, warnings: full.warnings, layers, proxy, api, host };
 }

@@ -14,8 +14,13 @@ export type PlayerResult =
   | { readonly ok: true }
   | {
       readonly ok: false;
-      /** `passthrough`: the proxy does not own this stream; `unsupported`: this client version has no such thing (e.g. titles before 1.8); `closed`: the player left. */
-      readonly code: 'passthrough' | 'unsupported' | 'closed';
+      /**
+       * `passthrough`: the proxy does not own this stream; `unsupported`: this client version has no
+       * such thing (e.g. titles before 1.8); `closed`: the player left. For `switchServer`:
+       * `unknown-server`, `already-connected`, `denied` (ServerPreConnect or the backend refused),
+       * `unreachable` (the player stays where they were), `busy` (a switch is under way).
+       */
+      readonly code: 'passthrough' | 'unsupported' | 'closed' | 'unknown-server' | 'already-connected' | 'denied' | 'unreachable' | 'busy';
       readonly message: string;
     };
 
@@ -71,4 +76,16 @@ export interface Player {
    * as that side needs.
    */
   sendPacket(id: number, data: Uint8Array, direction?: 'clientbound' | 'serverbound'): PlayerResult;
+  /**
+   * Moves an intercepted player to another server (its id), on every supported version: the
+   * proxy logs them in there first; if that fails they stay where they are and are told why in
+   * chat. ServerPreConnect, then ServerSwitch and ServerConnected fire. The target must be a
+   * `client_only` or `offline` server. Resolves when the player is there (or the reason not).
+   * Do not await it inside a listener that holds this player's packets (ChatMessage,
+   * CommandExecute, RawPacket, a command's execute): a 1.20.2+ switch waits for the client.
+   * @example
+   * const r = await ctx.proxy.player('Steve')?.switchServer('survival');
+   * if (r && !r.ok) ctx.log.info(`not moved: ${r.code} ${r.message}`);
+   */
+  switchServer(serverId: string): Promise<PlayerResult>;
 }

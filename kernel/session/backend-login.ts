@@ -8,6 +8,8 @@
  *     state), its answer relayed back: this is what lets Forge's login handshake through;
  *   Encryption Request → the backend is in online mode: a clear refusal;
  *   Disconnect → the backend refused the player: its reason is passed on.
+ * On a server switch the client is in play, not login: plugin requests are answered "not
+ * understood" and cookie requests with no cookie, as Velocity does for a client past its login.
  */
 import type { GameProfile } from '../../sdk/auth.ts';
 import { connectTimeout, type LoadedServer } from '../config/index.ts';
@@ -30,7 +32,9 @@ import { forwardedAddress } from './forwarding/address.ts';
 import { effectiveForwarding } from './forwarding/mode.ts';
 import { answerVelocityRequest, velocityForwardingChannel } from './forwarding/velocity.ts';
 import { LOGIN_STEP_TIMEOUT_MS } from './timeouts.ts';
-import { PV } from '../protocol/packets/protocol-versions.ts';
+import { packetOf, PV } from '../protocol/packets/protocol-versions.ts';
+import { PacketWriter } from '../protocol/packet-writer.ts';
+import { kernelIds } from '../protocol/ids/index.ts';
 
 const LOGIN_DISCONNECT_ID = 0x00;
 const COOKIE_REQUEST_ID = 0x05;
@@ -49,7 +53,7 @@ export class BackendRefused extends InfrarustError {
   }
 }
 
-export async function backendLogin(ctx: ConnectionContext, server: LoadedServer, client: PacketConn, profile: GameProfile, deps: InterceptedDeps): Promise<BackendLogin> {
+export async function backendLogin(ctx: ConnectionContext, server: LoadedServer, client: PacketConn, profile: GameProfile, deps: InterceptedDeps, clientInLogin = true): Promise<BackendLogin> {
   const config = deps.config();
   const { socket, address } = await connectToBackend(server.addresses, {
     timeoutMs: connectTimeout(server, config),
@@ -74,7 +78,7 @@ export async function backendLogin(ctx: ConnectionContext, server: LoadedServer,
     ]);
     socket.write(withProxyHeader(ctx, server, hello));
     const velocity = forwarding === 'velocity' ? { address: forwardedAddress(ctx.remoteAddress), profile, secret: secret! } : undefined;
-    return { backend, address, profile: await loginPackets(backend, client, protocol, velocity, server) };
+    return { backend, address, profile: await loginPackets(backend, clientInLogin ? client : undefined, protocol, velocity, server) };
   } catch (err) {
     backend.socket.destroy();
     throw err;
@@ -92,7 +96,7 @@ function handshakeAddress(ctx: ConnectionContext, server: LoadedServer, address:
 
 type Velocity = { address: string; profile: GameProfile; secret: string } | undefined;
 
-async function loginPackets(backend: PacketConn, client: PacketConn, protocol: number, velocity: Velocity, server: LoadedServer): Promise<GameProfile> {
+async function loginPackets(backend: PacketConn, client: PacketConn | undefined, protocol: number, velocity: Velocity, server: LoadedServer): Promise<GameProfile> {
   let forwarded = false;
   for (;;) {
     const packet = await backend.read(LOGIN_STEP_TIMEOUT_MS, 'login packet');
@@ -105,7 +109,7 @@ async function loginPackets(backend: PacketConn, client: PacketConn, protocol: n
     }
     if (id === SET_COMPRESSION_ID) backend.threshold = decodeSetCompression(packet);
     else if (id === LOGIN_PLUGIN_REQUEST_ID) forwarded = (await pluginRequest(packet, backend, client, protocol, velocity)) || forwarded;
-    else if (id === COOKIE_REQUEST_ID && protocol >= PV.V1_20_5) await relayToClient(packet, backend, client);
+    else if (id === COOKIE_REQUEST_ID && protocol >= PV.V1_20_5) await relayToClient(packet, backend, client, protocol);
     else if (id === ENCRYPTION_REQUEST_ID) {
       throw new InfrarustError('IR_ERR_SESSION_BACKEND_ONLINE', `backend of server "${server.id}" is in online mode; set it to offline (online-mode=false) and use forwarding`);
     } else if (id === LOGIN_DISCONNECT_ID) {
@@ -118,18 +122,26 @@ async function loginPackets(backend: PacketConn, client: PacketConn, protocol: n
 }
 
 /** True when it was the Velocity forwarding request (answered here). */
-async function pluginRequest(packet: Buffer, backend: PacketConn, client: PacketConn, protocol: number, velocity: Velocity): Promise<boolean> {
+async function pluginRequest(packet: Buffer, backend: PacketConn, client: PacketConn | undefined, protocol: number, velocity: Velocity): Promise<boolean> {
   const request = decodeLoginPluginRequest(packet);
   if (velocity !== undefined && request.channel === velocityForwardingChannel) {
     backend.send(encodeLoginPluginResponse({ messageId: request.messageId, data: answerVelocityRequest(request.data, protocol, velocity) }));
     return true;
   }
-  await relayToClient(encodeLoginPluginRequest(request), backend, client);
+  if (client === undefined) backend.send(encodeLoginPluginResponse({ messageId: request.messageId, data: undefined }));
+  else await relayToClient(encodeLoginPluginRequest(request), backend, client, protocol);
   return false;
 }
 
 /** A request only the client can answer: send it on, pass the client's next packet back. */
-async function relayToClient(packet: Buffer, backend: PacketConn, client: PacketConn): Promise<void> {
+async function relayToClient(packet: Buffer, backend: PacketConn, client: PacketConn | undefined, protocol: number): Promise<void> {
+  if (client === undefined) return void backend.send(noCookie(packet, protocol));
   client.send(packet);
   backend.send(await client.read(LOGIN_STEP_TIMEOUT_MS, 'answer to a backend login request'));
+}
+
+/** A Cookie Response without a payload, for a Cookie Request (`packet`) the client cannot be asked. */
+function noCookie(packet: Buffer, protocol: number): Buffer {
+  const key = new PacketReader(packet, 1).string(32767);
+  return packetOf(kernelIds(protocol).login.sb.cookieResponse, new PacketWriter(key.length + 8).string(key).bool(false).toBuffer());
 }

@@ -43,5 +43,5 @@ export type StatusDeps = Pick<SessionDeps, 'config' | 'status' | 'events'>;
 export type LoginDeps = Pick<SessionDeps, 'events' | 'serverById'>;
 export type PassthroughDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'players' | 'services' | 'forwardingSecret'>;
 export type AuthDeps = Pick<SessionDeps, 'services' | 'events' | 'loginKeys'>;
-export type InterceptedDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'services' | 'loginKeys' | 'codec' | 'hooks' | 'forwardingSecret' | 'players'>;
+export type InterceptedDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'services' | 'loginKeys' | 'codec' | 'hooks' | 'forwardingSecret' | 'players' | 'serverById'>;
 export type LegacyDeps = Pick<SessionDeps, 'config' | 'routes' | 'status' | 'events' | 'log'>;

@@ -72,7 +72,7 @@ function withAuth(outcome: LoginOutcome, auth: 'online' | 'offline'): LoginOutco
   return outcome.type === 'allow' ? { ...outcome, auth } : outcome;
 }
 
-function serverPreConnect(ctx: ConnectionContext, serverId: string, events: EventBus): LoginOutcome | Promise<LoginOutcome> {
+export function serverPreConnect(ctx: ConnectionContext, serverId: string, events: EventBus): LoginOutcome | Promise<LoginOutcome> {
   if (events.listenerCount('ServerPreConnect') === 0) return { type: 'allow', serverId };
   const fired = events.dispatch('ServerPreConnect', { player: playerRef(ctx), serverId });
   return fired instanceof Promise ? fired.then((e) => connectOutcome(ctx, serverId, e)) : connectOutcome(ctx, serverId, fired);

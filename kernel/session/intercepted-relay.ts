@@ -2,9 +2,11 @@
  * The intercepted session after login: the PlayerChannel plugins and hooks talk through, the two
  * packet relays (client-play.ts and backend-play.ts say where the states change), the per-side
  * codec filter chains, and the end of the session (either side closing closes both; a backend
- * that vanishes gives the player a reason).
+ * that vanishes gives the player a reason). The backend side can be replaced: a server switch
+ * (backend-transition.ts) detaches the old backend's relays and attaches the new one's.
  */
 import type { GameProfile } from '../../sdk/auth.ts';
+import type { PlayerResult } from '../../sdk/player.ts';
 import type { LoadedServer } from '../config/index.ts';
 import { createCodecChain, type CodecChain } from '../layers/codec-chain.ts';
 import type { PacketConn } from '../net/packet-conn.ts';
@@ -18,51 +20,114 @@ import type { ConnectionContext } from './connection-context.ts';
 import type { InterceptedDeps } from './deps.ts';
 import { playerRef } from './event-refs.ts';
 import { PacketRelay, type RelayState } from './packet-relay.ts';
+import type { PacketHook } from './packet-hooks.ts';
 import type { PlayerChannel, StreamState } from './player-channel.ts';
 import { createInterceptedPlayer } from './player-handle.ts';
 
-export function startRelays(ctx: ConnectionContext, server: LoadedServer, client: PacketConn, login: BackendLogin, identity: ClientIdentity, deps: InterceptedDeps): void {
+/** Switches the session's backend (backend-transition.ts provides it; injected to keep the import one-way). */
+export type Switcher = (session: InterceptedSession, serverId: string) => Promise<PlayerResult>;
+
+/** Starts the relays for the first backend; the session lives until either side closes. */
+export function startRelays(ctx: ConnectionContext, server: LoadedServer, client: PacketConn, login: BackendLogin, identity: ClientIdentity, deps: InterceptedDeps, switcher?: Switcher): InterceptedSession {
   const protocol = ctx.handshake!.protocolVersion;
   const initial: RelayState = protocol >= PV.V1_20_2 ? 'configuration' : 'play';
-  const backend = login.backend;
-  const channel = new SessionChannel(ctx, server.id, client, backend, identity, initial);
-  const chains = codecChains(ctx, deps, initial, client, backend);
-  const hooks = deps.hooks();
-  const player = () => playerRef(ctx);
-  const common = { protocol, state: initial, hooks, events: deps.events, channel, player };
-  const up = new PacketRelay({
-    ...common,
-    source: client,
-    target: backend,
-    direction: 'serverbound',
-    chain: chains.client,
-    ...tableOf(serverboundStates(protocol)),
-    onState: (s) => (channel.serverState = s),
-  });
-  const down = new PacketRelay({
-    ...common,
-    source: backend,
-    target: client,
-    direction: 'clientbound',
-    chain: chains.server,
-    ...tableOf(clientboundStates(protocol)),
-    onState: (s) => (channel.clientState = s),
-  });
-  const handle = createInterceptedPlayer(channel);
+  const session = new InterceptedSession(ctx, client, identity, deps, switcher);
+  session.attach(server, login, initial);
+  const handle = createInterceptedPlayer(session.channel);
   deps.players.add(handle);
-  const target = `${login.address.host}:${login.address.port}`;
-  client.onEnd = () => channel.finish(undefined);
-  backend.onEnd = (err) => channel.finish(err);
+  client.onEnd = () => session.channel.finish(undefined);
   ctx.socket.once('close', () => {
     deps.players.remove(ctx.id, handle);
-    chains.client?.close();
-    chains.server?.close();
+    session.closeChains();
   });
-  deps.events.notify('PostLogin', () => ({ player: player() }));
-  deps.events.notify('ServerConnected', () => ({ player: player(), serverId: server.id, backend: target }));
-  deps.log.info({ conn: ctx.id, player: identity.profile.name, server: server.id, backend: target, mode: server.proxy_mode, verified: identity.verified }, 'player connected');
-  up.start();
-  down.start();
+  deps.events.notify('PostLogin', () => ({ player: playerRef(ctx) }));
+  session.announce(server, login, 'player connected');
+  return session;
+}
+
+export class InterceptedSession {
+  readonly channel: SessionChannel;
+  /** The relays towards the backend in use; absent while a switch has none attached. */
+  #relays: { up: PacketRelay; down: PacketRelay; chains: { client: CodecChain | null; server: CodecChain | null } } | undefined;
+  /** True while a switch is under way (one at a time). */
+  switching = false;
+
+  constructor(
+    readonly ctx: ConnectionContext,
+    readonly client: PacketConn,
+    readonly identity: ClientIdentity,
+    readonly deps: InterceptedDeps,
+    switcher: Switcher | undefined,
+  ) {
+    const switchTo = switcher === undefined ? undefined : (id: string) => switcher(this, id);
+    this.channel = new SessionChannel(ctx, client, identity, switchTo);
+  }
+
+  get protocol(): number {
+    return this.ctx.handshake!.protocolVersion;
+  }
+
+  /**
+   * Relays between the client and `login.backend`, both starting in `state`. `extraHooks` run
+   * after the kernel's (e.g. the keep-alive guard after a switch).
+   */
+  attach(server: LoadedServer, login: BackendLogin, state: RelayState, extraHooks: readonly PacketHook[] = []): void {
+    const { ctx, client, deps, channel } = this;
+    const backend = login.backend;
+    channel.setBackend(server.id, backend, state);
+    const chains = codecChains(ctx, deps, state, client, backend);
+    const hooks = extraHooks.length === 0 ? deps.hooks() : [...deps.hooks(), ...extraHooks];
+    const player = () => playerRef(ctx);
+    const common = { protocol: this.protocol, state, hooks, events: deps.events, channel, player };
+    const up = new PacketRelay({
+      ...common,
+      source: client,
+      target: backend,
+      direction: 'serverbound',
+      chain: chains.client,
+      ...tableOf(serverboundStates(this.protocol)),
+      onState: (s) => (channel.serverState = s),
+    });
+    const down = new PacketRelay({
+      ...common,
+      source: backend,
+      target: client,
+      direction: 'clientbound',
+      chain: chains.server,
+      ...tableOf(clientboundStates(this.protocol)),
+      onState: (s) => (channel.clientState = s),
+    });
+    this.#relays = { up, down, chains };
+    backend.onEnd = (err) => channel.finish(err);
+    up.start();
+    down.start();
+  }
+
+  /** Stops relaying with the current backend (its frames and the client's wait unread) and returns it. */
+  detach(): PacketConn {
+    const backend = this.channel.backend;
+    backend.onEnd = undefined;
+    backend.afterBatch = undefined;
+    backend.consume(undefined);
+    this.client.afterBatch = undefined;
+    this.client.consume(undefined);
+    this.closeChains();
+    this.#relays = undefined;
+    return backend;
+  }
+
+  closeChains(): void {
+    this.#relays?.chains.client?.close();
+    this.#relays?.chains.server?.close();
+  }
+
+  /** ServerConnected and the info line for a backend the player now plays on. */
+  announce(server: LoadedServer, login: BackendLogin, line: string): void {
+    const { ctx, deps, identity } = this;
+    const target = `${login.address.host}:${login.address.port}`;
+    deps.events.notify('ServerConnected', () => ({ player: playerRef(ctx), serverId: server.id, backend: target }));
+    deps.log.info({ conn: ctx.id, player: identity.profile.name, server: server.id, backend: target, mode: server.proxy_mode, verified: identity.verified }, line);
+  }
 }
 
 function tableOf(table: ReturnType<typeof serverboundStates>) {
@@ -81,10 +146,12 @@ function codecChains(ctx: ConnectionContext, deps: InterceptedDeps, state: Relay
 }
 
 /** What hooks and the Player handle see of the session. */
-class SessionChannel implements PlayerChannel {
-  clientState: StreamState;
-  serverState: StreamState;
+export class SessionChannel implements PlayerChannel {
+  clientState: StreamState = 'login';
+  serverState: StreamState = 'login';
+  serverId = '';
   closed = false;
+  backend!: PacketConn;
   readonly connectionId: number;
   readonly protocol: number;
   readonly profile: GameProfile;
@@ -93,19 +160,23 @@ class SessionChannel implements PlayerChannel {
 
   constructor(
     private readonly ctx: ConnectionContext,
-    readonly serverId: string,
     private readonly client: PacketConn,
-    private readonly backend: PacketConn,
     identity: ClientIdentity,
-    state: RelayState,
+    readonly switchServer: ((serverId: string) => Promise<PlayerResult>) | undefined,
   ) {
-    this.clientState = state;
-    this.serverState = state;
     this.connectionId = ctx.id;
     this.protocol = ctx.handshake!.protocolVersion;
     this.profile = identity.profile;
     this.verified = identity.verified;
     this.remoteAddress = ctx.remoteAddress;
+  }
+
+  setBackend(serverId: string, backend: PacketConn, state: RelayState): void {
+    this.serverId = serverId;
+    this.ctx.serverId = serverId;
+    this.backend = backend;
+    this.clientState = state;
+    this.serverState = state;
   }
 
   sendToClient(packet: Buffer): void {

@@ -7,6 +7,8 @@
  *   (here)               Login Success to the client; Login Acknowledged on 1.20.2+
  *   client-play.ts       packets from the client: configuration and play, serverbound
  *   backend-play.ts      packets from the backend: configuration and play, clientbound
+ *   backend-transition.ts  a server switch: the next backend's login, then the client moved by
+ *                        client-reconfigure.ts (1.20.2+) or client-respawn.ts (older)
  * Encryption and compression are per side; failures end this session only.
  */
 import type { LoadedServer } from '../config/index.ts';
@@ -26,6 +28,7 @@ import type { InterceptedDeps } from './deps.ts';
 import { connectionRef } from './event-refs.ts';
 import { rejectLogin } from './disconnect.ts';
 import { startRelays } from './intercepted-relay.ts';
+import { switchServer } from './backend-transition.ts';
 import { LOGIN_STEP_TIMEOUT_MS } from './timeouts.ts';
 
 const LOGIN_ACKNOWLEDGED_ID = 0x03;
@@ -63,7 +66,7 @@ export async function interceptedSession(ctx: ConnectionContext, reader: ClientR
       login.backend.send(ack);
     }
     ctx.phase = 'relay';
-    startRelays(ctx, server, client, login, identity, deps);
+    startRelays(ctx, server, client, login, identity, deps, switchServer);
   } catch (err) {
     login?.backend.socket.destroy(); // logged in at the backend, but the client's side failed
     refuse(ctx, client, server, err, deps, stage);

@@ -5,6 +5,7 @@
  * and encrypts them as that side needs.
  */
 import type { GameProfile } from '../../sdk/auth.ts';
+import type { PlayerResult } from '../../sdk/player.ts';
 
 /** A stream's state: which table of packet ids applies. */
 export type StreamState = 'login' | 'configuration' | 'play';
@@ -27,6 +28,8 @@ export interface PlayerChannel {
   sendToClient(packet: Buffer): void;
   /** Queues a packet to the backend after whatever is being relayed to it now. */
   sendToServer(packet: Buffer): void;
+  /** Moves the player to another server (backend-transition.ts); absent where the session cannot. */
+  readonly switchServer?: (serverId: string) => Promise<PlayerResult>;
   /** Ends the session: `finalPacket` (a disconnect for clientState) goes to the client first. */
   close(finalPacket?: Buffer): void;
 }

@@ -120,6 +120,11 @@ export function createInterceptedPlayer(channel: PlayerChannel): Player {
       channel.close(encodeDisconnect(channel.protocol, channel.clientState, reason));
       return OK;
     },
+    switchServer(serverId: string) {
+      if (channel.closed) return Promise.resolve(CLOSED);
+      if (channel.switchServer === undefined) return Promise.resolve(unsupported('this session cannot switch servers'));
+      return channel.switchServer(serverId);
+    },
     sendPacket(id, data, direction = 'clientbound') {
       if (channel.closed) return CLOSED;
       const packet = rawPacket(id, data);
@@ -189,6 +194,9 @@ class PassthroughPlayer implements Player {
   }
   sendPacket(): PlayerResult {
     return this.refuse();
+  }
+  switchServer(): Promise<PlayerResult> {
+    return Promise.resolve(this.refuse());
   }
   kick(): PlayerResult {
     if (this.conn.socket.destroyed) return CLOSED;

@@ -21,7 +21,8 @@ export type SentToPlayer =
   | { kind: 'bossBar'; id: number; options: Partial<BossBarOptions> }
   | { kind: 'bossBarHidden'; id: number }
   | { kind: 'kick'; reason: Text }
-  | { kind: 'packet'; id: number; data: Uint8Array; direction: 'clientbound' | 'serverbound' };
+  | { kind: 'packet'; id: number; data: Uint8Array; direction: 'clientbound' | 'serverbound' }
+  | { kind: 'switch'; serverId: string };
 
 export interface TestPlayerInit {
   username: string;
@@ -91,5 +92,6 @@ export function testPlayer(init: TestPlayerInit): TestPlayer {
       return r;
     },
     sendPacket: (id, data, direction = 'clientbound') => record({ kind: 'packet', id, data, direction }),
+    switchServer: (serverId) => Promise.resolve(record({ kind: 'switch', serverId })),
   };
 }

@@ -15,6 +15,7 @@ import { PlayerPermissions, type PermissionsConfig } from './permissions.ts';
 import { serverboundChatHook } from './serverbound-chat-hook.ts';
 
 export { infrarustCommand, INFRARUST_COMMAND_OWNER } from './infrarust-command.ts';
+export { serverCommand, SERVER_COMMAND_PERMISSION } from './server-command.ts';
 export { PlayerPermissions, builtinChecker, subcommandPermission, type PermissionChecker, type PermissionsConfig } from './permissions.ts';
 export type { PlayerLookup } from './command-hook.ts';
 
