@@ -74,6 +74,7 @@ export class Proxy {
       loginKeys: () => (this.loginKeys ??= createLoginKeyPair()),
       codec: layers.codec,
       hooks: () => this.hooks,
+      limbo: layers.registries.limbo,
       forwardingSecret: () => (this.secret ??= loadForwardingSecret(config.forwarding.secret_file, log).catch((err: unknown) => {
         this.secret = undefined; // a fixed file is picked up by the next login
         throw err;

@@ -26,6 +26,7 @@ import { playerRef } from './event-refs.ts';
 import { serverPreConnect } from './gates.ts';
 import type { InterceptedSession } from './intercepted-relay.ts';
 import type { PacketHook } from './packet-hooks.ts';
+import type { RelayState } from './packet-relay.ts';
 import { LOGIN_STEP_TIMEOUT_MS } from './timeouts.ts';
 
 type Failure = Extract<PlayerResult, { ok: false }>;
@@ -88,24 +89,52 @@ async function moveClient(session: InterceptedSession, target: LoadedServer, log
   if (protocol >= PV.V1_20_2) {
     const old = session.detach();
     channel.clientState = 'configuration';
+    let start: HandOver;
     try {
-      await reconfigureClient(client, protocol);
+      start = await handOver(client, protocol, login);
     } finally {
       closeOld(old);
     }
-    login.backend.send(loginAcknowledged(protocol));
-    session.attach(target, login, 'configuration');
+    session.attach(target, login, start.state, start.hooks);
     return;
   }
-  const { joinGame, others } = await readJoinGame(login.backend, protocol);
+  const joinGame = await readJoinGame(login.backend, protocol);
   closeOld(session.detach());
-  for (const packet of [...switchPackets(protocol, joinGame), ...others]) client.queue(packet);
+  const start = await handOver(client, protocol, login, joinGame);
+  session.attach(target, login, start.state, start.hooks);
+}
+
+export interface HandOver {
+  /** The state both relays start in. */
+  readonly state: RelayState;
+  /** Hooks the relays run besides the kernel's. */
+  readonly hooks: PacketHook[];
+}
+
+/**
+ * Moves a client that is in play on something else (an old backend, the proxy's limbo world) to
+ * `login.backend`, which has just logged the player in: 1.20.2+ through the configuration state,
+ * older versions through the new Join Game (`joinGame`, when the caller already read it).
+ */
+export async function handOver(client: PacketConn, protocol: number, login: BackendLogin, joinGame?: JoinGame): Promise<HandOver> {
+  if (protocol >= PV.V1_20_2) {
+    await reconfigureClient(client, protocol);
+    login.backend.send(loginAcknowledged(protocol));
+    return { state: 'configuration', hooks: [] };
+  }
+  const join = joinGame ?? (await readJoinGame(login.backend, protocol));
+  for (const packet of [...switchPackets(protocol, join.joinGame), ...join.others]) client.queue(packet);
   client.flush();
-  session.attach(target, login, 'play', [keepAliveGuard(protocol)]);
+  return { state: 'play', hooks: [keepAliveGuard(protocol)] };
+}
+
+interface JoinGame {
+  joinGame: Buffer;
+  others: Buffer[];
 }
 
 /** The new backend's packets up to its Join Game (pre-1.20.2 backends send it first). */
-async function readJoinGame(backend: PacketConn, protocol: number): Promise<{ joinGame: Buffer; others: Buffer[] }> {
+async function readJoinGame(backend: PacketConn, protocol: number): Promise<JoinGame> {
   const joinId = kernelIds(protocol).play.cb.login;
   const others: Buffer[] = [];
   for (;;) {

@@ -12,6 +12,8 @@ import type { PlayerRegistry } from './player-registry.ts';
 import type { CodecRegistry } from '../layers/codec-chain.ts';
 import type { LoginKeyPair } from '../protocol/login-keys.ts';
 import type { PacketHook } from './packet-hooks.ts';
+import type { NamedRegistry } from '../layers/registries.ts';
+import type { LimboHandler } from '../../sdk/limbo.ts';
 
 export interface SessionDeps {
   readonly config: () => ProxyConfig;
@@ -34,6 +36,8 @@ export interface SessionDeps {
   readonly codec: CodecRegistry;
   /** The kernel's packet hooks (chat and command events, proxy commands…). */
   readonly hooks: () => readonly PacketHook[];
+  /** Limbo handlers by name (a server's `limbo_handlers` run before its backend is dialled). */
+  readonly limbo: NamedRegistry<LimboHandler>;
   /** The forwarding secret (Velocity HMAC key / BungeeGuard token), read or created on first use. */
   readonly forwardingSecret: () => Promise<string>;
 }
@@ -43,5 +47,5 @@ export type StatusDeps = Pick<SessionDeps, 'config' | 'status' | 'events'>;
 export type LoginDeps = Pick<SessionDeps, 'events' | 'serverById'>;
 export type PassthroughDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'players' | 'services' | 'forwardingSecret'>;
 export type AuthDeps = Pick<SessionDeps, 'services' | 'events' | 'loginKeys'>;
-export type InterceptedDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'services' | 'loginKeys' | 'codec' | 'hooks' | 'forwardingSecret' | 'players' | 'serverById'>;
+export type InterceptedDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'services' | 'loginKeys' | 'codec' | 'hooks' | 'forwardingSecret' | 'players' | 'serverById' | 'limbo'>;
 export type LegacyDeps = Pick<SessionDeps, 'config' | 'routes' | 'status' | 'events' | 'log'>;

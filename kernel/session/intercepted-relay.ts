@@ -27,12 +27,18 @@ import { createInterceptedPlayer } from './player-handle.ts';
 /** Switches the session's backend (backend-transition.ts provides it; injected to keep the import one-way). */
 export type Switcher = (session: InterceptedSession, serverId: string) => Promise<PlayerResult>;
 
+/** Where the first relays start: by default right after login (configuration on 1.20.2+, else play). */
+export interface FirstRelays {
+  readonly state?: RelayState;
+  readonly hooks?: readonly PacketHook[];
+}
+
 /** Starts the relays for the first backend; the session lives until either side closes. */
-export function startRelays(ctx: ConnectionContext, server: LoadedServer, client: PacketConn, login: BackendLogin, identity: ClientIdentity, deps: InterceptedDeps, switcher?: Switcher): InterceptedSession {
+export function startRelays(ctx: ConnectionContext, server: LoadedServer, client: PacketConn, login: BackendLogin, identity: ClientIdentity, deps: InterceptedDeps, switcher?: Switcher, first: FirstRelays = {}): InterceptedSession {
   const protocol = ctx.handshake!.protocolVersion;
-  const initial: RelayState = protocol >= PV.V1_20_2 ? 'configuration' : 'play';
+  const initial: RelayState = first.state ?? (protocol >= PV.V1_20_2 ? 'configuration' : 'play');
   const session = new InterceptedSession(ctx, client, identity, deps, switcher);
-  session.attach(server, login, initial);
+  session.attach(server, login, initial, first.hooks);
   const handle = createInterceptedPlayer(session.channel);
   deps.players.add(handle);
   client.onEnd = () => session.channel.finish(undefined);

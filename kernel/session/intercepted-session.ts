@@ -4,6 +4,8 @@
  *   client-auth.ts       who the player is (encryption + authenticator, or offline UUID)
  *   (here)               Set Compression towards the client
  *   backend-login.ts     the backend's login (forwarding, plugin requests, compression)
+ *   client-limbo.ts      a server with limbo_handlers: Login Success, the handler chain (the
+ *                        limbo world on a hold), then the backend the chain chose
  *   (here)               Login Success to the client; Login Acknowledged on 1.20.2+
  *   client-play.ts       packets from the client: configuration and play, serverbound
  *   backend-play.ts      packets from the backend: configuration and play, clientbound
@@ -21,7 +23,8 @@ import { encodeLoginSuccess, encodeSetCompression } from '../protocol/packets/lo
 import { PacketWriter } from '../protocol/packet-writer.ts';
 import { packetOf, PV } from '../protocol/packets/protocol-versions.ts';
 import { legacyToJson } from '../../sdk/text.ts';
-import { AuthRefused, clientIdentity } from './client-auth.ts';
+import { AuthRefused, clientIdentity, type ClientIdentity } from './client-auth.ts';
+import { limboFirst } from './client-limbo.ts';
 import { BackendRefused, backendLogin, type BackendLogin } from './backend-login.ts';
 import type { ConnectionContext } from './connection-context.ts';
 import type { InterceptedDeps } from './deps.ts';
@@ -56,6 +59,7 @@ export async function interceptedSession(ctx: ConnectionContext, reader: ClientR
       client.send(encodeSetCompression(threshold));
       client.threshold = threshold;
     }
+    if (server.limbo_handlers.length > 0) return await afterLimbo(ctx, client, server, identity, deps);
     stage = 'backend';
     login = await backendLogin(ctx, server, client, identity.profile, deps);
     stage = 'client';
@@ -70,6 +74,16 @@ export async function interceptedSession(ctx: ConnectionContext, reader: ClientR
   } catch (err) {
     login?.backend.socket.destroy(); // logged in at the backend, but the client's side failed
     refuse(ctx, client, server, err, deps, stage);
+  }
+}
+
+/** The limbo chain, then the backend (client-limbo.ts); past Login Success a failure just closes. */
+async function afterLimbo(ctx: ConnectionContext, client: PacketConn, server: LoadedServer, identity: ClientIdentity, deps: InterceptedDeps): Promise<void> {
+  try {
+    await limboFirst(ctx, client, server, identity, deps);
+  } catch (err) {
+    ctx.log.debug({ player: ctx.username, server: server.id, reason: (err as Error)?.message }, 'intercepted login ended in limbo');
+    client.socket.destroy();
   }
 }
 
