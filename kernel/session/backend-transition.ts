@@ -100,7 +100,7 @@ async function moveClient(session: InterceptedSession, target: LoadedServer, log
   }
   const joinGame = await readJoinGame(login.backend, protocol);
   closeOld(session.detach());
-  const start = await handOver(client, protocol, login, joinGame);
+  const start = await handOver(client, protocol, login, joinGame, session.leftovers?.clear());
   session.attach(target, login, start.state, start.hooks);
 }
 
@@ -114,16 +114,17 @@ export interface HandOver {
 /**
  * Moves a client that is in play on something else (an old backend, the proxy's limbo world) to
  * `login.backend`, which has just logged the player in: 1.20.2+ through the configuration state,
- * older versions through the new Join Game (`joinGame`, when the caller already read it).
+ * older versions through the new Join Game (`joinGame`, when the caller already read it), after
+ * `clearFirst` (the old backend's boss bars removed).
  */
-export async function handOver(client: PacketConn, protocol: number, login: BackendLogin, joinGame?: JoinGame): Promise<HandOver> {
+export async function handOver(client: PacketConn, protocol: number, login: BackendLogin, joinGame?: JoinGame, clearFirst: Buffer[] = []): Promise<HandOver> {
   if (protocol >= PV.V1_20_2) {
     await reconfigureClient(client, protocol);
     login.backend.send(loginAcknowledged(protocol));
     return { state: 'configuration', hooks: [] };
   }
   const join = joinGame ?? (await readJoinGame(login.backend, protocol));
-  for (const packet of [...switchPackets(protocol, join.joinGame), ...join.others]) client.queue(packet);
+  for (const packet of [...clearFirst, ...switchPackets(protocol, join.joinGame), ...join.others]) client.queue(packet);
   client.flush();
   return { state: 'play', hooks: [keepAliveGuard(protocol)] };
 }

@@ -5,9 +5,9 @@
  *   < 1.16  a Join Game into the dimension the client is already in keeps its old chunks and
  *           entities, so the Join Game is sent with another dimension (0 ↔ -1) and a Respawn into
  *           the real one follows: the dimension change makes the client drop the old world.
- * Before it, what the client holds outside the world: the title is reset (1.8+). Boss bars, tab
- * list entries and scoreboard objectives of the old server are not tracked yet (see the report
- * in docs/architecture.md).
+ * Before it, what the client holds outside the world: the title is reset (1.8+), and the old
+ * server's boss bars are removed (client-leftovers.ts tracks them). Tab list entries and
+ * scoreboard objectives of the old server are not tracked yet (docs/architecture.md).
  */
 import { kernelIds, packetId } from '../protocol/ids/index.ts';
 import { PacketReader } from '../protocol/packet-reader.ts';

@@ -20,6 +20,7 @@ import type { ConnectionContext } from './connection-context.ts';
 import type { InterceptedDeps } from './deps.ts';
 import { playerRef } from './event-refs.ts';
 import { PacketRelay, type RelayState } from './packet-relay.ts';
+import { ClientLeftovers } from './client-leftovers.ts';
 import type { PacketHook } from './packet-hooks.ts';
 import type { PlayerChannel, StreamState } from './player-channel.ts';
 import { createInterceptedPlayer } from './player-handle.ts';
@@ -57,6 +58,8 @@ export class InterceptedSession {
   #relays: { up: PacketRelay; down: PacketRelay; chains: { client: CodecChain | null; server: CodecChain | null } } | undefined;
   /** True while a switch is under way (one at a time). */
   switching = false;
+  /** What the backend shows outside the world, for a switch to clear (1.9–1.20.1). */
+  readonly leftovers: ClientLeftovers | undefined;
 
   constructor(
     readonly ctx: ConnectionContext,
@@ -67,6 +70,8 @@ export class InterceptedSession {
   ) {
     const switchTo = switcher === undefined ? undefined : (id: string) => switcher(this, id);
     this.channel = new SessionChannel(ctx, client, identity, switchTo);
+    const protocol = ctx.handshake!.protocolVersion;
+    this.leftovers = ClientLeftovers.needed(protocol) ? new ClientLeftovers(protocol) : undefined;
   }
 
   get protocol(): number {
@@ -82,7 +87,8 @@ export class InterceptedSession {
     const backend = login.backend;
     channel.setBackend(server.id, backend, state);
     const chains = codecChains(ctx, deps, state, client, backend);
-    const hooks = extraHooks.length === 0 ? deps.hooks() : [...deps.hooks(), ...extraHooks];
+    const extra = this.leftovers === undefined ? extraHooks : [this.leftovers.hook, ...extraHooks];
+    const hooks = extra.length === 0 ? deps.hooks() : [...deps.hooks(), ...extra];
     const player = () => playerRef(ctx);
     const common = { protocol: this.protocol, state, hooks, events: deps.events, channel, player };
     const up = new PacketRelay({

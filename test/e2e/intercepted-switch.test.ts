@@ -14,6 +14,7 @@ import { startBackend, type Backend } from '../helpers/backend.ts';
 import { join } from '../helpers/client.ts';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
 import { nextChat, onPlayerChat, sendSystemChat } from '../helpers/play-peer.ts';
+import { deny } from '../../sdk/results.ts';
 
 const require = createRequire(import.meta.url);
 const VERSIONS = (process.env.VERSIONS ?? '1.8.8,1.12.2,1.16.5,1.20.1,1.20.4,1.21.4,26.1').split(',');
@@ -22,13 +23,22 @@ interface Side { backend: Backend; left: string[] }
 const sides = new Map<string, { lobby: Side; game: Side }>();
 let proxy: Harness;
 let deadPort: number;
+const switches: string[] = [];
 
 const slug = (v: string): string => v.replace(/\./g, '_');
+
+const BAR = '5a0e2d6c-9a4b-4c1e-8f00-00000000b055';
+/** 1.9–1.20.1: the client keeps boss bars over a Join Game, so the proxy must remove the old server's. */
+const barsOutliveJoinGame = (protocol: number): boolean => protocol >= 107 && protocol < 764;
 
 async function side(version: string, name: string): Promise<Side> {
   const backend = await startBackend({ version });
   const s: Side = { backend, left: [] };
+  const protocol = (require('minecraft-data')(version) as { version: { version: number } }).version.version;
   backend.server.on('playerJoin', (client: mc.ServerClient) => {
+    if (name === 'lobby' && barsOutliveJoinGame(protocol)) {
+      client.write('boss_bar', { entityUUID: BAR, action: 0, title: JSON.stringify({ text: 'lobby bar' }), health: 1, color: 0, dividers: 0, flags: 0 });
+    }
     (client as unknown as EventEmitter).on('end', () => s.left.push(client.username));
     onPlayerChat(client, (line) => {
       if (line.startsWith('hello')) sendSystemChat(client, `${name} says hi to ${client.username}`);
@@ -50,6 +60,11 @@ before(async () => {
     servers[`game-${slug(version)}`] = serverToml([`game.${version}.test`], [pair.game.backend.port], 'proxy_mode = "offline"');
   }
   proxy = await startProxy({ servers, global: 'compression_threshold = 100\n[permissions]\nplayer_commands = ["server"]\n' });
+  const events = proxy.proxy.layers.events;
+  events.on('test', 'ServerSwitch', (e) => void switches.push(`${e.player.username}:${e.previous}->${e.next}`));
+  events.on('test', 'ServerPreConnect', (e) => {
+    if (e.serverId.startsWith('game-') && e.player.username.startsWith('Denied')) e.result = deny('§cGame is closed for you');
+  });
 });
 
 after(async () => {
@@ -72,9 +87,12 @@ function nextLogin(client: mc.Client, timeoutMs = 8000): Promise<unknown> {
 }
 
 /** What the client went through during a switch, by era. */
-function watchSwitch(client: mc.Client): { respawns: unknown[]; configurations: number } {
-  const seen = { respawns: [] as unknown[], configurations: 0 };
+function watchSwitch(client: mc.Client): { respawns: unknown[]; configurations: number; barsRemoved: string[] } {
+  const seen = { respawns: [] as unknown[], configurations: 0, barsRemoved: [] as string[] };
   const events = client as unknown as EventEmitter;
+  events.on('boss_bar', (p: { entityUUID: string; action: number }) => {
+    if (p.action === 1) seen.barsRemoved.push(p.entityUUID);
+  });
   events.on('respawn', (p: { dimension?: unknown }) => seen.respawns.push(p.dimension));
   events.on('start_configuration', () => seen.configurations++);
   return seen;
@@ -117,8 +135,10 @@ for (const version of VERSIONS) {
         assert.deepEqual(seen.respawns, [0]);
       }
       assert.equal(seen.configurations, protocol >= 764 ? 1 : 0, 'configuration state entered only on 1.20.2+');
+      assert.deepEqual(seen.barsRemoved, barsOutliveJoinGame(protocol) ? [BAR] : [], 'the lobby\'s boss bar was removed');
       await chatWith(client, 'game', username);
       assert.ok(game.backend.joined.includes(username), 'the game backend saw the player');
+      assert.ok(switches.includes(`${username}:lobby-${slug(version)}->game-${slug(version)}`), 'ServerSwitch fired');
       await waitFor(() => lobby.left.includes(username), 'the lobby connection to close');
       assert.equal(proxy.api.player(username)?.serverId, `game-${slug(version)}`);
 
@@ -141,3 +161,21 @@ for (const version of VERSIONS) {
     }
   });
 }
+
+test('ServerPreConnect deny keeps the player where they are, with the reason', async () => {
+  const version = VERSIONS.includes('1.21.4') ? '1.21.4' : VERSIONS[0];
+  const { game } = sides.get(version)!;
+  const { client } = await join({ port: proxy.port, domain: `lobby.${version}.test`, version, username: 'DeniedOne', keep: true });
+  try {
+    const told = nextChat(client, 'Game is closed for you');
+    const result = await proxy.api.player('DeniedOne')!.switchServer(`game-${slug(version)}`);
+    assert.equal(!result.ok && result.code, 'denied');
+    await told;
+    assert.ok(!game.backend.joined.includes('DeniedOne'));
+    await chatWith(client, 'lobby', 'DeniedOne');
+    const unknown = await proxy.api.player('DeniedOne')!.switchServer('nowhere');
+    assert.equal(!unknown.ok && unknown.code, 'unknown-server');
+  } finally {
+    client.end();
+  }
+});
