@@ -80,6 +80,8 @@ async function transition(session: InterceptedSession, requested: string): Promi
   }
   deps.events.notify('ServerSwitch', () => ({ player: playerRef(ctx), previous, next: target.id }));
   session.announce(target, login, 'player switched server');
+  // 1.20.2+: the new backend's configuration is being relayed; the player is "there" in play.
+  if (!(await session.untilPlay(LOGIN_STEP_TIMEOUT_MS))) return fail('closed', 'the player left or did not reach play on the new server');
   return { ok: true };
 }
 

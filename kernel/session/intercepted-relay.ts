@@ -107,12 +107,34 @@ export class InterceptedSession {
       direction: 'clientbound',
       chain: chains.server,
       ...tableOf(clientboundStates(this.protocol)),
-      onState: (s) => (channel.clientState = s),
+      onState: (s) => {
+        channel.clientState = s;
+        if (s === 'play') this.#onPlay?.();
+      },
     });
     this.#relays = { up, down, chains };
     backend.onEnd = (err) => channel.finish(err);
     up.start();
     down.start();
+  }
+
+  #onPlay: (() => void) | undefined;
+
+  /** Resolves true once the client is in play (at once when it is), false if it leaves or `timeoutMs` passes. */
+  untilPlay(timeoutMs: number): Promise<boolean> {
+    if (this.channel.clientState === 'play') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (inPlay: boolean): void => {
+        clearTimeout(timer);
+        this.client.socket.removeListener('close', left);
+        this.#onPlay = undefined;
+        resolve(inPlay);
+      };
+      const left = (): void => done(false);
+      const timer = setTimeout(left, timeoutMs);
+      this.client.socket.once('close', left);
+      this.#onPlay = () => done(true);
+    });
   }
 
   /** Stops relaying with the current backend (its frames and the client's wait unread) and returns it. */

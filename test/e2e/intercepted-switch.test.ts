@@ -179,3 +179,22 @@ test('ServerPreConnect deny keeps the player where they are, with the reason', a
     client.end();
   }
 });
+
+test('a switch storm: one switch at a time, the others answer busy, the player ends on one server', async () => {
+  const version = VERSIONS.includes('1.20.4') ? '1.20.4' : VERSIONS[0];
+  const { game } = sides.get(version)!;
+  const { client } = await join({ port: proxy.port, domain: `lobby.${version}.test`, version, username: 'Stormy', keep: true });
+  try {
+    const player = proxy.api.player('Stormy')!;
+    const moved = nextLogin(client);
+    const results = await Promise.all(Array.from({ length: 50 }, () => player.switchServer(`game-${slug(version)}`)));
+    assert.equal(results.filter((r) => r.ok).length, 1);
+    assert.ok(results.every((r) => r.ok || r.code === 'busy'));
+    await moved;
+    await chatWith(client, 'game', 'Stormy');
+    assert.equal(player.serverId, `game-${slug(version)}`);
+    assert.equal(game.backend.joined.filter((n) => n === 'Stormy').length, 1, 'one login at the game backend');
+  } finally {
+    client.end();
+  }
+});
