@@ -22,7 +22,8 @@
  */
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -123,11 +124,24 @@ const sharedSdkPlugin: esbuild.Plugin = {
   },
 };
 
+/** A folder's real path (symlinks resolved), or the path itself when it cannot be resolved. */
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
 type WrappedModule = (module: { exports: unknown }, exports: unknown, require: NodeJS.Require) => void;
 
-/** The `require` a plugin sees: shared modules first, then Node resolution from the plugin folder. */
+/**
+ * The `require` a plugin sees: shared modules first, then Node resolution from the plugin folder
+ * (its real path, as Node resolves a symlinked module: a plugin folder linked into plugins/ finds
+ * the packages next to its real location).
+ */
 function pluginRequire(dir: string): NodeJS.Require {
-  const local = createRequire(join(dir, 'index.js'));
+  const local = createRequire(join(realDir(dir), 'index.js'));
   const req = ((specifier: string) => {
     if (SHARED_MODULES.has(specifier)) return SHARED_MODULES.get(specifier);
     // Subpaths of shared packages (zod/mini, pino/file…) come from the kernel's copy.
@@ -201,6 +215,7 @@ export function createNativeLoader(options: NativeLoaderOptions): NativeLoader {
   const queues = new Map<string, Promise<unknown>>();
 
   function buildOptions(dir: string, entryPath: string): esbuild.BuildOptions {
+    const realEntry = join(realDir(dirname(entryPath)), basename(entryPath));
     return {
       entryPoints: [entryPath],
       absWorkingDir: dir,
@@ -218,9 +233,9 @@ export function createNativeLoader(options: NativeLoaderOptions): NativeLoader {
       external: [...SHARED_PACKAGES],
       // CJS output has no import.meta; give the plugin its entry's location instead of `{}`.
       define: {
-        'import.meta.url': JSON.stringify(pathToFileURL(entryPath).href),
-        'import.meta.filename': JSON.stringify(entryPath),
-        'import.meta.dirname': JSON.stringify(dir),
+        'import.meta.url': JSON.stringify(pathToFileURL(realEntry).href),
+        'import.meta.filename': JSON.stringify(realEntry),
+        'import.meta.dirname': JSON.stringify(dirname(realEntry)),
       },
       plugins: [sharedSdkPlugin],
     };
