@@ -173,6 +173,12 @@ describe('server files: validation', () => {
     ]);
   });
 
+  it('limbo_handlers on a raw-relay server warn that they do not run', () => {
+    const { warnings } = parseServerConfigDetailed('domains = ["a"]\naddresses = ["a"]\nlimbo_handlers = ["auth"]\n', FILE);
+    assert.deepEqual(warnings, [`${FILE}:3: limbo_handlers: limbo handlers need client_only or offline; with "passthrough" the proxy does not own the session and they do not run`]);
+    assert.deepEqual(parseServerConfigDetailed('domains = ["a"]\naddresses = ["a"]\nproxy_mode = "offline"\nlimbo_handlers = ["auth"]\n', FILE).warnings, []);
+  });
+
   it('an explicit id wins over the file name; warnings carry file and line', () => {
     const { server, warnings } = parseServerConfigDetailed('id = "custom"\ndomains = ["a"]\naddresses = ["a", { address = "b", weight = 0 }]\n', FILE);
     assert.equal(server.id, 'custom');

@@ -67,5 +67,8 @@ export function serverWarnings(config: ServerFileConfig): ConfigWarning[] {
   if (config.forwarding_mode === 'velocity' && FORWARDING_PROXY_MODES.includes(config.proxy_mode)) {
     out.push({ path: ['forwarding_mode'], message: `velocity forwarding needs client_only or offline; with "${config.proxy_mode}" BungeeCord forwarding is sent instead` });
   }
+  if (config.limbo_handlers.length > 0 && FORWARDING_PROXY_MODES.includes(config.proxy_mode)) {
+    out.push({ path: ['limbo_handlers'], message: `limbo handlers need client_only or offline; with "${config.proxy_mode}" the proxy does not own the session and they do not run` });
+  }
   return out;
 }

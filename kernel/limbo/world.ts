@@ -3,7 +3,7 @@
  * protocol (kernel/limbo/data). A client in the configuration state (1.20.2+) first gets the
  * registry data and finish configuration, and the play packets follow its acknowledgement.
  *
- * Not wired yet: nothing in the session code calls this (issue 12, handler chains, is next).
+ * Called by the handler chain (handler-chain.ts) on the first hold of a server's limbo_handlers.
  */
 import { InfrarustError } from '../errors.ts';
 import type { PacketConn } from '../net/packet-conn.ts';
