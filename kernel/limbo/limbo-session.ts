@@ -4,13 +4,13 @@
  * whether the world is rendered yet, the boss bars shown); one session view per handler run,
  * released when that run ends so a plugin's late timer finds a no-op, never a stale player.
  */
-import { randomUUID } from 'node:crypto';
 import type { HandlerResult, LimboEntry, LimboPlayer, LimboSession } from '../../sdk/limbo.ts';
 import type { BossBar, BossBarOptions, PlayerResult, Text, TitleTimes } from '../../sdk/player.ts';
 import type { PacketConn } from '../net/packet-conn.ts';
 import { encodeActionBar, encodeChatMessage } from '../protocol/packets/play-chat.ts';
 import { encodeTitle } from '../protocol/packets/play-title.ts';
-import { encodeBossBar, type BossBarAction, type BossBarState } from '../protocol/packets/play-boss-bar.ts';
+import { encodeBossBar } from '../protocol/packets/play-boss-bar.ts';
+import { showBossBarWith } from '../protocol/packets/boss-bar-handle.ts';
 
 type Failure = Extract<PlayerResult, { ok: false }>;
 const OK: PlayerResult = Object.freeze({ ok: true });
@@ -108,34 +108,5 @@ export function createLimboSession(client: LimboClient, player: LimboPlayer, ent
 }
 
 function showBossBar(client: LimboClient, options: BossBarOptions): BossBar | Failure {
-  const id = randomUUID();
-  let state: BossBarState = { title: options.title, progress: options.progress ?? 1, color: options.color ?? 'purple', overlay: options.overlay ?? 'progress' };
-  const send = (change: BossBarAction): PlayerResult => client.send(encodeBossBar(client.protocol, id, change), 'a boss bar');
-  const shown = send({ action: 'add', state });
-  if (!shown.ok) return shown;
-  client.barShown(id, true);
-  let hidden = false;
-  const gone: Failure = { ok: false, code: 'closed', message: 'this boss bar was hidden' };
-  return {
-    update(changes) {
-      if (hidden) return gone;
-      const next = { ...state, ...changes };
-      const changed: BossBarAction[] = [];
-      if (changes.progress !== undefined) changed.push({ action: 'progress', progress: next.progress });
-      if (changes.title !== undefined) changed.push({ action: 'title', title: next.title });
-      if (changes.color !== undefined || changes.overlay !== undefined) changed.push({ action: 'style', color: next.color, overlay: next.overlay });
-      for (const change of changed) {
-        const r = send(change);
-        if (!r.ok) return r;
-      }
-      state = next;
-      return OK;
-    },
-    hide() {
-      if (hidden) return gone;
-      hidden = true;
-      client.barShown(id, false);
-      return send({ action: 'remove' });
-    },
-  };
+  return showBossBarWith((id, change) => client.send(encodeBossBar(client.protocol, id, change), 'a boss bar'), options, (id, shown) => client.barShown(id, shown));
 }

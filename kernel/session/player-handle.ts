@@ -5,13 +5,13 @@
  * A passthrough player's stream is the backend's: every send answers `code: 'passthrough'`, and
  * a kick closes the connection without a message, as ProxyApi.disconnect does for a relay.
  */
-import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { BossBar, BossBarOptions, Player, PlayerResult, Text, TitleTimes } from '../../sdk/player.ts';
 import { InfrarustError } from '../errors.ts';
 import { encodeActionBar, encodeChatMessage } from '../protocol/packets/play-chat.ts';
 import { encodeTitle } from '../protocol/packets/play-title.ts';
-import { encodeBossBar, type BossBarAction, type BossBarState } from '../protocol/packets/play-boss-bar.ts';
+import { encodeBossBar } from '../protocol/packets/play-boss-bar.ts';
+import { showBossBarWith } from '../protocol/packets/boss-bar-handle.ts';
 import { encodeDisconnect } from '../protocol/packets/disconnect.ts';
 import { PacketWriter } from '../protocol/packet-writer.ts';
 import type { HandshakeInfo } from '../protocol/packets/handshake.ts';
@@ -50,38 +50,9 @@ function playSend(channel: PlayerChannel, what: string, encode: () => Buffer | B
   return notInPlay(channel, what) ?? sendAll(channel, encode(), what);
 }
 
-/** A boss bar's live state; packets only while the player is in play and the bar is shown. */
+/** A boss bar; packets only while the player is in play. */
 function showBossBar(channel: PlayerChannel, options: BossBarOptions): BossBar | Failure {
-  const refused = notInPlay(channel, 'a boss bar');
-  if (refused !== undefined) return refused;
-  const id = randomUUID();
-  let state: BossBarState = { title: options.title, progress: options.progress ?? 1, color: options.color ?? 'purple', overlay: options.overlay ?? 'progress' };
-  const send = (change: BossBarAction): PlayerResult => playSend(channel, 'a boss bar', () => encodeBossBar(channel.protocol, id, change));
-  const shown = send({ action: 'add', state });
-  if (!shown.ok) return shown;
-  let hidden = false;
-  const gone: Failure = { ok: false, code: 'closed', message: 'this boss bar was hidden' };
-  return {
-    update(changes) {
-      if (hidden) return gone;
-      const next = { ...state, ...changes };
-      const changed: BossBarAction[] = [];
-      if (changes.progress !== undefined) changed.push({ action: 'progress', progress: next.progress });
-      if (changes.title !== undefined) changed.push({ action: 'title', title: next.title });
-      if (changes.color !== undefined || changes.overlay !== undefined) changed.push({ action: 'style', color: next.color, overlay: next.overlay });
-      for (const change of changed) {
-        const r = send(change);
-        if (!r.ok) return r;
-      }
-      state = next;
-      return OK;
-    },
-    hide() {
-      if (hidden) return gone;
-      hidden = true;
-      return send({ action: 'remove' });
-    },
-  };
+  return notInPlay(channel, 'a boss bar') ?? showBossBarWith((id, change) => playSend(channel, 'a boss bar', () => encodeBossBar(channel.protocol, id, change)), options);
 }
 
 /**
