@@ -21,7 +21,7 @@ import type { PluginLayers } from './layers/plugin-layers.ts';
 import { createLoginKeyPair, type LoginKeyPair } from './protocol/login-keys.ts';
 import { loadForwardingSecret } from './session/forwarding/secret.ts';
 import type { PacketHook } from './session/packet-hooks.ts';
-import { createSessionHooks } from './session/hooks/index.ts';
+import { createSessionHooks, type SessionHooks } from './session/hooks/index.ts';
 import type { TransportContext, TransportVerdict } from '../sdk/filters.ts';
 
 export class Proxy {
@@ -44,6 +44,7 @@ export class Proxy {
   private secret: Promise<string> | undefined;
   /** The kernel's packet hooks for intercepted sessions (chat and command events, proxy commands). */
   private readonly hooks: readonly PacketHook[];
+  private readonly limboCommand: SessionHooks['limboCommand'];
 
   /** `layers`: the plugin layers the kernel asks and plugins answer (the plugin host registers into them). */
   constructor(
@@ -54,14 +55,16 @@ export class Proxy {
     this.status = new StatusService(config);
     if (config.receive_proxy_protocol) this.proxyHeaders = new ProxyHeaderReceiver(config.trusted_proxies, log);
     this.preRoute = new PreRouteGuard({ perAddress: config.max_pre_route_per_ip, budgetBytes: config.pre_route_memory_mb * 1024 * 1024 }, log);
-    this.hooks = createSessionHooks({
+    const sessionHooks = createSessionHooks({
       events: layers.events,
       commands: layers.registries.commands,
       players: this.players,
       permissions: () => this.config.permissions,
       announceCommands: () => this.config.announce_proxy_commands,
       log,
-    }).hooks;
+    });
+    this.hooks = sessionHooks.hooks;
+    this.limboCommand = sessionHooks.limboCommand;
     this.deps = {
       config: () => this.config,
       routes: () => this.routes,
@@ -75,6 +78,7 @@ export class Proxy {
       codec: layers.codec,
       hooks: () => this.hooks,
       limbo: layers.registries.limbo,
+      limboCommand: (channel, line, reply) => this.limboCommand(channel, line, reply),
       forwardingSecret: () => (this.secret ??= loadForwardingSecret(config.forwarding.secret_file, log).catch((err: unknown) => {
         this.secret = undefined; // a fixed file is picked up by the next login
         throw err;

@@ -26,10 +26,11 @@ import { readLimboPackets, type LimboChat } from './limbo-reader.ts';
 import { createLimboSession, LimboClient, type LimboSessionView } from './limbo-session.ts';
 import { sendLimboWorld, type LimboEntryState } from './world.ts';
 
+/** `worldSent`: the client is in the limbo world (else still where it was); `held`: a handler held the player in this run. */
 export type ChainOutcome =
-  | { readonly type: 'accept'; readonly worldSent: boolean }
-  | { readonly type: 'deny'; readonly reason: string; readonly worldSent: boolean }
-  | { readonly type: 'redirect'; readonly server: string; readonly worldSent: boolean }
+  | { readonly type: 'accept'; readonly worldSent: boolean; readonly held: boolean }
+  | { readonly type: 'deny'; readonly reason: string; readonly worldSent: boolean; readonly held: boolean }
+  | { readonly type: 'redirect'; readonly server: string; readonly worldSent: boolean; readonly held: boolean }
   | { readonly type: 'closed' };
 
 export type ChainLog = Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -39,6 +40,13 @@ export interface LimboChainOptions {
   readonly client: PacketConn;
   readonly protocol: number;
   readonly clientState: LimboEntryState;
+  /** The client already shows the limbo world (an earlier chain rendered it): a hold only starts keepalives. */
+  readonly inWorld?: boolean;
+  /**
+   * Renders the world instead of `sendLimboWorld(client, protocol, clientState)`: for a client in
+   * play on a backend's world, which must be moved (the session layer knows how, per era).
+   */
+  readonly render?: () => Promise<void>;
   readonly handlers: readonly string[];
   readonly registry: NamedRegistry<LimboHandler>;
   readonly player: LimboPlayer;
@@ -122,6 +130,7 @@ class ChainRun {
 
   constructor(private readonly o: LimboChainOptions) {
     this.client = new LimboClient(o.client, o.protocol);
+    if (o.inWorld === true) this.client.worldReady();
     this.closed = new Promise((resolve) => (this.signalClosed = () => ((this.isClosed = true), resolve('closed'))));
     this.previousOnEnd = o.client.onEnd;
     o.client.onEnd = (err) => {
@@ -142,10 +151,10 @@ class ChainRun {
       const end = await this.step(name);
       if (end === 'closed') return { type: 'closed' };
       if (end.type === 'deny' || end.type === 'denied') return this.deny(end.reason);
-      if (end.type === 'redirect') return { type: 'redirect', server: end.server, worldSent: this.client.worldSent };
+      if (end.type === 'redirect') return { type: 'redirect', server: end.server, worldSent: this.client.worldSent, held: this.held };
       if (end.type === 'send-to-limbo') return this.chain(end.handlers ?? [], hops + 1);
     }
-    return this.gone ? { type: 'closed' } : { type: 'accept', worldSent: this.client.worldSent };
+    return this.gone ? { type: 'closed' } : { type: 'accept', worldSent: this.client.worldSent, held: this.held };
   }
 
   /** The connection ended (its onEnd may not have run yet when a read just failed). */
@@ -154,7 +163,7 @@ class ChainRun {
   }
 
   private deny(reason: string): ChainOutcome {
-    return this.gone ? { type: 'closed' } : { type: 'deny', reason, worldSent: this.client.worldSent };
+    return this.gone ? { type: 'closed' } : { type: 'deny', reason, worldSent: this.client.worldSent, held: this.held };
   }
 
   /** One handler, until it gives a final result (re-run after a reload of its plugin). */
@@ -244,6 +253,7 @@ class ChainRun {
   private async hold(holder: Holder, mailbox: Mailbox, result: HandlerResult & { type: 'hold' | 'hold-with-timeout' }): Promise<HandlerResult | 'closed' | 'reloaded'> {
     const world = await this.ensureWorld(holder);
     if (world !== undefined) return world;
+    this.held = true;
     this.holder = holder;
     this.chatTarget = mailbox;
     const waits: Promise<HandlerResult | 'closed' | 'reloaded'>[] = [mailbox.wait(), this.closed, this.watchReload(holder)];
@@ -259,11 +269,15 @@ class ChainRun {
   }
 
   private chatTarget: Mailbox | undefined;
+  /** A handler held the player in this run. */
+  private held = false;
 
   private async ensureWorld(holder: Holder): Promise<'closed' | HandlerResult | undefined> {
-    if (this.client.worldSent) return undefined;
+    if (this.keepAlive !== undefined) return undefined;
+    if (this.client.worldSent) return this.startHolding();
     try {
-      const sent = await Promise.race([sendLimboWorld(this.o.client, this.o.protocol, this.o.clientState), this.closed]);
+      const render = this.o.render ?? (() => sendLimboWorld(this.o.client, this.o.protocol, this.o.clientState));
+      const sent = await Promise.race([render(), this.closed]);
       if (sent === 'closed') return 'closed';
     } catch (err) {
       if (this.gone) return 'closed';
@@ -271,6 +285,11 @@ class ChainRun {
       return { type: 'deny', reason: 'This server cannot hold you in limbo right now; please try again later' };
     }
     this.client.worldReady();
+    return this.startHolding();
+  }
+
+  /** Keepalives and the player's packets, while the world is shown. */
+  private startHolding(): undefined {
     this.keepAlive = startKeepAlive(this.o.client, this.o.protocol, { ...this.o.keepAlive });
     this.stopReader = readLimboPackets(this.o.client, this.o.protocol, { onChat: (chat) => this.onChat(chat), keepAlive: this.keepAlive });
     return undefined;

@@ -27,7 +27,7 @@ const PROTOCOL_1_8 = 47;
  * written; the caller then starts keepalives and reads the player's packets.
  * @example await sendLimboWorld(conn, 769, 'configuration'); const keepAlive = startKeepAlive(conn, 769);
  */
-export async function sendLimboWorld(conn: PacketConn, protocol: number, state: LimboEntryState): Promise<void> {
+export async function sendLimboWorld(conn: PacketConn, protocol: number, state: LimboEntryState, over?: OverWorld): Promise<void> {
   const sequence = limboSequence(protocol);
   if (sequence === undefined) throw new InfrarustError('IR_ERR_LIMBO_NO_DATA', `the limbo has no world for protocol ${protocol}`);
   if (state === 'configuration') {
@@ -35,11 +35,24 @@ export async function sendLimboWorld(conn: PacketConn, protocol: number, state: 
     for (const packet of sequence.configuration) conn.queueRaw(frameFor(packet, conn.threshold));
     conn.flush();
     await awaitFinishConfiguration(conn, protocol);
-  } else if (protocol < PROTOCOL_1_8) {
+  } else if (protocol < PROTOCOL_1_8 && over === undefined) {
     await new Promise((resolve) => setTimeout(resolve, LEGACY_PLAY_DELAY_MS));
   }
-  for (const packet of sequence.play) conn.queueRaw(frameFor(packet, conn.threshold));
+  const [join, ...rest] = sequence.play;
+  if (over !== undefined && state === 'play') for (const packet of [...(over.before ?? []), ...over.replaceJoin(join)]) conn.queue(packet);
+  else conn.queueRaw(frameFor(join, conn.threshold));
+  for (const packet of rest) conn.queueRaw(frameFor(packet, conn.threshold));
   conn.flush();
+}
+
+/**
+ * A client already in play on a backend's world (before 1.20.2, no configuration state to go
+ * back to): `before` clears what the backend showed, `replaceJoin` turns the limbo's Join Game
+ * into what moves such a client (the session layer's dimension-change sequence).
+ */
+export interface OverWorld {
+  readonly before?: readonly Buffer[];
+  replaceJoin(joinGame: Buffer): Buffer[];
 }
 
 /** Frames of the shared packets per compression threshold: registry data is deflated once, not per join. */

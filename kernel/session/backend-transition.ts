@@ -28,12 +28,11 @@ import type { InterceptedSession } from './intercepted-relay.ts';
 import type { PacketHook } from './packet-hooks.ts';
 import type { RelayState } from './packet-relay.ts';
 import { LOGIN_STEP_TIMEOUT_MS } from './timeouts.ts';
+import { isIntercepted } from './modes.ts';
 
 type Failure = Extract<PlayerResult, { ok: false }>;
 const fail = (code: Failure['code'], message: string): Failure => ({ ok: false, code, message });
 
-/** Modes where the proxy owns the player's session (and so can log them in to another backend). */
-const INTERCEPTED = new Set(['client_only', 'offline']);
 
 /** Moves the session's player to `serverId`; resolves once they are there or know why not. */
 export async function switchServer(session: InterceptedSession, serverId: string): Promise<PlayerResult> {
@@ -56,7 +55,7 @@ async function transition(session: InterceptedSession, requested: string): Promi
   const target = deps.serverById(gate.serverId);
   if (target === undefined) return tell(session, fail('unknown-server', `no server "${gate.serverId}"`), `§cThere is no server ${gate.serverId}.`);
   if (target.id === channel.serverId) return tell(session, fail('already-connected', `already on "${target.id}"`), `§cYou are already connected to ${target.id}.`);
-  if (!INTERCEPTED.has(target.proxy_mode)) {
+  if (!isIntercepted(target.proxy_mode)) {
     return tell(session, fail('unsupported', `server "${target.id}" is in ${target.proxy_mode} mode; a switch needs client_only or offline`), `§cYou cannot be sent to ${target.id} from here.`);
   }
   let login: BackendLogin;

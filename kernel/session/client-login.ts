@@ -2,7 +2,8 @@
  * The client's login start: read Login Start, then ask PreLogin and ServerPreConnect which
  * server (if any) the player may join. What happens next depends on the server's proxy mode:
  * passthrough relays bytes (backend-passthrough.ts); intercepted modes will log in to the
- * backend themselves. The client's bytes stay held (not read further) until then.
+ * backend themselves (first holding the player in limbo when a SendToLimbo result asked for it).
+ * The client's bytes stay held (not read further) until then.
  */
 import type { LoadedServer } from '../config/index.ts';
 import type { ClientReader } from '../net/client-reader.ts';
@@ -11,6 +12,7 @@ import type { ConnectionContext } from './connection-context.ts';
 import type { LoginDeps } from './deps.ts';
 import { connectionRef } from './event-refs.ts';
 import { loginGates } from './gates.ts';
+import { isIntercepted } from './modes.ts';
 import { rejectLogin } from './disconnect.ts';
 import { PHASE_TIMEOUT_MS } from './timeouts.ts';
 
@@ -37,5 +39,9 @@ export async function clientLogin(ctx: ConnectionContext, reader: ClientReader, 
   }
   ctx.serverId = server.id;
   ctx.authOverride = gate.auth;
+  if (gate.limbo !== undefined) {
+    if (isIntercepted(server.proxy_mode)) ctx.limboOverride = gate.limbo;
+    else ctx.log.warn({ server: server.id, mode: server.proxy_mode }, 'a plugin asked to send the player to limbo, which needs proxy_mode client_only or offline; connecting normally');
+  }
   return server;
 }

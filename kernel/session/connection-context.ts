@@ -36,6 +36,8 @@ export interface ConnectionContext extends ConnectionInfo {
   uuid?: string;
   /** PreLogin's ForceOnline / ForceOffline for this player (intercepted sessions honour it). */
   authOverride?: 'online' | 'offline';
+  /** A SendToLimbo result at login: hold the player in limbo with these handlers first (empty: the server's). */
+  limboOverride?: readonly string[];
   /** 1.19–1.19.2: the chat-signing key from Login Start (client_only verifies the signed salt with it). */
   chatKey?: Buffer;
   readonly socket: Socket;
@@ -59,6 +61,7 @@ class Connection implements ConnectionContext {
   username?: string;
   uuid?: string;
   authOverride?: 'online' | 'offline';
+  limboOverride?: readonly string[];
   chatKey?: Buffer;
   transport?: TransportTap;
   preRoute?: PreRouteTicket;

@@ -14,6 +14,7 @@ import type { LoginKeyPair } from '../protocol/login-keys.ts';
 import type { PacketHook } from './packet-hooks.ts';
 import type { NamedRegistry } from '../layers/registries.ts';
 import type { LimboHandler } from '../../sdk/limbo.ts';
+import type { PlayerChannel } from './player-channel.ts';
 
 export interface SessionDeps {
   readonly config: () => ProxyConfig;
@@ -36,6 +37,8 @@ export interface SessionDeps {
   readonly codec: CodecRegistry;
   /** The kernel's packet hooks (chat and command events, proxy commands…). */
   readonly hooks: () => readonly PacketHook[];
+  /** A line typed in limbo run as a proxy command, if one matches (hooks/command-hook.ts limboCommandLine). */
+  readonly limboCommand: (channel: PlayerChannel, line: string, reply: (text: string) => void) => boolean | Promise<boolean>;
   /** Limbo handlers by name (a server's `limbo_handlers` run before its backend is dialled). */
   readonly limbo: NamedRegistry<LimboHandler>;
   /** The forwarding secret (Velocity HMAC key / BungeeGuard token), read or created on first use. */
@@ -47,5 +50,5 @@ export type StatusDeps = Pick<SessionDeps, 'config' | 'status' | 'events'>;
 export type LoginDeps = Pick<SessionDeps, 'events' | 'serverById'>;
 export type PassthroughDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'players' | 'services' | 'forwardingSecret'>;
 export type AuthDeps = Pick<SessionDeps, 'services' | 'events' | 'loginKeys'>;
-export type InterceptedDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'services' | 'loginKeys' | 'codec' | 'hooks' | 'forwardingSecret' | 'players' | 'serverById' | 'limbo'>;
+export type InterceptedDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'services' | 'loginKeys' | 'codec' | 'hooks' | 'forwardingSecret' | 'players' | 'serverById' | 'limbo' | 'limboCommand'>;
 export type LegacyDeps = Pick<SessionDeps, 'config' | 'routes' | 'status' | 'events' | 'log'>;

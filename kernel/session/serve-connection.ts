@@ -17,9 +17,9 @@ import { readLegacyPing, serveLegacyPing } from './client-legacy-ping.ts';
 import { relayLegacyLogin } from './client-legacy-login.ts';
 import { endQuietly } from './disconnect.ts';
 import { HANDSHAKE_TIMEOUT_MS } from './timeouts.ts';
+import { isIntercepted } from './modes.ts';
 
 /** The proxy modes where the proxy owns both logins and relays packet by packet. */
-const INTERCEPTED: ReadonlySet<string> = new Set(['client_only', 'offline', 'full']);
 
 export async function serveConnection(ctx: ConnectionContext, deps: SessionDeps): Promise<void> {
   const reader = new ClientReader(ctx.socket, dataTap(ctx.transport), ctx.preRoute);
@@ -37,7 +37,7 @@ export async function serveConnection(ctx: ConnectionContext, deps: SessionDeps)
     if (routed.server === undefined) return rejectUnknownLogin(ctx, reader, deps);
     const server = await clientLogin(ctx, reader, routed.server, deps);
     if (server === undefined) return;
-    if (INTERCEPTED.has(server.proxy_mode)) return await interceptedSession(ctx, reader, server, deps);
+    if (isIntercepted(server.proxy_mode)) return await interceptedSession(ctx, reader, server, deps);
     return await backendPassthrough(ctx, reader, server, deps);
   } catch (err) {
     endQuietly(ctx, reader, err);

@@ -83,10 +83,30 @@ function runIfPermitted(deps: CommandHookDeps, channel: PlayerChannel, found: { 
   return checker instanceof Promise ? checker.then(decide) : decide(checker);
 }
 
-function runDetached(deps: CommandHookDeps, channel: PlayerChannel, found: { key: string; command: Command }, args: string[], hasPermission: PermissionChecker): void {
+/**
+ * A command line typed by a player the proxy holds in limbo: it runs at the proxy when it names a
+ * command players may use and this player is permitted (true, replies go to `reply`); else false
+ * and the limbo handler gets the line. CommandExecute does not fire and the line is not logged:
+ * lines typed in limbo carry passwords (`/login`), which must reach only the handler.
+ */
+export function limboCommandLine(deps: CommandHookDeps, channel: PlayerChannel, line: string, reply: (text: string) => void): boolean | Promise<boolean> {
+  const { command, args } = splitCommandLine(line);
+  const found = playerCommand(deps.commands, command);
+  if (found === undefined) return false;
+  const decide = (hasPermission: PermissionChecker): boolean => {
+    const needed = found.command.permission;
+    if (needed !== undefined && !hasPermission(needed)) return false;
+    runDetached(deps, channel, found, args, hasPermission, reply);
+    return true;
+  };
+  const checker = deps.permissions.forPlayer(channel);
+  return checker instanceof Promise ? checker.then(decide) : decide(checker);
+}
+
+function runDetached(deps: CommandHookDeps, channel: PlayerChannel, found: { key: string; command: Command }, args: string[], hasPermission: PermissionChecker, reply?: (text: string) => void): void {
   const source: CommandSource = {
     player: channelPlayerRef(channel),
-    reply: (text) => replyTo(deps.players, channel, text),
+    reply: reply ?? ((text) => replyTo(deps.players, channel, text)),
     hasPermission,
   };
   const plugin = pluginOf(deps.commands.ownerOf(found.key) ?? 'unknown');

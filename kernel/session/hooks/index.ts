@@ -9,7 +9,8 @@ import type { EventBus } from '../../layers/event-bus.ts';
 import type { NamedRegistry } from '../../layers/registries.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { PacketHook } from '../packet-hooks.ts';
-import type { PlayerLookup } from './command-hook.ts';
+import { limboCommandLine, type PlayerLookup } from './command-hook.ts';
+import type { PlayerChannel } from '../player-channel.ts';
 import { commandTreeHook } from './command-tree-hook.ts';
 import { PlayerPermissions, type PermissionsConfig } from './permissions.ts';
 import { serverboundChatHook } from './serverbound-chat-hook.ts';
@@ -35,6 +36,8 @@ export interface SessionHookDeps {
 
 export interface SessionHooks {
   readonly hooks: readonly PacketHook[];
+  /** Runs a line typed in limbo as a proxy command when one matches (command-hook.ts limboCommandLine). */
+  readonly limboCommand: (channel: PlayerChannel, line: string, reply: (text: string) => void) => boolean | Promise<boolean>;
   /** Per-player permission checkers (PermissionsSetup fires on a player's first check). */
   readonly permissions: PlayerPermissions;
 }
@@ -43,5 +46,9 @@ export interface SessionHooks {
 export function createSessionHooks(deps: SessionHookDeps): SessionHooks {
   const permissions = new PlayerPermissions({ events: deps.events, config: deps.permissions, log: deps.log });
   const shared = { events: deps.events, commands: deps.commands, players: deps.players, permissions, log: deps.log };
-  return { hooks: [serverboundChatHook(shared), commandTreeHook({ ...shared, announce: deps.announceCommands })], permissions };
+  return {
+    hooks: [serverboundChatHook(shared), commandTreeHook({ ...shared, announce: deps.announceCommands })],
+    limboCommand: (channel, line, reply) => limboCommandLine(shared, channel, line, reply),
+    permissions,
+  };
 }
