@@ -1,55 +1,63 @@
 /**
  * What a backend shows the client outside its world, tracked so that a server switch before
- * 1.20.2 can take it away (a 1.20.2+ client drops it when it re-enters configuration): the boss
- * bars (1.9+) the backend added and has not removed, as Velocity tracks them. The hook only looks
- * at clientbound `boss_bar` packets in play and passes them on unchanged.
+ * 1.20.2 can take it away before the new Join Game (leftovers/): the boss bars (1.9+), the tab
+ * list entries and header/footer, the scoreboard objectives and teams the backend added and has not
+ * removed, as Velocity tracks boss bars and clears its tab list. The hook only reads clientbound
+ * play packets and passes every one on unchanged; one it cannot decode is not tracked.
+ *
+ * 1.20.2+ needs none of it: Start Configuration makes the client drop its world, its HUD (boss
+ * bars, tab list header) and its play listener with the player list and scoreboard (vanilla's
+ * handleConfigurationStart → clearClientLevel; Velocity's switch clears its own tracking silently
+ * there for the same reason).
  */
-import { kernelIds } from '../protocol/ids/index.ts';
-import { BOSS_BAR_SINCE, encodeBossBar } from '../protocol/packets/play-boss-bar.ts';
-import { PacketReader } from '../protocol/packet-reader.ts';
+import { dataProtocol, kernelIds } from '../protocol/ids/index.ts';
 import { PV } from '../protocol/packets/protocol-versions.ts';
+import { readVarInt } from '../protocol/varint.ts';
+import { BossBars } from './leftovers/boss-bars.ts';
+import { Scoreboard } from './leftovers/scoreboard.ts';
+import { TabList } from './leftovers/tab-list.ts';
+import type { LeftoverTracker } from './leftovers/tracker.ts';
 import type { PacketHook } from './packet-hooks.ts';
 
-const ADD = 0;
-const REMOVE = 1;
-/** A backend adding more bars than this is not tracked further (the rest may outlive a switch). */
-const MAX_BARS = 256;
-
 export class ClientLeftovers {
-  readonly #bars = new Set<string>();
+  readonly #trackers: readonly LeftoverTracker[];
   readonly hook: PacketHook;
 
   constructor(readonly protocol: number) {
-    const id = kernelIds(protocol).play.cb.bossBar;
-    const bars = this.#bars;
+    this.#trackers = [new BossBars(protocol), new TabList(protocol), new Scoreboard(protocol)];
+    const byId = new Map<number, LeftoverTracker>();
+    for (const tracker of this.#trackers) for (const id of tracker.ids) byId.set(id, tracker);
+    const joinGame = kernelIds(protocol).play.cb.login;
+    const trackers = this.#trackers;
+    const ids = [...byId.keys(), ...(joinGame >= 0 ? [joinGame] : [])];
     this.hook = {
       name: 'switch-leftovers',
-      ids: (_p, state, direction) => (state === 'play' && direction === 'clientbound' && id >= 0 ? [id] : []),
+      ids: (_p, state, direction) => (state === 'play' && direction === 'clientbound' ? ids : []),
       handle(_channel, _state, _direction, packet) {
-        const r = new PacketReader(packet);
-        r.varInt();
-        const uuid = r.uuid();
-        const action = r.varInt();
-        if (action === ADD && bars.size < MAX_BARS) bars.add(uuid);
-        else if (action === REMOVE) bars.delete(uuid);
+        const id = readVarInt(packet, 0)?.value ?? -1;
+        if (id === joinGame) for (const tracker of trackers) tracker.joinGame();
+        else trackQuietly(byId.get(id), id, packet);
         return undefined;
       },
     };
   }
 
-  /** True where a switch needs it (1.9 to 1.20.1). */
+  /** True where a switch needs it: every version with packet data before 1.20.2. */
   static needed(protocol: number): boolean {
-    return protocol >= BOSS_BAR_SINCE && protocol < PV.V1_20_2;
+    return protocol < PV.V1_20_2 && dataProtocol(protocol) !== undefined;
   }
 
   /** The packets that clear what the old backend left; forgets it. */
   clear(): Buffer[] {
-    const out: Buffer[] = [];
-    for (const uuid of this.#bars) {
-      const packet = encodeBossBar(this.protocol, uuid, { action: 'remove' });
-      if (packet !== undefined) out.push(packet);
-    }
-    this.#bars.clear();
-    return out;
+    return this.#trackers.flatMap((tracker) => tracker.clear());
+  }
+}
+
+/** A packet the tracker cannot decode stays untracked; the stream is never broken for it. */
+function trackQuietly(tracker: LeftoverTracker | undefined, id: number, packet: Buffer): void {
+  try {
+    tracker?.see(id, packet);
+  } catch {
+    // not understood: passed on as it came, not tracked
   }
 }
