@@ -6,8 +6,8 @@
  *           entities, so the Join Game is sent with another dimension (0 ↔ -1) and a Respawn into
  *           the real one follows: the dimension change makes the client drop the old world.
  * Before it, what the client holds outside the world: the title is reset (1.8+), and the old
- * server's boss bars are removed (client-leftovers.ts tracks them). Tab list entries and
- * scoreboard objectives of the old server are not tracked yet (docs/architecture.md).
+ * server's boss bars, tab list entries and header, scoreboard objectives and teams are removed
+ * (client-leftovers.ts tracks them; docs/architecture.md).
  */
 import { kernelIds, packetId } from '../protocol/ids/index.ts';
 import { PacketReader } from '../protocol/packet-reader.ts';
