@@ -61,6 +61,13 @@ export class Proxy {
       players: this.players,
       permissions: () => this.config.permissions,
       announceCommands: () => this.config.announce_proxy_commands,
+      bungeecord: {
+        players: this.players,
+        servers: () => this.servers.values(),
+        server: (id) => this.servers.get(id),
+        messaging: () => this.config.plugin_messaging,
+        remotePort: (id) => [...this.connections].find((c) => c.id === id)?.remotePort,
+      },
       log,
     });
     this.hooks = sessionHooks.hooks;
