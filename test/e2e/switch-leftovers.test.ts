@@ -1,10 +1,9 @@
 // What the first server showed outside its world does not follow the player to the next one
 // (issue 13): a real minecraft-protocol client joins a lobby backend that gives it a scoreboard
-// objective (shown in the sidebar), a team, an extra tab list entry and a tab header; after a switch
-// to a game backend the client must have received, before the game's Join Game, the packets that
-// remove each of them (before 1.20.2, where the client keeps them over a Join Game). A 1.20.2+
-// client drops all of it when it re-enters configuration: nothing is sent for it before Start
-// Configuration.
+// objective (shown in the sidebar), a team, an extra tab list entry and a tab header (1.8+); after
+// a switch the client must have received, before the game's Join Game, the packets that remove each
+// of them (before 1.20.2; 1.7 names tab entries by player name). A 1.20.2+ client drops all of it
+// when it re-enters configuration: nothing is sent for it before Start Configuration.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventEmitter } from 'node:events';
@@ -15,7 +14,7 @@ import { join } from '../helpers/client.ts';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
 
 const require = createRequire(import.meta.url);
-const VERSIONS = (process.env.VERSIONS ?? '1.8.8,1.12.2,1.16.5,1.20.1,1.21.4').split(',');
+const VERSIONS = (process.env.VERSIONS ?? '1.7.10,1.8.8,1.12.2,1.16.5,1.20.1,1.21.4').split(',');
 const EXTRA = '0e0e0e0e-1111-4222-8333-0000000e0e0e';
 const OBJECTIVE = 'lobbyobj';
 const TEAM = 'lobbyteam';
@@ -39,15 +38,19 @@ function lobbyPackets(protocol: number): [string, Record<string, unknown>][] {
   };
   const info = protocol >= 761
     ? { action: { add_player: true, update_listed: true }, data: [{ uuid: EXTRA, player: { name: 'Extra', properties: [] }, listed: 1 }] }
-    : { action: 'add_player', data: [{ uuid: EXTRA, UUID: EXTRA, name: 'Extra', properties: [], gamemode: 0, ping: 0 }] };
+    : protocol >= 47
+      ? { action: 'add_player', data: [{ uuid: EXTRA, UUID: EXTRA, name: 'Extra', properties: [], gamemode: 0, ping: 0 }] }
+      : { playerName: 'Extra', online: true, ping: 0 };
   const header = { header: text(protocol, 'Lobby header', false), footer: text(protocol, 'Lobby footer', false) };
-  return [
+  const packets: [string, Record<string, unknown>][] = [
     ['scoreboard_objective', objective],
     ['scoreboard_display_objective', { position: 1, name: OBJECTIVE }],
     [protocol < 107 ? 'scoreboard_team' : 'teams', team],
     ['player_info', info],
-    ['playerlist_header', header],
   ];
+  // The last one: the test waits for it before switching (1.7 has no tab header).
+  packets.push(protocol >= 47 ? ['playerlist_header', header] : ['scoreboard_score', { itemName: 'Extra', action: 0, scoreName: OBJECTIVE, value: 1 }]);
+  return packets;
 }
 
 const backends: Backend[] = [];
@@ -91,6 +94,7 @@ function removals(packets: Seen[]): string[] {
     if (name === 'scoreboard_objective' && params.action === 1) out.push(`objective:${params.name}`);
     else if ((name === 'teams' || name === 'scoreboard_team') && params.mode === 1) out.push(`team:${params.team}`);
     else if (name === 'player_remove') for (const u of params.players as string[]) out.push(`tab:${u}`);
+    else if (name === 'player_info' && params.online === false) out.push(`tab:${params.playerName}`);
     else if (name === 'player_info' && params.action === 'remove_player') {
       for (const e of params.data as { uuid?: string; UUID?: string }[]) out.push(`tab:${e.uuid ?? e.UUID}`);
     } else if (name === 'playerlist_header') out.push(`header:${params.header}`);
@@ -113,7 +117,8 @@ for (const version of VERSIONS) {
       },
     });
     try {
-      await waitFor(() => seen.some((p) => p.name === 'playerlist_header'), 'the lobby\'s tab header');
+      const last = lobbyPackets(protocol).at(-1)![0];
+      await waitFor(() => seen.some((p) => p.name === last), 'the lobby\'s last packet');
       const mark = seen.length;
       const result = await proxy.api.player(username)!.switchServer(`game-${slug(version)}`);
       assert.deepEqual(result, { ok: true });
@@ -126,7 +131,9 @@ for (const version of VERSIONS) {
         assert.ok(configAt >= 0 && configAt < joinAt, 'the client re-entered configuration before the game\'s Join Game');
         assert.deepEqual(removals(moved.slice(0, configAt)), [], 'nothing to remove: configuration drops it');
       } else {
-        const expected = [`objective:${OBJECTIVE}`, `team:${TEAM}`, `tab:${EXTRA}`, `header:${JSON.stringify({ text: '' })}`];
+        const expected = protocol >= 47
+          ? [`objective:${OBJECTIVE}`, `team:${TEAM}`, `tab:${EXTRA}`, `header:${JSON.stringify({ text: '' })}`]
+          : [`objective:${OBJECTIVE}`, `team:${TEAM}`, 'tab:Extra'];
         assert.deepEqual(removals(moved.slice(0, joinAt)), expected.sort(), 'removed before the new Join Game');
       }
       assert.deepEqual(errors, [], 'the client parsed every packet');
