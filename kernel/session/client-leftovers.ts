@@ -7,8 +7,9 @@
  *
  * 1.20.2+ needs none of it: Start Configuration makes the client drop its world, its HUD (boss
  * bars, tab list header) and its play listener with the player list and scoreboard (vanilla's
- * handleConfigurationStart → clearClientLevel; Velocity's switch clears its own tracking silently
- * there for the same reason).
+ * handleConfigurationStart → clearClientLevel → Gui.onDisconnected; Velocity's switch clears its
+ * own tracking silently there for the same reason). Only the title stays on the clients whose
+ * onDisconnected does not clear titles (up to 1.21.x): `clearBeforeReconfiguration`.
  */
 import { dataProtocol, kernelIds } from '../protocol/ids/index.ts';
 import { PV } from '../protocol/packets/protocol-versions.ts';
@@ -17,6 +18,7 @@ import { BossBars } from './leftovers/boss-bars.ts';
 import { Scoreboard } from './leftovers/scoreboard.ts';
 import { TabList } from './leftovers/tab-list.ts';
 import type { LeftoverTracker } from './leftovers/tracker.ts';
+import { titleReset } from './client-respawn.ts';
 import type { PacketHook } from './packet-hooks.ts';
 
 export class ClientLeftovers {
@@ -60,4 +62,16 @@ function trackQuietly(tracker: LeftoverTracker | undefined, id: number, packet: 
   } catch {
     // not understood: passed on as it came, not tracked
   }
+}
+
+/**
+ * What a 1.20.2+ switch sends while the client is still in play, before Start Configuration: the
+ * title reset (the client keeps its title over configuration; Velocity resets it after each Join
+ * Game). Empty before 1.20.2, where client-respawn.ts resets it.
+ * @example for (const p of clearBeforeReconfiguration(protocol)) client.queue(p); // then Start Configuration
+ */
+export function clearBeforeReconfiguration(protocol: number): Buffer[] {
+  if (protocol < PV.V1_20_2) return [];
+  const reset = titleReset(protocol);
+  return reset === undefined ? [] : [reset];
 }

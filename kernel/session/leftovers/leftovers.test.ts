@@ -4,7 +4,7 @@
 // minecraft-data's layouts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientLeftovers } from '../client-leftovers.ts';
+import { ClientLeftovers, clearBeforeReconfiguration } from '../client-leftovers.ts';
 import { mc, oracleEncode, skipWithoutOracle } from '../../protocol/packets/oracle.test-helper.ts';
 import { kernelIds } from '../../protocol/ids/index.ts';
 import { packetOf } from '../../protocol/packets/protocol-versions.ts';
@@ -148,4 +148,15 @@ test('needed: every version with data before 1.20.2; 1.20.2+ clients drop it all
   assert.equal(ClientLeftovers.needed(764), false);
   assert.equal(ClientLeftovers.needed(769), false);
   assert.equal(ClientLeftovers.needed(3), false);
+});
+
+test('1.20.2+: only the title is cleared before Start Configuration (Clear Titles, reset)', { skip: skipWithoutOracle }, () => {
+  assert.deepEqual(clearBeforeReconfiguration(763), []);
+  for (const [version, protocol] of [['1.20.2', 764], ['1.21.4', 769]] as const) {
+    const packets = clearBeforeReconfiguration(protocol);
+    assert.equal(packets.length, 1);
+    const parsed = decodeAll({ version, protocol }, packets)[0];
+    assert.equal(parsed.name, 'clear_titles');
+    assert.equal(parsed.params.reset, true);
+  }
 });
