@@ -9,7 +9,7 @@
  * bars, tab list header) and its play listener with the player list and scoreboard (vanilla's
  * handleConfigurationStart → clearClientLevel → Gui.onDisconnected; Velocity's switch clears its
  * own tracking silently there for the same reason). Only the title stays on the clients whose
- * onDisconnected does not clear titles (up to 1.21.x): `clearBeforeReconfiguration`.
+ * Gui.onDisconnected does not clear titles yet (newer releases do): `clearBeforeReconfiguration`.
  */
 import { dataProtocol, kernelIds } from '../protocol/ids/index.ts';
 import { PV } from '../protocol/packets/protocol-versions.ts';
