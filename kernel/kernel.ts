@@ -91,6 +91,7 @@ export async function bootKernel(options: KernelOptions): Promise<Kernel> {
     plugins: () => host.list(),
     shutdown: () => options.onShutdown?.(),
     players: () => proxy?.players,
+    backendStatus: (id) => proxy?.backendStatus(id),
   });
   const host: PluginHost = new PluginHost({
     builtinDir: options.builtinDir,

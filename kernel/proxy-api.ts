@@ -2,7 +2,7 @@
  * The ProxyApi plugins get: the servers, plugins and live connections, disconnect and shutdown,
  * and config values for display.
  */
-import type { ConnectionSummary, PluginSummary, ProxyApi } from '../sdk/plugin.ts';
+import type { AddressHealthSummary, ConnectionSummary, PluginSummary, ProxyApi } from '../sdk/plugin.ts';
 import type { ProxyConfig, LoadedServer } from './config/index.ts';
 import type { ConnectionContext } from './session/connection-context.ts';
 import type { PlayerRegistry } from './session/player-registry.ts';
@@ -21,6 +21,8 @@ export interface ProxyApiSources {
   shutdown(): void;
   /** The proxy's players (undefined before the proxy exists). */
   players(): PlayerRegistry | undefined;
+  /** Health and live connections of a server's addresses (routing/backend-pools.ts). */
+  backendStatus?(id: string): readonly AddressHealthSummary[] | undefined;
 }
 
 export function createProxyApi(sources: ProxyApiSources): ProxyApi {
@@ -42,6 +44,8 @@ export function createProxyApi(sources: ProxyApiSources): ProxyApi {
         addresses: s.addresses.map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`)),
         proxyMode: s.proxy_mode,
         connections: counts.get(s.id) ?? 0,
+        balance: s.balance,
+        health: sources.backendStatus?.(s.id),
       }));
     },
     plugins: () => sources.plugins(),

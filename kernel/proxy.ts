@@ -7,6 +7,8 @@ import type { Server, Socket } from 'node:net';
 import type { Logger } from './log/logger.ts';
 import type { ProxyConfig, LoadedServer } from './config/index.ts';
 import { RoutingTable } from './routing/router.ts';
+import { BackendPools, type AddressStatus } from './routing/backend-pools.ts';
+import { expandCaptures } from './routing/captures.ts';
 import { StatusService } from './status/status-service.ts';
 import { createConnectionContext, type ConnectionContext } from './session/connection-context.ts';
 import { serveConnection } from './session/serve-connection.ts';
@@ -44,6 +46,8 @@ export class Proxy {
   private secret: Promise<string> | undefined;
   /** The kernel's packet hooks for intercepted sessions (chat and command events, proxy commands). */
   private readonly hooks: readonly PacketHook[];
+  /** Balancing and health of backend addresses; probes follow the server files. */
+  private readonly backends: BackendPools;
   private readonly limboCommand: SessionHooks['limboCommand'];
 
   /** `layers`: the plugin layers the kernel asks and plugins answer (the plugin host registers into them). */
@@ -72,7 +76,16 @@ export class Proxy {
     });
     this.hooks = sessionHooks.hooks;
     this.limboCommand = sessionHooks.limboCommand;
+    this.backends = new BackendPools(config, {
+      onChange: (serverId, address, change) => {
+        const line = { server: serverId, backend: address, reason: change.reason };
+        if (change.healthy) log.info(line, 'backend address healthy again');
+        else log.warn(line, 'backend address marked unhealthy');
+        layers.events.notify('BackendHealthChange', () => ({ serverId, address, healthy: change.healthy, reason: change.reason }));
+      },
+    });
     this.deps = {
+      backends: this.backends,
       config: () => this.config,
       routes: () => this.routes,
       serverById: (id) => this.servers.get(id),
@@ -106,6 +119,11 @@ export class Proxy {
     return this.servers.values();
   }
 
+  /** Health and live connections of a server's addresses (`servers` / `server <id>`). */
+  backendStatus(id: string): AddressStatus[] | undefined {
+    return this.backends.status(id);
+  }
+
   get activeConnections(): number {
     return this.connections.size;
   }
@@ -118,12 +136,13 @@ export class Proxy {
   /** Replaces the server set; new connections route with it, live ones are untouched. */
   setServers(servers: ReadonlyMap<string, LoadedServer>): void {
     const ordered = [...servers.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const routes = new RoutingTable(ordered);
+    const routes = new RoutingTable(ordered, { expand: expandCaptures });
     for (const c of routes.conflicts) {
       this.log.warn({ domain: c.domain, kept: c.kept, dropped: c.dropped }, 'domain claimed by two servers; the later one wins');
     }
     this.routes = routes;
     this.servers = servers;
+    this.backends.update(ordered);
     this.status.reset(this.config);
     // Synchronous listeners (ip-filter's) have run before the next connection is read.
     this.layers.events.notify('ConfigReload', () => ({ servers: ordered.map((s) => s.id) }));
@@ -152,6 +171,7 @@ export class Proxy {
    * closes what is left. Resolves once every socket is closed.
    */
   async stop(graceMs: number): Promise<void> {
+    this.backends.stop();
     const closed = new Promise<void>((resolve) => (this.listener === undefined ? resolve() : this.listener.close(() => resolve())));
     if (this.connections.size > 0) {
       this.log.info({ connections: this.connections.size, graceMs }, 'waiting for connections to finish');

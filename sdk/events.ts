@@ -64,6 +64,15 @@ export interface EventMap {
   ProxyShutdown: Record<string, never>;
   ConfigReload: { servers: string[] };
   ServerStateChange: { serverId: string; previous: string; next: string };
+  /**
+   * One backend address of a server became unhealthy (`healthy: false`: failed health checks or
+   * players' connects, see `[health_check]`) or healthy again. `address` is "host:port".
+   * @example
+   * ctx.events.on('BackendHealthChange', (e) => {
+   *   if (!e.healthy) ctx.log.warn({ server: e.serverId, address: e.address }, e.reason);
+   * });
+   */
+  BackendHealthChange: { serverId: string; address: string; healthy: boolean; reason: string };
 }
 
 export type EventName = keyof EventMap;
@@ -91,6 +100,7 @@ export const EVENT_INFO: { readonly [K in EventName]: { readonly kind: EventKind
   ProxyShutdown: { kind: 'observer', awaited: true },
   ConfigReload: { kind: 'observer', awaited: false },
   ServerStateChange: { kind: 'observer', awaited: false },
+  BackendHealthChange: { kind: 'observer', awaited: false },
 };
 
 /** The result type of an event, or never for events without one. */

@@ -111,6 +111,28 @@ export interface ServerSummary {
   readonly addresses: readonly string[];
   readonly proxyMode: string;
   readonly connections: number;
+  /** The `balance` strategy: "first_available", "round_robin", "least_connections" or "random". */
+  readonly balance?: string;
+  /**
+   * Each address's health and live connections, as the load balancer sees them (addresses built
+   * from wildcard captures are listed while they are in use or marked unhealthy).
+   * @example
+   * const down = ctx.proxy.servers().flatMap((s) => (s.health ?? []).filter((a) => !a.healthy).map((a) => `${s.id} ${a.address}`));
+   */
+  readonly health?: readonly AddressHealthSummary[];
+}
+
+/** One backend address of a server, as `ServerSummary.health` lists it. */
+export interface AddressHealthSummary {
+  /** "host:port". */
+  readonly address: string;
+  readonly weight: number;
+  /** False while health checks or failed connects keep players away from it. */
+  readonly healthy: boolean;
+  /** Live connections through it (what `least_connections` compares). */
+  readonly connections: number;
+  /** Why it last changed state ('' when it never did). */
+  readonly reason: string;
 }
 
 export interface PluginSummary {

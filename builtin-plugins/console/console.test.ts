@@ -127,3 +127,17 @@ test('kick shows the reason to an intercepted player', async () => {
   await plugin.setup(t.ctx);
   assert.equal((await run(t, ['kick', 'Steve', 'bye']))[0], 'kicked Steve');
 });
+
+test('servers shows each address\'s health and live connections, and the balance strategy', async () => {
+  const t = testContext(plugin.configSchema!.parse({ interactive: false }), { id: 'console' }, {
+    serverList: [{
+      id: 'fleet', domains: ['*.mc.test'], addresses: ['10.0.0.1:25565', '10.0.0.2:25565'], proxyMode: 'passthrough', connections: 3, balance: 'round_robin',
+      health: [
+        { address: '10.0.0.1:25565', weight: 1, healthy: true, connections: 3, reason: '' },
+        { address: '10.0.0.2:25565', weight: 1, healthy: false, connections: 0, reason: 'health check failed: connect ECONNREFUSED' },
+      ],
+    }],
+  });
+  await plugin.setup(t.ctx);
+  assert.equal((await run(t, ['servers']))[0], 'fleet: *.mc.test -> 10.0.0.1:25565 [up, 3], 10.0.0.2:25565 [DOWN, 0] (passthrough, round_robin, 3 connections)');
+});

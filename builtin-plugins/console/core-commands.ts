@@ -2,7 +2,7 @@
  * The operator commands every proxy has: players, servers, plugins, config, status and stop.
  * Feature plugins add their own (the ban plugin: ban, unban, banlist…).
  */
-import type { Command, CommandSource, ConnectionSummary, PluginContext } from '../../sdk/index.ts';
+import type { Command, CommandSource, ConnectionSummary, PluginContext, ServerSummary } from '../../sdk/index.ts';
 import { broadcast, sendTo } from './messages.ts';
 const SECRET_KEYS = /api_key|secret|password|token/i;
 const DEFAULT_REASON = 'Kicked by an operator';
@@ -105,11 +105,27 @@ export function coreCommands(ctx: Ctx): Command[] {
     { name: 'send', usage: 'send <player> <message>', description: 'Sends a chat message to one player (& or § colour codes)', execute: (s, args) => sendTo(ctx, s, args, 'send') },
     { name: 'broadcast', aliases: ['bc', 'say'], usage: 'broadcast <message>', description: 'Sends a chat message to every player the proxy can reach', execute: (s, args) => broadcast(ctx, s, args) },
     { name: 'msg', aliases: ['tell', 'whisper'], usage: 'msg <player> <message>', description: 'Messages one player as the console ("[Console] " before it)', execute: (s, args) => sendTo(ctx, s, args, 'msg') },
-    { name: 'servers', aliases: ['backends'], description: 'Lists the configured servers', execute: (s) => s.reply(p.servers().map((x) => `${x.id}: ${x.domains.join(', ')} -> ${x.addresses.join(', ')} (${x.proxyMode}, ${plural(x.connections, 'connection')})`).join('\n') || 'no servers configured') },
+    { name: 'servers', aliases: ['backends'], description: 'Lists the configured servers', execute: (s) => s.reply(p.servers().map(serverLine).join('\n') || 'no servers configured') },
     { name: 'reload', description: 'Explains how config reloads', execute: (s) => s.reply('server files in servers_dir reload by themselves within a second; infrarust.toml is read at start (restart to apply it); plugins reload on edit with --dev') },
     { name: 'config', usage: 'config <key>', description: 'Shows infrarust.toml values (secrets hidden)', execute: (s, [key]) => s.reply(key === undefined ? 'usage: config <key>, e.g. config status_cache' : JSON.stringify(redact(p.describeConfig(key)) ?? null, null, 2)) },
     { name: 'plugins', aliases: ['pl'], description: 'Lists plugins', execute: (s) => s.reply(p.plugins().map((x) => `${x.id} ${x.version} ${x.source} ${x.state}${x.error !== undefined ? `: ${x.error}` : ''}`).join('\n') || 'no plugins') },
     { name: 'plugin', usage: 'plugin <id>', description: 'Shows one plugin', execute: (s, [id]) => { if (!need(s, id, 'plugin <id>')) return; const x = p.plugins().find((v) => v.id === id); s.reply(x === undefined ? `no plugin "${id}"` : JSON.stringify(x, null, 2)); } },
     { name: 'stop', aliases: ['shutdown', 'exit', 'quit'], description: 'Stops the proxy gracefully', execute: (s) => { s.reply('stopping'); p.shutdown(); } },
   ];
+}
+
+/**
+ * `lobby: play.test -> 10.0.0.1:25565 [up, 3], 10.0.0.2:25565 [DOWN, 0] (passthrough, round_robin, 3 connections)`:
+ * each address with its health and live connections when the balancer tracks it.
+ */
+function serverLine(x: ServerSummary): string {
+  const health = new Map((x.health ?? []).map((h) => [h.address, h]));
+  const addresses = x.addresses.map((a) => {
+    const h = health.get(a);
+    return h === undefined ? a : `${a} [${h.healthy ? 'up' : 'DOWN'}, ${h.connections}]`;
+  });
+  // Addresses built from wildcard captures are not in the configured list.
+  for (const h of health.values()) if (!x.addresses.includes(h.address)) addresses.push(`${h.address} [${h.healthy ? 'up' : 'DOWN'}, ${h.connections}]`);
+  const balance = x.balance === undefined || x.balance === 'first_available' ? '' : `, ${x.balance}`;
+  return `${x.id}: ${x.domains.join(', ')} -> ${addresses.join(', ')} (${x.proxyMode}${balance}, ${plural(x.connections, 'connection')})`;
 }

@@ -62,7 +62,7 @@ describe('server files: the v2 examples', () => {
       { host: '2001:db8::2', port: 25566, weight: 1 },
       { host: '10.0.0.3', port: 25565, weight: 1 },
     ]);
-    assert.equal(s.balance, 'least_conn');
+    assert.equal(s.balance, 'least_connections', 'v2 "least_conn" is read as least_connections');
     assert.equal(s.slow_start, 45_000);
     assert.equal(s.slow_start_aggression, 2);
     assert.equal(s.forwarding_mode, 'bungee_cord', '"legacy" is an alias of bungee_cord');
@@ -183,5 +183,40 @@ describe('server files: validation', () => {
     const { server, warnings } = parseServerConfigDetailed('id = "custom"\ndomains = ["a"]\naddresses = ["a", { address = "b", weight = 0 }]\n', FILE);
     assert.equal(server.id, 'custom');
     assert.deepEqual(warnings, [`${FILE}:3: addresses[1].weight: is 0, which counts as 1; remove the address to drain it`]);
+  });
+});
+
+describe('server files: balancing, health checks, captures (issue 13)', () => {
+  it('accepts the issue names and v2 names of one model', () => {
+    const s = parseServerConfig([
+      'domains = ["*.mc.test"]',
+      'addresses = ["$1.internal:25565", { address = "10.0.0.5:25565", weight = 3 }]',
+      'balance = "random"',
+      'connect_max_attempts = 2',
+      'fallback = ["lobby", "hub"]',
+      '[health_check]',
+      'interval = "5s"',
+      'unhealthy_after = 2',
+    ].join('\n'), FILE);
+    assert.deepEqual(s.addresses, [{ host: '$1.internal', port: 25565, weight: 1 }, { host: '10.0.0.5', port: 25565, weight: 3 }]);
+    assert.equal(s.balance, 'random');
+    assert.equal(s.connect_max_attempts, 2);
+    assert.deepEqual(s.fallback, ['lobby', 'hub']);
+    assert.deepEqual(s.health_check, { enabled: true, kind: 'status_ping', interval: 5000, timeout: 3000, unhealthy_after: 2, healthy_after: 2 });
+    assert.equal(parseServerConfig('domains = ["a"]\naddresses = ["a"]\nbalance = "least_connections"\n', FILE).balance, 'least_connections');
+    assert.deepEqual(parseServerConfig('domains = ["a"]\naddresses = ["a"]\n', FILE).fallback, []);
+  });
+
+  it('refuses a $n no domain can fill, captures in the port, and both health tables at once', () => {
+    assert.deepEqual(issuesOf('domains = ["*.mc.test", "lobby.test"]\naddresses = ["$1.internal"]\n'), [
+      '2:addresses[0]:"$1" needs the 1. "*" capture of the domain a player used, but domain "lobby.test" has fewer than 1 "*"',
+    ]);
+    assert.deepEqual(issuesOf('domains = ["*.mc.test"]\naddresses = ["$2.internal"]\n'), [
+      '2:addresses[0]:"$2" needs the 2. "*" capture of the domain a player used, but domain "*.mc.test" has fewer than 2 "*"',
+    ]);
+    assert.equal(issuesOf('domains = ["*.mc.test"]\naddresses = ["a.internal:$1"]\n').length, 1);
+    assert.deepEqual(issuesOf('domains = ["a"]\naddresses = ["a"]\n[health_check]\n[active_health]\n'), [
+      '3:health_check:use either [health_check] or [active_health] in one server file, not both',
+    ]);
   });
 });

@@ -25,15 +25,40 @@ export const bindAddress = () => hostPort({ defaultPort: DEFAULT_MC_PORT, allowP
 
 const WEIGHT = z.number().int().min(0).max(0xffff_ffff);
 
+/** `$1`..`$9` in a backend host: the domain pattern's `*` captures (kernel/routing/captures.ts). */
+export const CAPTURE_REF = /\$([1-9])/g;
+
+/**
+ * A backend `host[:port]` whose host may hold `$1`..`$9` (wildcard captures, substituted at
+ * route time). The host is validated with each `$n` read as a letter; the port must be literal.
+ */
+function backendHostPort() {
+  return z.string().transform((text, ctx) => {
+    try {
+      if (!text.includes('$')) return parseHostPort(text, { defaultPort: DEFAULT_MC_PORT });
+      const probe = parseHostPort(text.replace(CAPTURE_REF, 'x'), { defaultPort: DEFAULT_MC_PORT });
+      if (text.replace(CAPTURE_REF, '').includes('$')) throw new RangeError(`"${text}": only $1 to $9 may be used, in the host`);
+      const colon = text.lastIndexOf(':');
+      const host = colon < 0 || text.startsWith('[') ? text.trim() : text.slice(0, colon).trim();
+      if (host.replace(CAPTURE_REF, 'x') !== probe.host) throw new RangeError(`"${text}": captures ($1 to $9) may only be used in the host`);
+      return { host, port: probe.port };
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message, input: text });
+      return z.NEVER;
+    }
+  });
+}
+
 /**
  * One backend address: `"host:port"` (weight 1) or `{ address = "host:port", weight = 3 }` (the
- * newer load-balancing form). Both come out as `{ host, port, weight }`.
+ * newer load-balancing form). Both come out as `{ host, port, weight }`. The host may hold
+ * wildcard captures (`"$1.internal:25565"`).
  */
 export const BackendAddressSchema = z.union(
   [
-    hostPort({ defaultPort: DEFAULT_MC_PORT }).transform((hp) => ({ ...hp, weight: 1 })),
+    backendHostPort().transform((hp) => ({ ...hp, weight: 1 })),
     z
-      .strictObject({ address: hostPort({ defaultPort: DEFAULT_MC_PORT }), weight: WEIGHT.default(1) })
+      .strictObject({ address: backendHostPort(), weight: WEIGHT.default(1) })
       .transform(({ address, weight }) => ({ ...address, weight })),
   ],
   { error: 'expected "host[:port]" or { address = "host:port", weight = 1 }' },

@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import { positiveDuration } from '../../sdk/duration.ts';
-import { BackendAddressSchema, DomainSchema, IdentifierSchema } from './schema-address.ts';
-import { ActiveHealthSchema, BalanceStrategySchema } from './schema-balance.ts';
+import { BackendAddressSchema, CAPTURE_REF, DomainSchema, IdentifierSchema } from './schema-address.ts';
+import { ActiveHealthSchema, BalanceStrategySchema, HealthCheckSchema } from './schema-balance.ts';
 import { ForwardingModeSchema } from './schema-forwarding.ts';
 import { composeShape, NO_PLUGIN_SECTIONS, type SectionSet } from './sections.ts';
 import { MotdConfigSchema } from './schema-motd.ts';
@@ -56,6 +56,11 @@ export const ServerConfigShape = z.strictObject({
   limbo_handlers: z.array(z.string().min(1)).default([]),
   bungeecord_channel: z.boolean().default(false),
   active_health: ActiveHealthSchema.optional(),
+  health_check: HealthCheckSchema.optional(),
+  /** Replaces the global `connect_max_attempts` for this server. */
+  connect_max_attempts: z.number().int().min(1).max(1000).optional(),
+  /** Servers tried in order when a backend kicks an intercepted player or dies (issue 13 fallback). */
+  fallback: z.array(z.string().trim().min(1, { message: 'cannot be empty' })).default([]),
 });
 
 type Shape = z.output<typeof ServerConfigShape>;
@@ -66,6 +71,10 @@ type Shape = z.output<typeof ServerConfigShape>;
  * BungeeCord channel (the proxy never sees its packets). Runs even when other keys failed.
  */
 function checkServerConfig(cfg: Shape, ctx: z.RefinementCtx<Shape>): void {
+  checkCaptures(cfg, ctx);
+  if (cfg.health_check !== undefined && cfg.active_health !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['health_check'], message: 'use either [health_check] or [active_health] in one server file, not both' });
+  }
   const mode = typeof cfg.proxy_mode === 'string' ? cfg.proxy_mode : 'passthrough';
   if (!FORWARDING_PROXY_MODES.includes(mode)) return;
   if (Array.isArray(cfg.domains) && cfg.domains.length === 0) {
@@ -77,6 +86,23 @@ function checkServerConfig(cfg: Shape, ctx: z.RefinementCtx<Shape>): void {
   if (cfg.bungeecord_channel === true) {
     ctx.addIssue({ code: 'custom', path: ['bungeecord_channel'], message: `needs proxy_mode client_only or offline: in "${mode}" the proxy does not read backend packets` });
   }
+}
+
+/**
+ * `$n` in an address needs the n-th `*` of the domain the player used: every domain of the
+ * server must have at least n `*` (a `?` captures nothing), else the address could not be built.
+ */
+function checkCaptures(cfg: Shape, ctx: z.RefinementCtx<Shape>): void {
+  if (!Array.isArray(cfg.addresses) || !Array.isArray(cfg.domains)) return;
+  cfg.addresses.forEach((a, i) => {
+    if (typeof a?.host !== 'string' || !a.host.includes('$')) return;
+    const needed = Math.max(...[...a.host.matchAll(CAPTURE_REF)].map((m) => Number(m[1])));
+    const short = cfg.domains.find((d) => typeof d === 'string' && (d.match(/\*/g)?.length ?? 0) < needed);
+    if (cfg.domains.length === 0 || short !== undefined) {
+      const why = short === undefined ? 'the server has no domains' : `domain "${short}" has fewer than ${needed} "*"`;
+      ctx.addIssue({ code: 'custom', path: ['addresses', i], message: `"$${needed}" needs the ${needed}. "*" capture of the domain a player used, but ${why}` });
+    }
+  });
 }
 
 /** The per-server schema with the given plugin sections composed in. */

@@ -1,6 +1,7 @@
 /**
  * Domain patterns: exact names and wildcards with `*` (any run of characters, dots included)
  * and `?` (one character). Patterns compile once per routing-table build; lookups only test.
+ * Each `*` is a capture group: `$1`..`$9` in a server's addresses (routing/captures.ts).
  */
 export interface DomainPattern {
   readonly source: string;
@@ -25,7 +26,7 @@ export function compileDomainPattern(raw: string): DomainPattern {
     return { source, wildcard: false, specificity: [literals, 0, 0] };
   }
   const body = [...source]
-    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .map((ch) => (ch === '*' ? '(.*)' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
     .join('');
   return { source, wildcard: true, specificity: [literals, stars, questions], regex: new RegExp(`^${body}$`) };
 }

@@ -61,3 +61,24 @@ test('a domain claimed twice keeps the later server and reports the conflict', (
 test('unknown domains resolve to nothing', () => {
   assert.equal(table([]).resolve('nobody.example.com'), undefined);
 });
+
+test('wildcard captures: $1 builds the address from the * the player typed', async () => {
+  const { expandCaptures } = await import('./captures.ts');
+  const fleet = { id: 'fleet', domains: ['*.mc.test'], addresses: [{ host: '$1.internal', port: 25565, weight: 1 }, { host: 'spare', port: 1, weight: 1 }] };
+  const plain = { id: 'plain', domains: ['*.other.test'], addresses: [{ host: 'x', port: 1, weight: 1 }] };
+  const t = new RoutingTable([fleet, plain], { expand: expandCaptures });
+  assert.deepEqual(t.resolve('A.mc.test')?.addresses.map((a) => a.host), ['a.internal', 'spare']);
+  assert.deepEqual(t.resolve('b.mc.test')?.addresses.map((a) => a.host), ['b.internal', 'spare']);
+  assert.equal(t.resolve('b.mc.test')?.id, 'fleet');
+  assert.equal(t.resolve('q.other.test'), plain, 'a server without $n is returned as is');
+  assert.deepEqual(t.resolve('x.y.mc.test')?.addresses[0]?.host, 'x.y.internal', '* spans dots');
+});
+
+test('wildcard captures: several *, and captures that cannot make a host drop that address', async () => {
+  const { substituteCaptures } = await import('./captures.ts');
+  const addresses = [{ host: '$2-$1.svc', port: 25565, weight: 2 }];
+  assert.deepEqual(substituteCaptures(addresses, ['eu', 'lobby']), [{ host: 'lobby-eu.svc', port: 25565, weight: 2 }]);
+  assert.deepEqual(substituteCaptures(addresses, ['eu', '']), [], 'an empty capture');
+  assert.deepEqual(substituteCaptures(addresses, ['e u', 'x']), [], 'characters a host cannot hold');
+  assert.deepEqual(substituteCaptures(addresses, ['eu/../', 'x']), []);
+});

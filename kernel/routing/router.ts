@@ -16,13 +16,23 @@ export interface RouteConflict {
   dropped: string;
 }
 
+export interface RoutingOptions<S> {
+  /**
+   * Builds the server a wildcard match routes to from its `*` captures (`$1` in addresses,
+   * routing/captures.ts); returns `server` itself when it uses none.
+   */
+  readonly expand?: (server: S, captures: readonly string[]) => S;
+}
+
 export class RoutingTable<S extends Routable> {
   private readonly exact = new Map<string, S>();
   private readonly wildcards: { pattern: DomainPattern; server: S }[] = [];
   readonly conflicts: RouteConflict[] = [];
+  private readonly expand: RoutingOptions<S>['expand'];
 
   /** Servers are taken in the given order; a domain claimed twice keeps the later server. */
-  constructor(servers: Iterable<S>) {
+  constructor(servers: Iterable<S>, options: RoutingOptions<S> = {}) {
+    this.expand = options.expand;
     const wild = new Map<string, { pattern: DomainPattern; server: S }>();
     for (const server of servers) {
       for (const raw of server.domains) {
@@ -44,7 +54,12 @@ export class RoutingTable<S extends Routable> {
     const hit = this.exact.get(domain);
     if (hit !== undefined) return hit;
     for (const { pattern, server } of this.wildcards) {
-      if (pattern.regex!.test(domain)) return server;
+      if (this.expand === undefined) {
+        if (pattern.regex!.test(domain)) return server;
+        continue;
+      }
+      const match = pattern.regex!.exec(domain);
+      if (match !== null) return this.expand(server, match.slice(1));
     }
     return undefined;
   }

@@ -55,12 +55,17 @@ export class BackendRefused extends InfrarustError {
 
 export async function backendLogin(ctx: ConnectionContext, server: LoadedServer, client: PacketConn, profile: GameProfile, deps: InterceptedDeps, clientInLogin = true): Promise<BackendLogin> {
   const config = deps.config();
-  const { socket, address } = await connectToBackend(server.addresses, {
+  const dial = deps.backends.dial(server);
+  const { socket, address } = await connectToBackend(dial.addresses, {
     timeoutMs: connectTimeout(server, config),
     client: ctx.socket,
     keepAliveMs: config.keepalive.time,
-    onFailure: (a, cause) => ctx.log.debug({ server: server.id, backend: `${a.host}:${a.port}`, reason: (cause as Error).message }, 'backend address failed'),
+    onFailure: (a, cause) => {
+      ctx.log.debug({ server: server.id, backend: `${a.host}:${a.port}`, reason: (cause as Error).message }, 'backend address failed');
+      if (!ctx.socket.destroyed) dial.failed(a, cause);
+    },
   });
+  dial.connected(address, socket);
   // Transport filters see the backend's raw bytes too, as in passthrough.
   const tap = dataTap(ctx.transport);
   const backend = new PacketConn(socket, { incoming: tap === undefined ? undefined : (c) => tap.serverData(c), validateCompression: false, peer: 'backend' });

@@ -1,6 +1,6 @@
 /**
  * The passthrough backend (also zero_copy and server_only): dial the server's addresses
- * in order, replay the client's exact bytes (handshake rewritten only when `domain_rewrite` asks,
+ * in the order the balancer gives (routing/backend-pools.ts), replay the client's exact bytes (handshake rewritten only when `domain_rewrite` asks,
  * behind a PROXY header when `send_proxy_protocol` asks), then relay raw bytes both ways
  * (net/relay-select.ts: the native addon dials and splices when it is loaded, else JS dials and
  * relays). The replay is prepared here either way.
@@ -46,14 +46,17 @@ export async function backendPassthrough(ctx: ConnectionContext, reader: ClientR
     // Only `from_backend` puts the dialled address in the handshake.
     { sameForAll: server.domain_rewrite.type !== 'from_backend' },
   );
+  const dial = deps.backends.dial(server);
   let connected;
   try {
-    connected = await dialAndRelay(ctx.socket, server.addresses, {
+    connected = await dialAndRelay(ctx.socket, dial.addresses, {
       timeoutMs: connectTimeout(server, config),
       client: ctx.socket,
       keepAliveMs: config.keepalive.time,
-      onFailure: (address, cause) =>
-        ctx.log.debug({ server: server.id, backend: `${address.host}:${address.port}`, reason: (cause as Error).message }, 'backend address failed'),
+      onFailure: (address, cause) => {
+        ctx.log.debug({ server: server.id, backend: `${address.host}:${address.port}`, reason: (cause as Error).message }, 'backend address failed');
+        if (!ctx.socket.destroyed) dial.failed(address, cause); // a client that left is no backend's fault
+      },
     }, replay, dataTap(ctx.transport));
   } catch (err) {
     if (ctx.socket.destroyed || ctx.socket.writableEnded) return; // the client left, or was sent away, while we dialled
@@ -62,6 +65,7 @@ export async function backendPassthrough(ctx: ConnectionContext, reader: ClientR
     return rejectLogin(ctx, reader, server.disconnect_message);
   }
   ctx.phase = 'relay';
+  dial.connected(connected.address, ctx.socket); // counted until the relayed client's socket closes
   const target = `${connected.address.host}:${connected.address.port}`;
   deps.events.notify('ServerConnected', () => ({ player: playerRef(ctx), serverId: server.id, backend: target }));
   // Same fields as the child logger's line, without keeping a child alive for every idle relay.

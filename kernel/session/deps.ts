@@ -7,6 +7,7 @@ import type { LoadedServer, ProxyConfig } from '../config/index.ts';
 import type { EventBus } from '../layers/event-bus.ts';
 import type { Logger } from '../log/logger.ts';
 import type { RoutingTable } from '../routing/router.ts';
+import type { BackendPools } from '../routing/backend-pools.ts';
 import type { StatusService } from '../status/status-service.ts';
 import type { PlayerRegistry } from './player-registry.ts';
 import type { CodecRegistry } from '../layers/codec-chain.ts';
@@ -43,12 +44,14 @@ export interface SessionDeps {
   readonly limbo: NamedRegistry<LimboHandler>;
   /** The forwarding secret (Velocity HMAC key / BungeeGuard token), read or created on first use. */
   readonly forwardingSecret: () => Promise<string>;
+  /** Load balancing and health of backend addresses: the order a connection dials them in. */
+  readonly backends: BackendPools;
 }
 
 export type HandshakeDeps = Pick<SessionDeps, 'config' | 'routes' | 'events'>;
 export type StatusDeps = Pick<SessionDeps, 'config' | 'status' | 'events'>;
 export type LoginDeps = Pick<SessionDeps, 'events' | 'serverById'>;
-export type PassthroughDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'players' | 'services' | 'forwardingSecret'>;
+export type PassthroughDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'players' | 'services' | 'forwardingSecret' | 'backends'>;
 export type AuthDeps = Pick<SessionDeps, 'services' | 'events' | 'loginKeys'>;
-export type InterceptedDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'services' | 'loginKeys' | 'codec' | 'hooks' | 'forwardingSecret' | 'players' | 'serverById' | 'limbo' | 'limboCommand'>;
+export type InterceptedDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'services' | 'loginKeys' | 'codec' | 'hooks' | 'forwardingSecret' | 'players' | 'serverById' | 'limbo' | 'limboCommand' | 'backends'>;
 export type LegacyDeps = Pick<SessionDeps, 'config' | 'routes' | 'status' | 'events' | 'log'>;

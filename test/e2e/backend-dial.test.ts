@@ -46,7 +46,9 @@ before(async () => {
     servers: {
       failover: serverToml(['failover.test'], [dead, backend.port]),
       down: serverToml(['down.test'], [dead, await freePort()], 'disconnect_message = "§cAll down"'),
-      slow: serverToml(['slow.test'], [hanging.port, backend.port], '[timeouts]\nconnect = "300ms"'),
+      // No ejection (probes off, a failed connect's mark lasts 1 ms): every login pays the hanging
+      // address's connect timeout, which is what the test measures on both paths.
+      slow: serverToml(['slow.test'], [hanging.port, backend.port], '[timeouts]\nconnect = "300ms"\n[active_health]\nenabled = false\nunhealthy_interval = "1ms"'),
       stuck: serverToml(['stuck.test'], [hanging.port], 'disconnect_message = "§eToo slow"\n[timeouts]\nconnect = "300ms"'),
       named: `domains = ["named.test"]\naddresses = ["no-such-host.invalid:25565", "localhost:${backend.port}"]\n`,
     },
