@@ -1,0 +1,96 @@
+// The plugin loaded with the test kit: PreLogin joins drive attack mode (logged, exposed by the
+// service), the handler is registered as `antibot`, and unloading leaves nothing behind.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testContext } from 'infrarust/sdk/testing';
+import type { HandlerResult, LimboSession } from '../../sdk/index.ts';
+import type {} from './api.ts';
+import plugin from './index.ts';
+import { AntibotSchema, type AntibotInput, type AntibotSettings } from './options.ts';
+
+function load(input: AntibotInput) {
+  const t = testContext<AntibotSettings>(AntibotSchema.parse(input), { id: 'antibot' });
+  void plugin.setup(t.ctx as never);
+  return t;
+}
+
+const preLogin = (n: number) => ({ player: { connectionId: n, username: `Bot${n}`, remoteAddress: `10.0.0.${n % 250}`, protocolVersion: 769 }, serverId: 'lobby' });
+
+function session(username: string) {
+  const messages: string[] = [];
+  const ok = { ok: true } as const;
+  return {
+    messages,
+    session: {
+      player: { connectionId: 9999, username, remoteAddress: '203.0.113.1', protocolVersion: 769, verified: false, profile: undefined },
+      entry: { type: 'initial' },
+      active: true,
+      sendMessage: (m: unknown) => (messages.push(String(m)), ok),
+      sendTitle: () => ok,
+      sendActionBar: () => ok,
+      kick: () => ok,
+      complete: (_r: HandlerResult) => undefined,
+    } as unknown as LimboSession,
+  };
+}
+
+test('joins over the threshold turn attack mode on (logged); the handler then holds; the service counts', async () => {
+  const t = load({ joins_per_second: 5, attack_cooldown: '1h' });
+  const handler = t.limboHandlers.get('antibot')!;
+  assert.ok(handler, 'registered under the name antibot');
+  const service = t.ctx.services.get('antibot')!;
+  assert.equal(service.stats().attack, false);
+  assert.equal((await handler.onPlayerEnter(session('Calm').session)).type, 'accept');
+
+  for (let i = 0; i < 5; i++) {
+    const e = await t.fire('PreLogin', preLogin(i));
+    assert.equal(e.result, undefined, 'PreLogin is observed, never answered');
+  }
+  assert.equal(service.stats().attack, false, '5 joins/s is not above 5');
+  await t.fire('PreLogin', preLogin(6));
+  assert.equal(service.stats().attack, true);
+  assert.ok(t.logs.some((l) => l.level === 'warn' && /attack mode on/.test(l.msg)));
+
+  const s = session('Steve');
+  assert.equal((await handler.onPlayerEnter(s.session)).type, 'hold-with-timeout');
+  const code = /§l([A-Z2-9]{5})§e/.exec(s.messages[0]!)![1]!;
+  await handler.onChat!(s.session, code);
+  const stats = service.stats();
+  assert.equal(stats.passed, 1);
+  assert.equal(stats.failed, 0);
+  assert.equal(stats.held, 0);
+  assert.equal(stats.verifiedKnown, 1);
+  assert.equal(stats.attacks, 1);
+  assert.ok(stats.joinsPerSecond >= 6);
+
+  t.unload();
+  assert.equal(t.liveRegistrations(), 0);
+  assert.equal(t.limboHandlers.size, 0);
+  assert.equal(t.services.size, 0);
+});
+
+test('attack mode ends after the cooldown with a summary line', async () => {
+  const t = load({ joins_per_second: 2, window: '100ms', attack_cooldown: '50ms' });
+  for (let i = 0; i < 5; i++) await t.fire('PreLogin', preLogin(i));
+  assert.equal(t.ctx.services.get('antibot')!.stats().attack, true);
+  await new Promise((r) => setTimeout(r, 200));
+  await t.runTasks(); // the periodic tick
+  assert.equal(t.ctx.services.get('antibot')!.stats().attack, false);
+  assert.ok(t.logs.some((l) => /attack mode off: summary/.test(l.msg)));
+  t.unload();
+});
+
+test('the schema: defaults, and refusals of bad values', () => {
+  const d = AntibotSchema.parse({});
+  assert.equal(d.joins_per_second, 20);
+  assert.equal(d.window, 1000);
+  assert.equal(d.check_timeout, 30_000);
+  assert.equal(d.remember_for, 86_400_000);
+  assert.equal(d.remember_by, 'name_and_ip');
+  assert.match(d.messages.prompt, /\{code\}/);
+  assert.equal(AntibotSchema.safeParse({ code_length: 3 }).success, false);
+  assert.equal(AntibotSchema.safeParse({ joins_per_second: 0 }).success, false);
+  assert.equal(AntibotSchema.safeParse({ check_timeout: '0s' }).success, false);
+  assert.equal(AntibotSchema.safeParse({ remember_by: 'uuid' }).success, false);
+  assert.equal(AntibotSchema.safeParse({ joins_per_secnd: 5 }).success, false, 'unknown keys are refused');
+});
