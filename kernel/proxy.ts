@@ -9,6 +9,8 @@ import type { ProxyConfig, LoadedServer } from './config/index.ts';
 import { RoutingTable } from './routing/router.ts';
 import { BackendPools, type AddressStatus } from './routing/backend-pools.ts';
 import { expandCaptures } from './routing/captures.ts';
+import { HealthChecker } from './net/health-checker.ts';
+import { probeAddress } from './status/health-probe.ts';
 import { StatusService } from './status/status-service.ts';
 import { createConnectionContext, type ConnectionContext } from './session/connection-context.ts';
 import { serveConnection } from './session/serve-connection.ts';
@@ -48,6 +50,7 @@ export class Proxy {
   private readonly hooks: readonly PacketHook[];
   /** Balancing and health of backend addresses; probes follow the server files. */
   private readonly backends: BackendPools;
+  private readonly probes: HealthChecker;
   private readonly limboCommand: SessionHooks['limboCommand'];
 
   /** `layers`: the plugin layers the kernel asks and plugins answer (the plugin host registers into them). */
@@ -84,6 +87,7 @@ export class Proxy {
         layers.events.notify('BackendHealthChange', () => ({ serverId, address, healthy: change.healthy, reason: change.reason }));
       },
     });
+    this.probes = new HealthChecker({ due: (now) => this.backends.dueProbes(now), probe: probeAddress, maxConcurrent: config.active_health.max_concurrent });
     this.deps = {
       backends: this.backends,
       config: () => this.config,
@@ -143,6 +147,7 @@ export class Proxy {
     this.routes = routes;
     this.servers = servers;
     this.backends.update(ordered);
+    this.probes.schedule(this.backends.probeTickMs());
     this.status.reset(this.config);
     // Synchronous listeners (ip-filter's) have run before the next connection is read.
     this.layers.events.notify('ConfigReload', () => ({ servers: ordered.map((s) => s.id) }));
@@ -171,7 +176,7 @@ export class Proxy {
    * closes what is left. Resolves once every socket is closed.
    */
   async stop(graceMs: number): Promise<void> {
-    this.backends.stop();
+    this.probes.stop();
     const closed = new Promise<void>((resolve) => (this.listener === undefined ? resolve() : this.listener.close(() => resolve())));
     if (this.connections.size > 0) {
       this.log.info({ connections: this.connections.size, graceMs }, 'waiting for connections to finish');

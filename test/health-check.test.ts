@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { probeAddress } from '../kernel/net/health-probe.ts';
-import { HealthChecker, type ProbeJob } from '../kernel/net/health-checker.ts';
+import { probeAddress } from '../kernel/status/health-probe.ts';
+import { HealthChecker } from '../kernel/net/health-checker.ts';
+import type { ProbeJob } from '../kernel/routing/probe-job.ts';
 import { BackendPools } from '../kernel/routing/backend-pools.ts';
 import { startBackend } from './helpers/backend.ts';
 
@@ -87,13 +88,15 @@ test('pools with [health_check]: a killed backend is ejected by probes, a restar
   const pools = new BackendPools({ connect_max_attempts: 3, active_health: { enabled: true, kind: 'tcp', unhealthy_interval: 10_000, probe_healthy: false, interval: 30_000, timeout: 3000, max_concurrent: 4, unhealthy_after: 1, healthy_after: 1 } }, {
     onChange: (id, address, c) => changes.push(`${id} ${address} ${c.healthy ? 'up' : 'down'}`),
   });
-  t.after(() => pools.stop());
+  const checker = new HealthChecker({ due: (now) => pools.dueProbes(now), probe: probeAddress, maxConcurrent: 4 });
+  t.after(() => checker.stop());
   const server = {
     id: 's', domains: ['s.test'], balance: 'round_robin' as const, active_health: undefined, connect_max_attempts: undefined, send_proxy_protocol: false,
     addresses: [{ host: '127.0.0.1', port: live.port, weight: 1 }],
     health_check: { enabled: true, kind: 'tcp' as const, interval: 40, timeout: 200, unhealthy_after: 2, healthy_after: 2 },
   };
   pools.update([server]);
+  checker.schedule(pools.probeTickMs());
   await new Promise((r) => setTimeout(r, 150));
   assert.deepEqual(changes, []);
   const port = live.port;

@@ -5,20 +5,14 @@
  * `stop()` clears the timer and drops the queue; probes in flight end by their own timeout and
  * their results are discarded.
  */
-import { probeAddress, type ProbeTarget } from './health-probe.ts';
-
-/** One probe to run and where its result goes. */
-export interface ProbeJob {
-  readonly target: ProbeTarget;
-  done(error: Error | undefined): void;
-}
+import type { ProbeJob, ProbeTarget } from '../routing/probe-job.ts';
 
 export interface HealthCheckerOptions {
   /** Called every tick: the probes due now. */
   due: (now: number) => ProbeJob[];
   maxConcurrent: number;
-  /** Replaceable for tests. */
-  probe?: (target: ProbeTarget) => Promise<void>;
+  /** Runs one probe (status/health-probe.ts `probeAddress`): resolves healthy, rejects with the reason. */
+  probe: (target: ProbeTarget) => Promise<void>;
 }
 
 export class HealthChecker {
@@ -27,11 +21,7 @@ export class HealthChecker {
   private inFlight = 0;
   private stopped = false;
   private tickMs = 0;
-  private readonly probe: (target: ProbeTarget) => Promise<void>;
-
-  constructor(private readonly options: HealthCheckerOptions) {
-    this.probe = options.probe ?? probeAddress;
-  }
+  constructor(private readonly options: HealthCheckerOptions) {}
 
   /** (Re)starts the ticker at `tickMs`; 0 stops it (no server probes). */
   schedule(tickMs: number): void {
@@ -66,7 +56,7 @@ export class HealthChecker {
     while (!this.stopped && this.inFlight < this.options.maxConcurrent && this.queue.length > 0) {
       const job = this.queue.shift()!;
       this.inFlight++;
-      this.probe(job.target).then(
+      this.options.probe(job.target).then(
         () => this.finish(job, undefined),
         (err: unknown) => this.finish(job, err instanceof Error ? err : new Error(String(err))),
       );

@@ -1,13 +1,13 @@
 /**
  * The proxy's load balancing and health state: one BackendPool per server id, rebuilt on every
- * server-file reload (state kept for addresses that stay), and the one HealthChecker that probes
- * them. Sessions ask `dial(server)` for the order to try; the proxy reads `status(id)` for
- * `servers` / `server <id>` and forwards health changes to the EventBus.
+ * server-file reload (state kept for addresses that stay). Sessions ask `dial(server)` for the
+ * order to try; the proxy reads `status(id)` for `servers` / `server <id>`, forwards health
+ * changes to the EventBus, and runs the probes `dueProbes` hands out (net/health-checker.ts
+ * schedules them every `probeTickMs()`, status/health-probe.ts runs them).
  */
 import type { ProxyConfig } from '../config/schema-global.ts';
 import type { BackendAddress } from '../config/schema-address.ts';
-import { HealthChecker, type ProbeJob } from '../net/health-checker.ts';
-import type { ProbeTarget } from '../net/health-probe.ts';
+import type { ProbeJob, ProbeTarget } from './probe-job.ts';
 import { BackendPool, type AddressStatus, type BackendDial, type ChangeListener, type PoolServer } from './backend-pool.ts';
 import type { Rng } from './balancer.ts';
 
@@ -16,20 +16,16 @@ export type { AddressStatus, BackendDial, Lifetime } from './backend-pool.ts';
 export interface BackendPoolsOptions {
   onChange: ChangeListener;
   rng?: Rng;
-  probe?: (target: ProbeTarget) => Promise<void>;
 }
 
 type PoolsConfig = Pick<ProxyConfig, 'active_health' | 'connect_max_attempts'>;
 
 export class BackendPools {
   private pools = new Map<string, BackendPool>();
-  private readonly checker: HealthChecker;
 
-  constructor(private config: PoolsConfig, private readonly options: BackendPoolsOptions) {
-    this.checker = new HealthChecker({ due: (now) => this.dueProbes(now), maxConcurrent: config.active_health.max_concurrent, probe: options.probe });
-  }
+  constructor(private readonly config: PoolsConfig, private readonly options: BackendPoolsOptions) {}
 
-  /** The server set changed: pools follow it, probes are rescheduled. */
+  /** The server set changed: pools follow it (reschedule probes with `probeTickMs()`). */
   update(servers: Iterable<PoolServer>): void {
     const next = new Map<string, BackendPool>();
     for (const server of servers) {
@@ -41,7 +37,11 @@ export class BackendPools {
       }
     }
     this.pools = next;
-    this.checker.schedule(tickFor(next.values()));
+  }
+
+  /** How often to look for due probes: a quarter of the shortest interval, 20 ms–1 s; 0 = none. */
+  probeTickMs(): number {
+    return tickFor(this.pools.values());
   }
 
   /**
@@ -59,11 +59,8 @@ export class BackendPools {
     return this.pools.get(serverId)?.status();
   }
 
-  stop(): void {
-    this.checker.stop();
-  }
-
-  private dueProbes(now: number): ProbeJob[] {
+  /** The probes due now, each marked in flight until its `done`. */
+  dueProbes(now: number): ProbeJob[] {
     const jobs: ProbeJob[] = [];
     for (const pool of this.pools.values()) {
       for (const state of pool.dueProbes(now)) {
@@ -79,7 +76,6 @@ function probeTarget(pool: BackendPool, address: BackendAddress): ProbeTarget {
   return { address, kind: pool.policy.kind, timeoutMs: pool.policy.timeout, handshakeHost: domain ?? address.host, proxyHeader: pool.server.send_proxy_protocol };
 }
 
-/** A quarter of the shortest probe interval, between 20 ms and 1 s; 0 when nothing is probed. */
 function tickFor(pools: Iterable<BackendPool>): number {
   let shortest = Infinity;
   for (const { policy } of pools) {

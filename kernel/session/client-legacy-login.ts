@@ -50,8 +50,13 @@ export async function relayLegacyLogin(ctx: ConnectionContext, reader: ClientRea
   ctx.serverId = server.id;
   const bytes = reader.release();
   const replay: Replay = Object.assign(() => withProxyHeader(ctx, server, bytes), { sameForAll: true });
+  const dial = deps.backends.dial(server);
   try {
-    await dialAndRelay(ctx.socket, server.addresses, { timeoutMs: connectTimeout(server, deps.config()), client: ctx.socket }, replay, dataTap(ctx.transport));
+    const onFailure = (address: { host: string; port: number }, cause: unknown): void => {
+      if (!ctx.socket.destroyed) dial.failed(address, cause);
+    };
+    const connected = await dialAndRelay(ctx.socket, dial.addresses, { timeoutMs: connectTimeout(server, deps.config()), client: ctx.socket, onFailure }, replay, dataTap(ctx.transport));
+    dial.connected(connected.address, ctx.socket);
   } catch {
     if (ctx.socket.destroyed || ctx.socket.writableEnded) return;
     deps.events.notify('ConnectionRejected', () => ({ conn: connectionRef(ctx), reason: 'backend-unreachable' }));

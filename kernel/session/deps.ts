@@ -54,4 +54,4 @@ export type LoginDeps = Pick<SessionDeps, 'events' | 'serverById'>;
 export type PassthroughDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'players' | 'services' | 'forwardingSecret' | 'backends'>;
 export type AuthDeps = Pick<SessionDeps, 'services' | 'events' | 'loginKeys'>;
 export type InterceptedDeps = Pick<SessionDeps, 'config' | 'events' | 'log' | 'services' | 'loginKeys' | 'codec' | 'hooks' | 'forwardingSecret' | 'players' | 'serverById' | 'limbo' | 'limboCommand' | 'backends'>;
-export type LegacyDeps = Pick<SessionDeps, 'config' | 'routes' | 'status' | 'events' | 'log'>;
+export type LegacyDeps = Pick<SessionDeps, 'config' | 'routes' | 'status' | 'events' | 'log' | 'backends'>;

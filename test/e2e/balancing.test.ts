@@ -1,5 +1,5 @@
 // Load balancing and health of a server's addresses through the real proxy (issue 13, parts 4-5),
-// with three real minecraft-protocol backends and real clients on the passthrough path:
+// with three real minecraft-protocol backends and real clients (passthrough; one intercepted case):
 // round robin spreads 30 logins evenly; least_connections sends a new player to the emptiest
 // backend; a backend killed mid-test is ejected by [health_check] (BackendHealthChange fires,
 // `servers` shows it) and no new player is sent there; without probes the first failed connect
@@ -49,6 +49,7 @@ before(async () => {
     servers: {
       rr: `domains = ["rr.test"]\naddresses = ${addresses([a, b, c])}\nbalance = "round_robin"\n`,
       lc: `domains = ["lc.test"]\naddresses = ${addresses([a, b, c])}\nbalance = "least_connections"\n`,
+      off: `domains = ["off.test"]\naddresses = ${addresses([a, b, c])}\nbalance = "round_robin"\nproxy_mode = "offline"\n`,
       hc: `domains = ["hc.test"]\naddresses = ${addresses([d, e, f])}\nbalance = "round_robin"\n[health_check]\ninterval = "100ms"\ntimeout = "500ms"\nunhealthy_after = 2\nhealthy_after = 2\n`,
     },
   });
@@ -63,6 +64,11 @@ after(async () => {
 test('round_robin spreads 30 logins evenly over three backends', async () => {
   await logins('rr.test', 'rr', 30);
   assert.deepEqual(backends.slice(0, 3).map((b) => joinedWith(b, 'rr')), [10, 10, 10]);
+});
+
+test('intercepted (offline) logins are balanced the same way', async () => {
+  await logins('off.test', 'off', 6, 2);
+  assert.deepEqual(backends.slice(0, 3).map((b) => joinedWith(b, 'off')), [2, 2, 2]);
 });
 
 test('least_connections sends new players to the emptiest backend', async () => {

@@ -3,22 +3,13 @@
  * status request, one answer frame that decodes as status JSON). Either must finish within
  * `timeoutMs`: a backend that accepts and never answers fails the probe at the deadline.
  */
-import { connectToBackend, type BackendAddress } from './backend-connect.ts';
-import { fetchBackendStatus } from '../status/status-fetch.ts';
+import { connectToBackend } from '../net/backend-connect.ts';
 import { encodeProxyV2Local } from '../protocol/proxy-protocol.ts';
+import type { ProbeTarget } from '../routing/probe-job.ts';
+import { fetchBackendStatus } from './status-fetch.ts';
 
 /** The protocol number put in a probe's handshake: any modern server answers a status request. */
 const PROBE_PROTOCOL = 767;
-
-export interface ProbeTarget {
-  readonly address: BackendAddress;
-  readonly kind: 'tcp' | 'status_ping';
-  readonly timeoutMs: number;
-  /** The host written in the status handshake (a routed domain of the server). */
-  readonly handshakeHost: string;
-  /** The backend expects a PROXY header: the probe sends a v2 LOCAL one (a health check). */
-  readonly proxyHeader: boolean;
-}
 
 /** Resolves when the address is healthy; rejects with the reason otherwise. */
 export async function probeAddress(target: ProbeTarget): Promise<void> {
