@@ -47,7 +47,10 @@ export class StatusService {
 
   async forServer(server: LoadedServer, handshake: StatusRequest): Promise<StatusAnswer> {
     const era = protocolEra(handshake.protocolVersion);
-    const result = await this.cache.get(`${server.id}\0${era.id}`, () => this.askBackend(server, era.probe, handshake));
+    // The first address is part of the key: a wildcard-capture server (`$1.internal`) has one
+    // per captured name, each its own backend and answer.
+    const first = server.addresses[0];
+    const result = await this.cache.get(`${server.id}\0${first?.host}:${first?.port}\0${era.id}`, () => this.askBackend(server, era.probe, handshake));
     if (result.ok) {
       const json = answerFor(result.value, handshake.protocolVersion);
       return { json: applyOnlineOverrides(json, server.motd?.online, server.max_players), source: result.source };

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createServer, connect, type Server } from 'node:net';
 import { once } from 'node:events';
 import { startBackend, type Backend } from '../helpers/backend.ts';
-import { join } from '../helpers/client.ts';
+import { join, ping, plainText } from '../helpers/client.ts';
 import { startProxy, type Harness } from '../helpers/proxy-harness.ts';
 import type { EventMap } from '../../sdk/events.ts';
 import type mc from 'minecraft-protocol';
@@ -138,7 +138,8 @@ async function forwarder(ip: string, port: number, to: number): Promise<Server> 
 }
 
 test('$1 capture routes 2.mc.test and 3.mc.test to different backends from one file', async (t) => {
-  const [a, b] = backends as [Backend, Backend];
+  const [a, b] = await Promise.all([startBackend({ version: VERSION, motd: 'fleet A' }), startBackend({ version: VERSION, motd: 'fleet B' })]);
+  t.after(() => Promise.all([a.close(), b.close()]));
   const probe = createServer().listen(0, '127.0.0.2');
   await once(probe, 'listening');
   const port = (probe.address() as { port: number }).port;
@@ -152,5 +153,7 @@ test('$1 capture routes 2.mc.test and 3.mc.test to different backends from one f
   await join({ port: proxy.port, domain: '3.mc.test', version: VERSION, username: 'cap3' });
   assert.ok(a.joined.includes('cap2') && !b.joined.includes('cap2'));
   assert.ok(b.joined.includes('cap3') && !a.joined.includes('cap3'));
+  assert.equal(plainText((await ping(proxy.port, '2.mc.test')).description), 'fleet A');
+  assert.equal(plainText((await ping(proxy.port, '3.mc.test')).description), 'fleet B', 'status is cached per captured backend');
   await assert.rejects(join({ port: proxy.port, domain: 'x.mc.test', version: VERSION, username: 'capx', timeoutMs: 5000 }), /unreachable/i, '127.0.0.x is no host: the disconnect message');
 });
