@@ -36,6 +36,7 @@ export class AttackDetector {
   private lastAbove = 0;
   private peak = 0;
   private joins = 0;
+  private started = 0;
 
   constructor(private readonly options: AttackOptions, private readonly onChange: (change: AttackChange) => void = () => undefined) {
     this.rate = new JoinRate(options.windowMs);
@@ -71,8 +72,14 @@ export class AttackDetector {
     return this.active;
   }
 
+  /** How many times attack mode turned on. */
+  get attacks(): number {
+    return this.started;
+  }
+
   private start(now: number, rate: number): void {
     this.active = true;
+    this.started++;
     this.startedAt = now;
     this.peak = rate;
     this.joins = this.rate.count(now);

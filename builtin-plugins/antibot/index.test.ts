@@ -1,6 +1,9 @@
 // The plugin loaded with the test kit: PreLogin joins drive attack mode (logged, exposed by the
 // service), the handler is registered as `antibot`, and unloading leaves nothing behind.
 import { test } from 'node:test';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { testContext } from 'infrarust/sdk/testing';
 import type { HandlerResult, LimboSession } from '../../sdk/index.ts';
@@ -8,9 +11,9 @@ import type {} from './api.ts';
 import plugin from './index.ts';
 import { AntibotSchema, type AntibotInput, type AntibotSettings } from './options.ts';
 
-function load(input: AntibotInput) {
+async function load(input: AntibotInput) {
   const t = testContext<AntibotSettings>(AntibotSchema.parse(input), { id: 'antibot' });
-  void plugin.setup(t.ctx as never);
+  await plugin.setup(t.ctx as never);
   return t;
 }
 
@@ -35,7 +38,7 @@ function session(username: string) {
 }
 
 test('joins over the threshold turn attack mode on (logged); the handler then holds; the service counts', async () => {
-  const t = load({ joins_per_second: 5, attack_cooldown: '1h' });
+  const t = await load({ joins_per_second: 5, attack_cooldown: '1h', storage: { enabled: false } });
   const handler = t.limboHandlers.get('antibot')!;
   assert.ok(handler, 'registered under the name antibot');
   const service = t.ctx.services.get('antibot')!;
@@ -70,7 +73,7 @@ test('joins over the threshold turn attack mode on (logged); the handler then ho
 });
 
 test('attack mode ends after the cooldown with a summary line', async () => {
-  const t = load({ joins_per_second: 2, window: '100ms', attack_cooldown: '50ms' });
+  const t = await load({ joins_per_second: 2, window: '100ms', attack_cooldown: '50ms', storage: { enabled: false } });
   for (let i = 0; i < 5; i++) await t.fire('PreLogin', preLogin(i));
   assert.equal(t.ctx.services.get('antibot')!.stats().attack, true);
   await new Promise((r) => setTimeout(r, 200));
@@ -78,6 +81,47 @@ test('attack mode ends after the cooldown with a summary line', async () => {
   assert.equal(t.ctx.services.get('antibot')!.stats().attack, false);
   assert.ok(t.logs.some((l) => /attack mode off: summary/.test(l.msg)));
   t.unload();
+});
+
+test('storage: a verified player is saved at unload and remembered by the next instance (a reload or restart)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'antibot-index-'));
+  try {
+    const input: AntibotInput = { joins_per_second: 1, attack_cooldown: '1h', storage: { path: join(dir, 'verified.json') } };
+    const first = await load(input);
+    for (let i = 0; i < 3; i++) await first.fire('PreLogin', preLogin(i));
+    const s = session('Steve');
+    const handler = first.limboHandlers.get('antibot')!;
+    assert.equal((await handler.onPlayerEnter(s.session)).type, 'hold-with-timeout');
+    await handler.onChat!(s.session, /§l([A-Z2-9]{5})§e/.exec(s.messages[0]!)![1]!);
+    first.unload();
+    await plugin.teardown!();
+    const saved = JSON.parse(await readFile(join(dir, 'verified.json'), 'utf8'));
+    assert.equal(saved.entries.length, 1);
+    assert.equal(saved.remember_by, 'name_and_ip');
+
+    const second = await load(input);
+    for (let i = 0; i < 3; i++) await second.fire('PreLogin', preLogin(i));
+    assert.equal(second.ctx.services.get('antibot')!.stats().attack, true);
+    assert.equal((await second.limboHandlers.get('antibot')!.onPlayerEnter(session('steve').session)).type, 'accept');
+    assert.ok(second.logs.some((l) => /verified players loaded/.test(l.msg)));
+    second.unload();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('storage: a corrupt file is logged and replaced, the plugin still loads', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'antibot-index-'));
+  try {
+    const file = join(dir, 'verified.json');
+    await (await import('node:fs/promises')).writeFile(file, 'not json');
+    const t = await load({ storage: { path: file } });
+    assert.ok(t.logs.some((l) => l.level === 'warn' && /cannot be read/.test(l.msg)));
+    assert.ok(t.limboHandlers.has('antibot'));
+    t.unload();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('the schema: defaults, and refusals of bad values', () => {

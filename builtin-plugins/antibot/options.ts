@@ -11,6 +11,13 @@ const count = (min: number, max: number, fallback: number) => z.number().int().m
 const messageShape = Object.fromEntries(Object.entries(DEFAULT_MESSAGES).map(([key, text]) => [key, z.string().default(text)])) as Record<MessageKey, z.ZodDefault<z.ZodString>>;
 const Messages = z.strictObject(messageShape);
 
+const Storage = z.strictObject({
+  /** Keep the verified players in a file, so a restart or reload does not forget them. */
+  enabled: z.boolean().default(true),
+  /** Relative to the plugin's data folder (`plugins_dir/antibot/data/`), or absolute. */
+  path: z.string().min(1).default('verified.json'),
+});
+
 export const AntibotSchema = z.strictObject({
   /** Logins per second over all addresses above which the proxy is under attack. */
   joins_per_second: count(1, 1_000_000, 20),
@@ -36,6 +43,7 @@ export const AntibotSchema = z.strictObject({
   max_held: count(1, 1_000_000, 1_000),
   /** A player a session server verified (online mode) is not checked. */
   skip_online_verified: z.boolean().default(true),
+  storage: Storage.prefault({}),
   messages: Messages.prefault({}),
 });
 

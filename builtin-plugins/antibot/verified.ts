@@ -17,12 +17,14 @@ export class VerifiedPlayers {
   /** key → expiry (epoch ms). */
   private readonly until = new Map<string, number>();
 
-  constructor(private readonly ttlMs: number, private readonly max: number) {}
+  /** `onRemember` is told of each new or refreshed entry (the plugin saves them). */
+  constructor(private readonly ttlMs: number, private readonly max: number, private readonly onRemember: () => void = () => undefined) {}
 
   remember(key: string, now: number): void {
     this.until.delete(key);
     this.until.set(key, now + this.ttlMs);
     while (this.until.size > this.max) this.until.delete(this.until.keys().next().value!);
+    this.onRemember();
   }
 
   has(key: string, now: number): boolean {
@@ -39,6 +41,22 @@ export class VerifiedPlayers {
       if (expiry > now) return;
       this.until.delete(key);
     }
+  }
+
+  /** Entries from the file: live ones only, expiry capped at `now + ttl` (remember_for may have shrunk), oldest first. */
+  load(entries: Iterable<readonly [string, number]>, now: number): void {
+    const live = [...entries].filter(([, until]) => until > now).map(([key, until]) => [key, Math.min(until, now + this.ttlMs)] as const);
+    live.sort((a, b) => a[1] - b[1]);
+    for (const [key, until] of live) {
+      this.until.delete(key);
+      this.until.set(key, until);
+    }
+    while (this.until.size > this.max) this.until.delete(this.until.keys().next().value!);
+  }
+
+  /** Every entry as [key, expiry], oldest first. */
+  entries(): IterableIterator<[string, number]> {
+    return this.until.entries();
   }
 
   get size(): number {
