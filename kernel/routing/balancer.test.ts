@@ -153,3 +153,19 @@ test('pool: probes are due for ejected addresses only (v2 default), for all with
   const all = new BackendPool(server({ health_check: { enabled: true, kind: 'status_ping', interval: 1000, timeout: 100, unhealthy_after: 3, healthy_after: 2 } }), globalConfig, () => {});
   assert.equal(all.dueProbes(Date.now()).length, 3);
 });
+
+test('pools follow the server files: probes are scheduled while a server has them, none after it is removed', async () => {
+  const { BackendPools } = await import('./backend-pools.ts');
+  const pools = new BackendPools(globalConfig, { onChange: () => {} });
+  const checked = server({ health_check: { enabled: true, kind: 'status_ping', interval: 2000, timeout: 100, unhealthy_after: 3, healthy_after: 2 } });
+  pools.update([checked]);
+  assert.equal(pools.probeTickMs(), 500, 'a quarter of the interval');
+  assert.equal(pools.dueProbes(Date.now()).length, 3);
+  pools.update([server()]);
+  assert.equal(pools.probeTickMs(), 1000, 'v2 default (probes for ejected addresses every 10 s): the 1 s cap');
+  assert.deepEqual(pools.dueProbes(Date.now()), []);
+  pools.update([]);
+  assert.equal(pools.probeTickMs(), 0);
+  assert.equal(pools.status('lobby'), undefined);
+  assert.deepEqual(pools.dial(server()).addresses.length, 3, 'an unknown server dials in configuration order');
+});
