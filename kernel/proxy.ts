@@ -59,7 +59,6 @@ export class Proxy {
     private readonly log: Logger,
     readonly layers: PluginLayers,
   ) {
-    this.status = new StatusService(config);
     if (config.receive_proxy_protocol) this.proxyHeaders = new ProxyHeaderReceiver(config.trusted_proxies, log);
     this.preRoute = new PreRouteGuard({ perAddress: config.max_pre_route_per_ip, budgetBytes: config.pre_route_memory_mb * 1024 * 1024 }, log);
     const sessionHooks = createSessionHooks({
@@ -87,6 +86,7 @@ export class Proxy {
         layers.events.notify('BackendHealthChange', () => ({ serverId, address, healthy: change.healthy, reason: change.reason }));
       },
     });
+    this.status = new StatusService(config, (server) => this.backends.statusOrder(server));
     this.probes = new HealthChecker({ due: (now) => this.backends.dueProbes(now), probe: probeAddress, maxConcurrent: config.active_health.max_concurrent });
     this.deps = {
       backends: this.backends,

@@ -87,6 +87,12 @@ export class BackendPool {
     };
   }
 
+  /** `addresses` with the healthy ones first, each group in configuration order (status pings). */
+  healthyFirst(addresses: readonly BackendAddress[]): BackendAddress[] {
+    const down = (a: BackendAddress): boolean => this.stateOf(a, false)?.healthy === false;
+    return [...addresses.filter((a) => !down(a)), ...addresses.filter(down)];
+  }
+
   failed(address: Dialled, cause: unknown): void {
     const state = this.stateOf(address, false);
     if (state !== undefined) this.report(state, state.fail(`connect failed: ${messageOf(cause)}`, this.policy, this.now()));

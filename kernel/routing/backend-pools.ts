@@ -55,6 +55,14 @@ export class BackendPools {
     return { addresses: [...addresses], failed: () => {}, connected: () => {} };
   }
 
+  /**
+   * The order a status ping tries `server`'s addresses in: healthy first, then the others (a
+   * status ping never marks anything and is never refused: it only avoids waiting on the dead).
+   */
+  statusOrder(server: PoolServer): readonly BackendAddress[] {
+    return this.pools.get(server.id)?.healthyFirst(server.addresses) ?? server.addresses;
+  }
+
   status(serverId: string): AddressStatus[] | undefined {
     return this.pools.get(serverId)?.status();
   }

@@ -169,3 +169,12 @@ test('pools follow the server files: probes are scheduled while a server has the
   assert.equal(pools.status('lobby'), undefined);
   assert.deepEqual(pools.dial(server()).addresses.length, 3, 'an unknown server dials in configuration order');
 });
+
+test('status pings ask healthy addresses first and keep the others as a last resort', async () => {
+  const { BackendPools } = await import('./backend-pools.ts');
+  const pools = new BackendPools(globalConfig, { onChange: () => {} });
+  const s = server();
+  pools.update([s]);
+  pools.dial(s).failed({ host: '10.0.0.1', port: 25565 }, new Error('refused'));
+  assert.deepEqual(pools.statusOrder(s).map((a) => a.host), ['10.0.0.2', '10.0.0.3', '10.0.0.1']);
+});

@@ -5,7 +5,7 @@
  * The cache holds one answer per server and protocol era, fetched with the era's probe version,
  * never with the client's number (protocol-eras.ts says why and what each client then sees).
  */
-import { connectTimeout, type ProxyConfig, type LoadedServer } from '../config/index.ts';
+import { connectTimeout, type BackendAddress, type ProxyConfig, type LoadedServer } from '../config/index.ts';
 import { StatusCache } from './status-cache.ts';
 import { answerFor, protocolEra, readEraAnswer, type EraAnswer } from './protocol-eras.ts';
 import { fetchBackendStatus } from './status-fetch.ts';
@@ -35,7 +35,11 @@ const STATUS_READ_TIMEOUT_MS = 5_000;
 export class StatusService {
   private cache: StatusCache<EraAnswer>;
 
-  constructor(private config: ProxyConfig) {
+  /** `addressOrder`: the order to ask a server's addresses in (the balancer's: healthy first). */
+  constructor(
+    private config: ProxyConfig,
+    private readonly addressOrder: (server: LoadedServer) => readonly BackendAddress[] = (server) => server.addresses,
+  ) {
     this.cache = new StatusCache<EraAnswer>({ ttlMs: config.status_cache.ttl, maxEntries: config.status_cache.max_entries });
   }
 
@@ -61,10 +65,11 @@ export class StatusService {
 
   /** One status request to the backend, as the era's probe version; the handshake's address and port go along. */
   private async askBackend(server: LoadedServer, probe: number, handshake: StatusRequest): Promise<EraAnswer> {
+    const addresses = this.addressOrder(server);
     const json = await fetchBackendStatus({
-      addresses: server.addresses,
+      addresses,
       protocolVersion: probe,
-      address: backendHandshakeAddress(server, handshake.rawAddress, server.addresses[0]),
+      address: backendHandshakeAddress(server, handshake.rawAddress, addresses[0]),
       port: handshake.port,
       connectTimeoutMs: connectTimeout(server, this.config),
       readTimeoutMs: STATUS_READ_TIMEOUT_MS,
