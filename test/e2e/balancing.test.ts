@@ -50,7 +50,7 @@ before(async () => {
       rr: `domains = ["rr.test"]\naddresses = ${addresses([a, b, c])}\nbalance = "round_robin"\n`,
       lc: `domains = ["lc.test"]\naddresses = ${addresses([a, b, c])}\nbalance = "least_connections"\n`,
       off: `domains = ["off.test"]\naddresses = ${addresses([a, b, c])}\nbalance = "round_robin"\nproxy_mode = "offline"\n`,
-      hc: `domains = ["hc.test"]\naddresses = ${addresses([d, e, f])}\nbalance = "round_robin"\n[health_check]\ninterval = "100ms"\ntimeout = "500ms"\nunhealthy_after = 2\nhealthy_after = 2\n`,
+      hc: `domains = ["hc.test"]\naddresses = ${addresses([d, e, f])}\nbalance = "round_robin"\n[health_check]\ninterval = "100ms"\ntimeout = "2s"\nunhealthy_after = 2\nhealthy_after = 2\n`,
     },
   });
   proxy.proxy.layers.events.on('test', 'BackendHealthChange', (e) => void health.push(e));
