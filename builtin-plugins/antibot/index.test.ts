@@ -124,6 +124,29 @@ test('storage: a corrupt file is logged and replaced, the plugin still loads', a
   }
 });
 
+test('console command: antibot status prints the counters, antibot forget <player> checks them again', async () => {
+  const t = await load({ joins_per_second: 1, attack_cooldown: '1h', storage: { enabled: false } });
+  const replies: string[] = [];
+  const source = { reply: (text: string) => void replies.push(text), hasPermission: () => true };
+  const command = t.commands.get('antibot')!;
+  assert.equal(command.players, undefined, 'console only');
+  for (let i = 0; i < 3; i++) await t.fire('PreLogin', preLogin(i));
+  const handler = t.limboHandlers.get('antibot')!;
+  const s = session('Steve');
+  await handler.onPlayerEnter(s.session);
+  await handler.onChat!(s.session, /§l([A-Z2-9]{5})§e/.exec(s.messages[0]!)![1]!);
+  await command.execute(source, []);
+  assert.match(replies[0]!, /attack mode: ON/);
+  assert.match(replies[0]!, /1 passed, 0 failed/);
+  await command.execute(source, ['forget', 'steve']);
+  assert.match(replies[1]!, /Steve|steve/);
+  assert.match(replies[1]!, /checked again/);
+  assert.equal((await handler.onPlayerEnter(session('Steve').session)).type, 'hold-with-timeout');
+  await command.execute(source, ['bogus']);
+  assert.match(replies[2]!, /^Usage/);
+  t.unload();
+});
+
 test('the schema: defaults, and refusals of bad values', () => {
   const d = AntibotSchema.parse({});
   assert.equal(d.joins_per_second, 20);

@@ -14,6 +14,7 @@ import { definePlugin, EventPriority, type PluginContext } from '../../sdk/index
 import { ANTIBOT_SERVICE, type AntibotService } from './api.ts';
 import { AttackDetector, type AttackChange } from './attack.ts';
 import { newCode } from './captcha.ts';
+import { antibotCommand } from './commands.ts';
 import { Counters, type Counts } from './counters.ts';
 import { createAntibotHandler } from './handler.ts';
 import { AntibotSchema, type AntibotSettings } from './options.ts';
@@ -66,6 +67,7 @@ export default definePlugin({
       },
     };
     ctx.services.provide(ANTIBOT_SERVICE, service);
+    ctx.commands.register(antibotCommand(service, verified, settings.remember_by));
 
     ctx.scheduler.interval(TICK_MS, function antibotTick() {
       const now = Date.now();

@@ -37,3 +37,18 @@ test('keys: names case-insensitively, with or without the address', () => {
   assert.equal(rememberKey('name_and_ip', 'Steve', '1.2.3.4'), rememberKey('name_and_ip', 'STEVE', '1.2.3.4'));
   assert.equal(rememberKey('ip', 'Steve', '1.2.3.4'), rememberKey('ip', 'Alex', '1.2.3.4'));
 });
+
+test('forgetName removes the name from every address, any case, and reports the change', () => {
+  let changes = 0;
+  const v = new VerifiedPlayers(60_000, 100, () => changes++);
+  v.remember(rememberKey('name_and_ip', 'Steve', '1.2.3.4'), 0);
+  v.remember(rememberKey('name_and_ip', 'Steve', '5.6.7.8'), 0);
+  v.remember(rememberKey('name_and_ip', 'Steven', '1.2.3.4'), 0);
+  v.remember(rememberKey('name', 'Alex', '1.2.3.4'), 0);
+  assert.equal(changes, 4);
+  assert.equal(v.forgetName('STEVE'), 2);
+  assert.equal(v.forgetName('alex'), 1);
+  assert.equal(v.forgetName('nobody'), 0);
+  assert.equal(changes, 6);
+  assert.equal(v.has(rememberKey('name_and_ip', 'Steven', '1.2.3.4'), 1), true, 'a longer name is another player');
+});

@@ -17,7 +17,7 @@ export class VerifiedPlayers {
   /** key → expiry (epoch ms). */
   private readonly until = new Map<string, number>();
 
-  /** `onRemember` is told of each new or refreshed entry (the plugin saves them). */
+  /** `onRemember` is told of each change other than expiry (the plugin saves them). */
   constructor(private readonly ttlMs: number, private readonly max: number, private readonly onRemember: () => void = () => undefined) {}
 
   remember(key: string, now: number): void {
@@ -41,6 +41,20 @@ export class VerifiedPlayers {
       if (expiry > now) return;
       this.until.delete(key);
     }
+  }
+
+  /** Forgets a name (any case) from every address; returns how many entries went. Keys by `ip` hold no name. */
+  forgetName(username: string): number {
+    const name = username.toLowerCase();
+    let removed = 0;
+    for (const key of [...this.until.keys()]) {
+      if (key === name || key.startsWith(`${name}\u0000`)) {
+        this.until.delete(key);
+        removed++;
+      }
+    }
+    if (removed > 0) this.onRemember();
+    return removed;
   }
 
   /** Entries from the file: live ones only, expiry capped at `now + ttl` (remember_for may have shrunk), oldest first. */
