@@ -91,11 +91,14 @@ test('under attack: held with the code in title and chat; the right code passes 
   assert.equal(handler.onPlayerEnter(fakeSession('Steve').session).type, 'hold-with-timeout', 'remember_for ran out');
 });
 
-test('/verify <code> passes too; another command repeats the prompt', () => {
-  const { handler } = setup();
+test('/verify <code> passes too; another command repeats the prompt, at most once a second', () => {
+  const { handler, state } = setup();
   const s = fakeSession('Alex');
   handler.onPlayerEnter(s.session);
   void handler.onCommand!(s.session, 'help', []);
+  assert.equal(s.messages.length, 1, 'the prompt was just sent');
+  state.now += 1000;
+  for (let i = 0; i < 50; i++) void handler.onCommand!(s.session, 'spam', []);
   assert.equal(s.messages.length, 2);
   assert.equal(s.completed.length, 0);
   void handler.onCommand!(s.session, 'VERIFY', ['K1ZZZ']);

@@ -14,6 +14,8 @@ import { rememberKey, type RememberBy, type VerifiedPlayers } from './verified.t
 
 /** The kernel's own bound on a hold, past our timer: a backstop should our timer not run. */
 const BACKSTOP_MS = 5_000;
+/** Another command repeats the prompt at most this often (a command flood gets no echo flood). */
+const PROMPT_AGAIN_MS = 1_000;
 /** Commands that take the code as an argument. */
 const VERIFY_COMMANDS = new Set(['verify', 'captcha']);
 
@@ -46,6 +48,7 @@ interface Held {
   readonly code: string;
   readonly deadline: number;
   attemptsLeft: number;
+  lastPrompt: number;
   readonly tasks: ScheduledTask[];
 }
 
@@ -64,6 +67,7 @@ export function createAntibotHandler(deps: HandlerDeps): AntibotHandler {
   const who = (s: LimboSession) => ({ player: s.player.username });
 
   const remind = (h: Held): void => {
+    h.lastPrompt = deps.now();
     const vars = { code: h.code, player: h.session.player.username, time: formatDuration(Math.max(0, Math.ceil((h.deadline - deps.now()) / 1000) * 1000)) };
     void h.session.sendTitle(text('title', vars), text('subtitle', vars), { fadeIn: 5, stay: Math.ceil(settings.reminder_interval / 50) + 40, fadeOut: 10 });
     void h.session.sendMessage(text('prompt', vars));
@@ -100,7 +104,7 @@ export function createAntibotHandler(deps: HandlerDeps): AntibotHandler {
       log.debug(who(session), 'bot check refused: too many players held');
       return deny(text('busy'));
     }
-    const h: Held = { session, code: deps.newCode(settings.code_length), deadline: deps.now() + settings.check_timeout, attemptsLeft: settings.max_attempts, tasks: [] };
+    const h: Held = { session, code: deps.newCode(settings.code_length), deadline: deps.now() + settings.check_timeout, attemptsLeft: settings.max_attempts, lastPrompt: 0, tasks: [] };
     held.set(session.player.connectionId, h);
     remind(h);
     h.tasks.push(
@@ -131,7 +135,7 @@ export function createAntibotHandler(deps: HandlerDeps): AntibotHandler {
       const h = held.get(session.player.connectionId);
       if (h === undefined) return;
       if (VERIFY_COMMANDS.has(command.toLowerCase()) && args.length > 0) return answer(h, args.join(''));
-      remind(h);
+      if (deps.now() - h.lastPrompt >= PROMPT_AGAIN_MS) remind(h);
     },
     onLeave: function antibotLeave(session) {
       const h = held.get(session.player.connectionId);
