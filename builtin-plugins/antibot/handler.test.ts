@@ -10,12 +10,12 @@ import { VerifiedPlayers } from './verified.ts';
 
 let nextId = 1;
 
-function fakeSession(username: string, remoteAddress = '203.0.113.7', verified = false) {
+function fakeSession(username: string, remoteAddress = '203.0.113.7', verified = false, entry: object = { type: 'initial' }) {
   const rec = { messages: [] as string[], titles: [] as string[], kicks: [] as string[], completed: [] as HandlerResult[] };
   const ok = { ok: true } as const;
   const session = {
     player: { connectionId: nextId++, username, remoteAddress, protocolVersion: 769, verified, profile: undefined },
-    entry: { type: 'initial' },
+    entry,
     active: true,
     sendMessage: (text: unknown) => (rec.messages.push(String(text)), ok),
     sendTitle: (title: unknown, subtitle?: unknown) => (rec.titles.push(`${String(title)} | ${String(subtitle)}`), ok),
@@ -145,4 +145,11 @@ test('max_held: past it new players are refused with `busy`; online-verified pla
   assert.match(r.reason, /try again in a minute/);
   assert.equal(counters.snapshot().refused, 1);
   assert.deepEqual(handler.onPlayerEnter(fakeSession('Notch', '1.2.3.4', true).session), { type: 'accept' });
+});
+
+test('a player entering the limbo after a kick (already connected) is not checked, even under attack', () => {
+  const { handler } = setup();
+  const s = fakeSession('Kicked', '203.0.113.7', false, { type: 'kicked', serverId: 'lobby', reason: 'restart' });
+  assert.deepEqual(handler.onPlayerEnter(s.session), { type: 'accept' });
+  assert.equal(handler.heldCount, 0);
 });

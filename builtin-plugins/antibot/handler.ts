@@ -1,6 +1,7 @@
 /**
  * The `antibot` limbo handler. Outside an attack everyone passes at once (`accept()`, no world
- * is rendered). During one, a player who is not remembered as verified is held: a random code
+ * is rendered), and so does a player who enters the limbo other than by joining (kicked from a
+ * backend, sent by a plugin). During one, a joining player who is not remembered as verified is held: a random code
  * is shown by title and chat, and the player must type it (or `/verify <code>`) within
  * `check_timeout`; `max_attempts` wrong codes or the timeout kick. A pass is remembered for
  * `remember_for`. What players type is compared, never logged: the log says pass or fail.
@@ -120,6 +121,8 @@ export function createAntibotHandler(deps: HandlerDeps): AntibotHandler {
     name: 'antibot',
     onPlayerEnter: function antibotPlayerEnter(session): HandlerResult {
       if (!deps.underAttack()) return accept();
+      // Only a join is checked: a player sent here after a kick or by a plugin is already connected.
+      if (session.entry.type !== 'initial') return accept();
       if (settings.skip_online_verified && session.player.verified) return accept();
       if (deps.verified.has(keyOf(session), deps.now())) {
         counters.add('remembered');
