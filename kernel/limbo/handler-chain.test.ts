@@ -64,7 +64,7 @@ test('an accept-only chain runs every handler in order and never renders the wor
   const seen: string[] = [];
   r.registry.add('a#1', ['one'], { name: 'one', onPlayerEnter: (s) => (seen.push(`one:${s.entry.type}`), accept()) });
   r.registry.add('b#1', ['two'], { name: 'two', onPlayerEnter: async (s) => (s.sendMessage('dropped'), seen.push('two'), accept()) });
-  assert.deepEqual(await r.run(['one', 'two']), { type: 'accept', worldSent: false });
+  assert.deepEqual(await r.run(['one', 'two']), { type: 'accept', worldSent: false, held: false });
   await sleep(50);
   assert.deepEqual(seen, ['one:initial', 'two']);
   assert.equal(r.received().length, 0, 'no world, and the queued chat line was dropped');
@@ -92,7 +92,7 @@ test('hold: the world is sent once, a command goes to the proxy first, then the 
   await sleep(100);
   assert.equal(r.received().length, worldBytes, 'the second hold does not send the world again');
   r.chat('/agree');
-  assert.deepEqual(await outcome, { type: 'accept', worldSent: true });
+  assert.deepEqual(await outcome, { type: 'accept', worldSent: true, held: true });
   assert.deepEqual(commands, [['chat', 'hello'], ['login', 'secret']]);
   assert.deepEqual(proxySaw, ['server lobby', 'login  secret', 'agree']);
   r.close();
@@ -104,9 +104,9 @@ test('deny, redirect and sendToLimbo end or replace the chain', async () => {
   r.registry.add('p#1', ['away'], { name: 'away', onPlayerEnter: () => redirectTo('fallback') });
   r.registry.add('p#1', ['hop'], { name: 'hop', onPlayerEnter: () => sendToLimbo(['away']) });
   r.registry.add('p#1', ['old'], { name: 'old', onPlayerEnter: () => ({ type: 'deny', reason: 'old shape' }) });
-  assert.deepEqual(await r.run(['no', 'away']), { type: 'deny', reason: '§cNot today', worldSent: false });
-  assert.deepEqual(await r.run(['hop', 'no']), { type: 'redirect', server: 'fallback', worldSent: false });
-  assert.deepEqual(await r.run(['old']), { type: 'deny', reason: 'old shape', worldSent: false });
+  assert.deepEqual(await r.run(['no', 'away']), { type: 'deny', reason: '§cNot today', worldSent: false, held: false });
+  assert.deepEqual(await r.run(['hop', 'no']), { type: 'redirect', server: 'fallback', worldSent: false, held: false });
+  assert.deepEqual(await r.run(['old']), { type: 'deny', reason: 'old shape', worldSent: false, held: false });
   r.close();
 });
 
@@ -116,9 +116,9 @@ test('holdWithTimeout accepts or denies when the time is up', async () => {
   r.registry.add('p#1', ['wait-no'], { name: 'wait-no', onPlayerEnter: () => holdWithTimeout(150, 'deny', 'Too slow') });
   r.registry.add('p#1', ['wait-default'], { name: 'wait-default', onPlayerEnter: () => holdWithTimeout(50) });
   const started = Date.now();
-  assert.deepEqual(await r.run(['wait-ok']), { type: 'accept', worldSent: true });
+  assert.deepEqual(await r.run(['wait-ok']), { type: 'accept', worldSent: true, held: true });
   assert.ok(Date.now() - started >= 140);
-  assert.deepEqual(await r.run(['wait-no']), { type: 'deny', reason: 'Too slow', worldSent: true });
+  assert.deepEqual(await r.run(['wait-no']), { type: 'deny', reason: 'Too slow', worldSent: true, held: true });
   assert.equal(((await r.run(['wait-default'])) as { reason: string }).reason, 'You took too long');
   r.close();
 });
@@ -176,7 +176,7 @@ test('title, action bar and boss bar sent while held reach the client (queued un
   for (const p of encodeTitle(PROTOCOL, { title: '§6Login', subtitle: 'type /login', times: { fadeIn: 5, stay: 40, fadeOut: 5 } })!) assert.ok(bytes.includes(encodeFrame(p)), 'title');
   assert.ok(bytes.includes(encodeFrame(encodeActionBar(PROTOCOL, '§eWaiting')!)), 'action bar');
   session!.complete(accept());
-  assert.deepEqual(await outcome, { type: 'accept', worldSent: true });
+  assert.deepEqual(await outcome, { type: 'accept', worldSent: true, held: true });
   assert.equal(session!.active, false);
   assert.deepEqual(session!.sendMessage('late timer'), { ok: false, code: 'closed', message: 'the player has left limbo' });
   session!.complete(deny('ignored'));
@@ -188,7 +188,7 @@ test('kick from a timer denies; a disconnect while held calls onLeave and ends w
   const left: string[] = [];
   r.registry.add('p#1', ['kicker'], { name: 'kicker', onPlayerEnter: (s) => (setTimeout(() => s.kick('Bye'), 50), hold()) });
   r.registry.add('p#1', ['sticky'], { name: 'sticky', onPlayerEnter: () => hold(), onLeave: (s) => void left.push(s.player.username) });
-  assert.deepEqual(await r.run(['kicker']), { type: 'deny', reason: 'Bye', worldSent: true });
+  assert.deepEqual(await r.run(['kicker']), { type: 'deny', reason: 'Bye', worldSent: true, held: true });
   const held = r.run(['sticky']);
   await sleep(50);
   r.peer.destroy();
@@ -206,7 +206,7 @@ test('hot reload: a held player is re-run against the reloaded handler; an unloa
   await sleep(80);
   let newEntered = 0;
   r.registry.add('auth#2', ['auth'], { name: 'auth', onPlayerEnter: (s) => (newEntered++, s.sendMessage('again'), accept()) });
-  assert.deepEqual(await reloaded, { type: 'accept', worldSent: true });
+  assert.deepEqual(await reloaded, { type: 'accept', worldSent: true, held: true });
   assert.equal(newEntered, 1);
   assert.equal(leftOld, false);
   assert.equal(oldSession!.sendMessage('stale').ok, false);
@@ -215,7 +215,7 @@ test('hot reload: a held player is re-run against the reloaded handler; an unloa
   const unloaded = r.run(['gate'], { reloadCheckMs: 30 });
   await sleep(80);
   unregister();
-  assert.deepEqual(await unloaded, { type: 'deny', reason: RELOAD_REASON, worldSent: true });
+  assert.deepEqual(await unloaded, { type: 'deny', reason: RELOAD_REASON, worldSent: true, held: true });
   assert.ok(r.logs.some((l) => l.level === 'info' && l.obj.handler === 'gate'));
   r.close();
 });

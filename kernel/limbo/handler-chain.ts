@@ -35,6 +35,9 @@ export type ChainOutcome =
 
 export type ChainLog = Pick<Logger, 'info' | 'warn' | 'error'>;
 
+/** What the chain reads of the limbo handler registry. */
+export type HandlerLookup = Pick<NamedRegistry<LimboHandler>, 'get' | 'ownerOf'>;
+
 export interface LimboChainOptions {
   /** The client's connection, after login (1.20.2+: after Login Acknowledged). */
   readonly client: PacketConn;
@@ -48,12 +51,14 @@ export interface LimboChainOptions {
    */
   readonly render?: () => Promise<void>;
   readonly handlers: readonly string[];
-  readonly registry: NamedRegistry<LimboHandler>;
+  readonly registry: HandlerLookup;
   readonly player: LimboPlayer;
   readonly entry: LimboEntry;
   readonly log: ChainLog;
   /** The proxy's commands, tried first with a typed command line (no `/`); true = handled. */
-  readonly onCommand?: (line: string) => boolean;
+  readonly onCommand?: (line: string) => boolean | Promise<boolean>;
+  /** A plugin moves the held player elsewhere (Player.switchServer while in limbo): the hold ends with a redirect. */
+  readonly exit?: Promise<string>;
   /** Bound on one `onPlayerEnter` call (default 10 s). */
   readonly enterTimeoutMs?: number;
   /** How often a hold checks that its handler is still the registered one (default 1 s). */
@@ -258,6 +263,7 @@ class ChainRun {
     this.chatTarget = mailbox;
     const waits: Promise<HandlerResult | 'closed' | 'reloaded'>[] = [mailbox.wait(), this.closed, this.watchReload(holder)];
     if (result.type === 'hold-with-timeout') waits.push(this.after(result.timeoutMs, () => timedOut(result)));
+    if (this.o.exit !== undefined) waits.push(this.o.exit.then((server): HandlerResult => ({ type: 'redirect', server })));
     try {
       return await Promise.race(waits);
     } finally {
@@ -296,8 +302,26 @@ class ChainRun {
   }
 
   private onChat(chat: LimboChat): void {
+    if (chat.command && this.o.onCommand !== undefined) {
+      let taken: boolean | Promise<boolean>;
+      try {
+        taken = this.o.onCommand(chat.text);
+      } catch (err) {
+        this.o.log.error({ err, player: this.o.player.username }, 'a proxy command typed in limbo failed');
+        return;
+      }
+      if (taken === true) return;
+      if (taken instanceof Promise) {
+        const holder = this.holder;
+        void taken.then((t) => (t || this.holder !== holder ? undefined : this.toHandler(chat)), () => undefined);
+        return;
+      }
+    }
+    this.toHandler(chat);
+  }
+
+  private toHandler(chat: LimboChat): void {
     const holder = this.holder;
-    if (chat.command && this.o.onCommand?.(chat.text) === true) return;
     if (holder === undefined) return;
     const { handler, view } = holder;
     if (chat.command) {

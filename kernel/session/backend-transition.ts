@@ -13,22 +13,18 @@
 import type { PlayerResult } from '../../sdk/player.ts';
 import type { LoadedServer } from '../config/index.ts';
 import { isInfrarustError } from '../errors.ts';
-import type { PacketConn } from '../net/packet-conn.ts';
-import { kernelIds } from '../protocol/ids/index.ts';
 import { encodeChatMessage } from '../protocol/packets/play-chat.ts';
 import { encodeDisconnect } from '../protocol/packets/disconnect.ts';
 import { PV } from '../protocol/packets/protocol-versions.ts';
-import { readVarInt } from '../protocol/varint.ts';
 import { BackendRefused, backendLogin, type BackendLogin } from './backend-login.ts';
-import { loginAcknowledged, reconfigureClient } from './client-reconfigure.ts';
-import { switchPackets } from './client-respawn.ts';
 import { playerRef } from './event-refs.ts';
 import { serverPreConnect } from './gates.ts';
 import type { InterceptedSession } from './intercepted-relay.ts';
-import type { PacketHook } from './packet-hooks.ts';
-import type { RelayState } from './packet-relay.ts';
 import { LOGIN_STEP_TIMEOUT_MS } from './timeouts.ts';
 import { isIntercepted } from './modes.ts';
+import { closeOld, handOver, readJoinGame, type HandOver } from './backend-handover.ts';
+import { reasonText } from './backend-join.ts';
+import { IDLE_HANDLER, LIMBO_SERVER_ID, limboFromPlay } from './session-limbo.ts';
 
 type Failure = Extract<PlayerResult, { ok: false }>;
 const fail = (code: Failure['code'], message: string): Failure => ({ ok: false, code, message });
@@ -38,25 +34,49 @@ const fail = (code: Failure['code'], message: string): Failure => ({ ok: false, 
 export async function switchServer(session: InterceptedSession, serverId: string): Promise<PlayerResult> {
   const { channel } = session;
   if (channel.closed) return fail('closed', 'the player has left');
+  // In limbo the hold ends and the player goes to `serverId` (or back into a plain hold for `$limbo`).
+  if (session.limboExit !== undefined) return serverId === LIMBO_SERVER_ID ? fail('already-connected', 'already in limbo') : session.limboExit(serverId);
   if (session.switching) return fail('busy', 'a server switch is already under way');
   if (channel.clientState !== 'play' || channel.serverState !== 'play') return fail('unsupported', `a switch needs the play state; the client is in ${channel.clientState}`);
   session.switching = true;
+  let toLimbo: { handlers: readonly string[]; target: LoadedServer | undefined } | undefined;
   try {
-    return await transition(session, serverId);
+    const r = await transition(session, serverId);
+    if ('limbo' in r) toLimbo = r.limbo;
+    else return r;
   } finally {
     session.switching = false;
   }
+  const from = session.deps.serverById(channel.serverId);
+  return limboFromPlay(session, { handlers: toLimbo.handlers, entry: { type: 'redirect', serverId: from?.id }, target: toLimbo.target ?? from });
 }
 
-async function transition(session: InterceptedSession, requested: string): Promise<PlayerResult> {
+/**
+ * The `network` rule: a player may switch between two servers of the same network, and to or
+ * from a server without one (as Infrarust v2 allows); never across two different networks.
+ * @example crossesNetworks(lobby, survival) // 'main' vs 'event' → true
+ */
+export function crossesNetworks(from: LoadedServer | undefined, to: LoadedServer): boolean {
+  return from?.network !== undefined && to.network !== undefined && from.network !== to.network;
+}
+
+type Transition = PlayerResult | { limbo: { handlers: readonly string[]; target: LoadedServer | undefined } };
+
+async function transition(session: InterceptedSession, requested: string): Promise<Transition> {
   const { ctx, deps, channel } = session;
+  if (requested === LIMBO_SERVER_ID) return { limbo: { handlers: [IDLE_HANDLER], target: undefined } };
   const gate = await serverPreConnect(ctx, requested, deps.events);
   if (gate.type === 'deny') return tell(session, fail('denied', gate.reason), `§c${gate.reason}`);
   const target = deps.serverById(gate.serverId);
   if (target === undefined) return tell(session, fail('unknown-server', `no server "${gate.serverId}"`), `§cThere is no server ${gate.serverId}.`);
+  if (gate.limbo !== undefined) return { limbo: { handlers: gate.limbo.length > 0 ? gate.limbo : target.limbo_handlers, target } };
   if (target.id === channel.serverId) return tell(session, fail('already-connected', `already on "${target.id}"`), `§cYou are already connected to ${target.id}.`);
   if (!isIntercepted(target.proxy_mode)) {
     return tell(session, fail('unsupported', `server "${target.id}" is in ${target.proxy_mode} mode; a switch needs client_only or offline`), `§cYou cannot be sent to ${target.id} from here.`);
+  }
+  const from = deps.serverById(channel.serverId);
+  if (crossesNetworks(from, target)) {
+    return tell(session, fail('denied', `server "${target.id}" is in network "${target.network}", the player is in "${from?.network}"`), `§cYou cannot be sent to ${target.id} from here.`);
   }
   let login: BackendLogin;
   try {
@@ -105,71 +125,6 @@ async function moveClient(session: InterceptedSession, target: LoadedServer, log
   session.attach(target, login, start.state, start.hooks);
 }
 
-export interface HandOver {
-  /** The state both relays start in. */
-  readonly state: RelayState;
-  /** Hooks the relays run besides the kernel's. */
-  readonly hooks: PacketHook[];
-}
-
-/**
- * Moves a client that is in play on something else (an old backend, the proxy's limbo world) to
- * `login.backend`, which has just logged the player in: 1.20.2+ through the configuration state,
- * older versions through the new Join Game (`joinGame`, when the caller already read it), after
- * `clearFirst` (the old backend's boss bars removed).
- */
-export async function handOver(client: PacketConn, protocol: number, login: BackendLogin, joinGame?: JoinGame, clearFirst: Buffer[] = []): Promise<HandOver> {
-  if (protocol >= PV.V1_20_2) {
-    await reconfigureClient(client, protocol);
-    login.backend.send(loginAcknowledged(protocol));
-    return { state: 'configuration', hooks: [] };
-  }
-  const join = joinGame ?? (await readJoinGame(login.backend, protocol));
-  for (const packet of [...clearFirst, ...switchPackets(protocol, join.joinGame), ...join.others]) client.queue(packet);
-  client.flush();
-  return { state: 'play', hooks: [keepAliveGuard(protocol)] };
-}
-
-interface JoinGame {
-  joinGame: Buffer;
-  others: Buffer[];
-}
-
-/** The new backend's packets up to its Join Game (pre-1.20.2 backends send it first). */
-async function readJoinGame(backend: PacketConn, protocol: number): Promise<JoinGame> {
-  const joinId = kernelIds(protocol).play.cb.login;
-  const others: Buffer[] = [];
-  for (;;) {
-    const packet = await backend.read(LOGIN_STEP_TIMEOUT_MS, 'Join Game');
-    if (readVarInt(packet, 0)?.value === joinId) return { joinGame: packet, others };
-    if (others.length >= 256) throw new Error('the new backend sent 256 packets before its Join Game');
-    others.push(packet);
-  }
-}
-
-function closeOld(old: PacketConn): void {
-  old.onEnd = undefined;
-  old.socket.destroy();
-}
-
-/**
- * Before 1.20.2 the client may still answer a keep-alive of the old server after the switch; a
- * vanilla server kicks for an answer it did not ask for. The client's keep-alives are dropped
- * until the new backend has sent one.
- */
-function keepAliveGuard(protocol: number): PacketHook {
-  const ids = kernelIds(protocol).play;
-  let asked = false;
-  return {
-    name: 'switch-keepalive-guard',
-    ids: (_p, state, direction) => (state !== 'play' || asked ? [] : [direction === 'clientbound' ? ids.cb.keepAlive : ids.sb.keepAlive]),
-    handle(_channel, _state, direction) {
-      if (direction === 'clientbound') asked = true;
-      return direction === 'serverbound' && !asked ? null : undefined;
-    },
-  };
-}
-
 async function unreachable(session: InterceptedSession, target: LoadedServer, err: unknown): Promise<Failure> {
   const { ctx } = session;
   if (err instanceof BackendRefused) {
@@ -179,17 +134,6 @@ async function unreachable(session: InterceptedSession, target: LoadedServer, er
   const code = isInfrarustError(err) ? err.code : (err as NodeJS.ErrnoException)?.code;
   ctx.log.info({ player: session.identity.profile.name, server: target.id, code, reason: (err as Error)?.message }, 'server switch: backend unreachable');
   return tell(session, fail('unreachable', `server "${target.id}" could not be reached`), `§cCould not connect to ${target.id}: the server is not reachable.`);
-}
-
-function reasonText(json: string, serverId: string): string {
-  try {
-    const parsed = JSON.parse(json) as unknown;
-    const text = typeof parsed === 'string' ? parsed : (parsed as { text?: string }).text;
-    if (typeof text === 'string' && text !== '') return `§cCould not connect to ${serverId}: ${text}`;
-  } catch {
-    // not JSON: fall through
-  }
-  return `§cCould not connect to ${serverId}.`;
 }
 
 /** The player stays where they are and is told why. */

@@ -28,6 +28,21 @@ import { createInterceptedPlayer } from './player-handle.ts';
 /** Switches the session's backend (backend-transition.ts provides it; injected to keep the import one-way). */
 export type Switcher = (session: InterceptedSession, serverId: string) => Promise<PlayerResult>;
 
+/**
+ * What a session does beyond relaying, provided by session-actions.ts (injected, so this file
+ * imports none of the phases that import it): switching servers, and a backend's kick.
+ */
+export interface SessionActions {
+  readonly switchTo: Switcher;
+  /** The hook that takes a backend's disconnect out of the stream (backend-kick.ts). */
+  readonly kickHook: (session: InterceptedSession, onKick: (reason: string) => void) => PacketHook;
+  /** The kicked player's way on: KickedFromServer, fallback, limbo or the door. */
+  readonly kicked: (session: InterceptedSession, serverId: string, reason: string) => Promise<void>;
+}
+
+/** What the player reads when the backend's connection ends without a disconnect packet. */
+export const CONNECTION_LOST_REASON = '§cLost connection to the server.';
+
 /** Where the first relays start: by default right after login (configuration on 1.20.2+, else play). */
 export interface FirstRelays {
   readonly state?: RelayState;
@@ -35,10 +50,10 @@ export interface FirstRelays {
 }
 
 /** Starts the relays for the first backend; the session lives until either side closes. */
-export function startRelays(ctx: ConnectionContext, server: LoadedServer, client: PacketConn, login: BackendLogin, identity: ClientIdentity, deps: InterceptedDeps, switcher?: Switcher, first: FirstRelays = {}): InterceptedSession {
+export function startRelays(ctx: ConnectionContext, server: LoadedServer, client: PacketConn, login: BackendLogin, identity: ClientIdentity, deps: InterceptedDeps, actions?: SessionActions, first: FirstRelays = {}): InterceptedSession {
   const protocol = ctx.handshake!.protocolVersion;
   const initial: RelayState = first.state ?? (protocol >= PV.V1_20_2 ? 'configuration' : 'play');
-  const session = new InterceptedSession(ctx, client, identity, deps, switcher);
+  const session = new InterceptedSession(ctx, client, identity, deps, actions);
   session.attach(server, login, initial, first.hooks);
   const handle = createInterceptedPlayer(session.channel);
   deps.players.add(handle);
@@ -56,8 +71,11 @@ export class InterceptedSession {
   readonly channel: SessionChannel;
   /** The relays towards the backend in use; absent while a switch has none attached. */
   #relays: { up: PacketRelay; down: PacketRelay; chains: { client: CodecChain | null; server: CodecChain | null } } | undefined;
-  /** True while a switch is under way (one at a time). */
+  /** True while a switch, a kick's fallback or a limbo visit is under way (one at a time). */
   switching = false;
+  /** Set while the player is held in limbo (session-limbo.ts): ends the hold and joins `serverId`. */
+  limboExit: ((serverId: string) => Promise<PlayerResult>) | undefined;
+  readonly #actions: SessionActions | undefined;
   /** What the backend shows outside the world, for a switch to clear (1.9–1.20.1). */
   readonly leftovers: ClientLeftovers | undefined;
 
@@ -66,9 +84,10 @@ export class InterceptedSession {
     readonly client: PacketConn,
     readonly identity: ClientIdentity,
     readonly deps: InterceptedDeps,
-    switcher: Switcher | undefined,
+    actions: SessionActions | undefined,
   ) {
-    const switchTo = switcher === undefined ? undefined : (id: string) => switcher(this, id);
+    this.#actions = actions;
+    const switchTo = actions === undefined ? undefined : (id: string) => actions.switchTo(this, id);
     this.channel = new SessionChannel(ctx, client, identity, switchTo);
     const protocol = ctx.handshake!.protocolVersion;
     this.leftovers = ClientLeftovers.needed(protocol) ? new ClientLeftovers(protocol) : undefined;
@@ -87,7 +106,8 @@ export class InterceptedSession {
     const backend = login.backend;
     channel.setBackend(server.id, backend, state);
     const chains = codecChains(ctx, deps, state, client, backend);
-    const extra = this.leftovers === undefined ? extraHooks : [this.leftovers.hook, ...extraHooks];
+    const kick = this.#actions?.kickHook(this, (reason) => this.backendLeft(reason));
+    const extra = [...(kick === undefined ? [] : [kick]), ...(this.leftovers === undefined ? [] : [this.leftovers.hook]), ...extraHooks];
     const hooks = extra.length === 0 ? deps.hooks() : [...deps.hooks(), ...extra];
     const player = () => playerRef(ctx);
     const common = { protocol: this.protocol, state, hooks, events: deps.events, channel, player };
@@ -113,12 +133,39 @@ export class InterceptedSession {
       },
     });
     this.#relays = { up, down, chains };
-    backend.onEnd = (err) => channel.finish(err);
+    backend.onEnd = (err) => this.backendLeft(undefined, err);
     up.start();
     down.start();
   }
 
   #onPlay: (() => void) | undefined;
+
+  /**
+   * The backend kicked the player (`reason`) or its connection ended: unless the player left or
+   * a switch is under way, the backend is let go and the kick handling (backend-kick.ts) decides
+   * where the player goes; without it, the session ends as before.
+   */
+  backendLeft(reason: string | undefined, err?: Error): void {
+    const { channel, client } = this;
+    if (channel.closed) return;
+    const kicked = this.#actions?.kicked;
+    if (kicked === undefined || this.switching || client.failed !== undefined || client.socket.destroyed) {
+      if (reason === undefined) channel.finish(err);
+      return;
+    }
+    this.switching = true;
+    const serverId = channel.serverId;
+    channel.backend.onEnd = undefined;
+    setImmediate(() => {
+      this.detach().socket.destroy();
+      kicked(this, serverId, reason ?? CONNECTION_LOST_REASON)
+        .catch((e: unknown) => {
+          this.ctx.log.warn({ err: e, player: this.identity.profile.name }, 'handling a kick failed');
+          channel.close(encodeDisconnect(this.protocol, channel.clientState, reason ?? CONNECTION_LOST_REASON));
+        })
+        .finally(() => (this.switching = false));
+    });
+  }
 
   /** Resolves true once the client is in play (at once when it is), false if it leaves or `timeoutMs` passes. */
   untilPlay(timeoutMs: number): Promise<boolean> {
@@ -239,6 +286,6 @@ export class SessionChannel implements PlayerChannel {
       return;
     }
     this.ctx.log.debug({ reason: backendError.message }, 'backend connection ended');
-    this.close(encodeDisconnect(this.protocol, this.clientState, '§cLost connection to the server.'));
+    this.close(encodeDisconnect(this.protocol, this.clientState, CONNECTION_LOST_REASON));
   }
 }

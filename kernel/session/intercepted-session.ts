@@ -31,7 +31,7 @@ import type { InterceptedDeps } from './deps.ts';
 import { connectionRef } from './event-refs.ts';
 import { rejectLogin } from './disconnect.ts';
 import { startRelays } from './intercepted-relay.ts';
-import { switchServer } from './backend-transition.ts';
+import { sessionActions } from './session-actions.ts';
 import { LOGIN_STEP_TIMEOUT_MS } from './timeouts.ts';
 
 const LOGIN_ACKNOWLEDGED_ID = 0x03;
@@ -59,7 +59,7 @@ export async function interceptedSession(ctx: ConnectionContext, reader: ClientR
       client.send(encodeSetCompression(threshold));
       client.threshold = threshold;
     }
-    if (server.limbo_handlers.length > 0) return await afterLimbo(ctx, client, server, identity, deps);
+    if (server.limbo_handlers.length > 0 || ctx.limboOverride !== undefined) return await afterLimbo(ctx, client, server, identity, deps);
     stage = 'backend';
     login = await backendLogin(ctx, server, client, identity.profile, deps);
     stage = 'client';
@@ -70,7 +70,7 @@ export async function interceptedSession(ctx: ConnectionContext, reader: ClientR
       login.backend.send(ack);
     }
     ctx.phase = 'relay';
-    startRelays(ctx, server, client, login, identity, deps, switchServer);
+    startRelays(ctx, server, client, login, identity, deps, sessionActions);
   } catch (err) {
     login?.backend.socket.destroy(); // logged in at the backend, but the client's side failed
     refuse(ctx, client, server, err, deps, stage);

@@ -26,6 +26,8 @@ export interface BackendOptions {
   version: string;
   motd?: string;
   maxPlayers?: number;
+  /** Listen on this port (default: any free one). */
+  port?: number;
   onlineMode?: boolean;
   /** For online mode: an agent whose connections reach the fake session server. */
   agent?: Agent;
@@ -34,7 +36,7 @@ export interface BackendOptions {
 export async function startBackend(options: BackendOptions): Promise<Backend> {
   const server = mc.createServer({
     host: '127.0.0.1',
-    port: 0,
+    port: options.port ?? 0,
     version: options.version,
     motd: options.motd ?? 'backend',
     maxPlayers: options.maxPlayers ?? 20,
