@@ -6,8 +6,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command, HandlerResult, LimboHandler, LimboSession, PluginContext } from '../../sdk/index.ts';
+import type { Command, HandlerResult, LimboEntry, LimboHandler, LimboSession, PluginContext } from '../../sdk/index.ts';
 import plugin from './index.ts';
+import type { AuthHandler } from './handler.ts';
 import { AuthPluginSchema, type AuthPluginInput } from './options.ts';
 
 export interface FakeSession {
@@ -20,13 +21,14 @@ export interface FakeSession {
 
 let nextId = 1;
 
-export function fakeSession(username: string, remoteAddress = '203.0.113.7', extra: { verified?: boolean; uuid?: string } = {}): FakeSession {
+export function fakeSession(username: string, remoteAddress = '203.0.113.7', extra: { verified?: boolean; uuid?: string; connectionId?: number; entry?: LimboEntry } = {}): FakeSession {
   const rec: Omit<FakeSession, 'session'> = { messages: [], titles: [], kicks: [], completed: [] };
   const ok = { ok: true } as const;
   const profile = extra.verified === true ? { uuid: extra.uuid ?? '069a79f4-44e9-4726-a5be-fca90e38aaf5', name: username, properties: [] } : undefined;
   // Only the members the handler uses; the contract is growing around them.
   const session = {
-    player: { connectionId: nextId++, username, remoteAddress, protocolVersion: 769, uuid: profile?.uuid, verified: extra.verified === true, profile },
+    entry: extra.entry ?? { type: 'initial' },
+    player: { connectionId: extra.connectionId ?? nextId++, username, remoteAddress, protocolVersion: 769, uuid: profile?.uuid, verified: extra.verified === true, profile },
     sendMessage: (text: unknown) => (rec.messages.push(String(text)), ok),
     sendTitle: (title: unknown, subtitle?: unknown) => (rec.titles.push(`${String(title)} | ${String(subtitle)}`), ok),
     sendActionBar: () => ok,
@@ -52,7 +54,7 @@ export type TestContext = (config: unknown, manifest: { id: string }) => Harness
 
 export interface Loaded {
   t: Harness;
-  handler: LimboHandler;
+  handler: AuthHandler;
   dir: string;
   file: string;
   /** Runs a console command, returning the replies. */
@@ -70,7 +72,7 @@ async function loadPlugin(testContext: TestContext, config: AuthPluginInput, dir
   const settings = AuthPluginSchema.parse({ ...config, storage: { path: file, ...config.storage }, hashing: { ...CHEAP_HASHING, ...config.hashing } });
   const t = testContext(settings, { id: 'auth' });
   await plugin.setup(t.ctx);
-  const handler = t.limboHandlers.get('auth');
+  const handler = t.limboHandlers.get('auth') as AuthHandler | undefined;
   if (handler === undefined) throw new Error('the plugin registered no `auth` limbo handler');
   return {
     t,

@@ -188,3 +188,22 @@ test('console: forcelogin, forcechangepassword, forceunregister', async () => {
     await p.close();
   }
 });
+
+test('a player who logged in passes a later visit to limbo on the same connection (after a kick); a new connection logs in again', async () => {
+  const p = await loadPlugin();
+  try {
+    const a = fakeSession('Carol', '203.0.113.9', { connectionId: 9001 });
+    await p.handler.onPlayerEnter(a.session);
+    await type(p.handler, a, '/register Tulip-4747 Tulip-4747');
+    assert.deepEqual(a.completed, [{ type: 'accept' }]);
+    const again = fakeSession('Carol', '203.0.113.9', { connectionId: 9001, entry: { type: 'kicked', serverId: 'game', reason: 'Restarting' } });
+    assert.deepEqual(await p.handler.onPlayerEnter(again.session), { type: 'accept' });
+    p.handler.forgetConnection(9001);
+    const later = fakeSession('Carol', '203.0.113.9', { connectionId: 9001, entry: { type: 'kicked', serverId: 'game', reason: 'Restarting' } });
+    assert.deepEqual(await p.handler.onPlayerEnter(later.session), { type: 'hold' });
+    const other = fakeSession('Carol', '203.0.113.9', { entry: { type: 'redirect' } });
+    assert.deepEqual(await p.handler.onPlayerEnter(other.session), { type: 'hold' }, 'another connection is not logged in');
+  } finally {
+    await p.close();
+  }
+});

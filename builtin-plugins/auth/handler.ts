@@ -47,6 +47,8 @@ export interface AuthHandler extends LimboHandler {
   promptAgain(name: string): void;
   /** How many players are held now. */
   readonly heldCount: number;
+  /** The connection ended: a later connection logs in again. */
+  forgetConnection(connectionId: number): void;
 }
 
 type Command = (h: Held, args: string[]) => Promise<void>;
@@ -54,6 +56,8 @@ type Command = (h: Held, args: string[]) => Promise<void>;
 export function createAuthHandler(deps: HandlerDeps): AuthHandler {
   const { store, hasher, lockouts, messages, log } = deps;
   const held = new Map<number, Held>();
+  /** Connections that logged in (or were verified) since they joined: a later visit to limbo (after a kick, a redirect) passes. */
+  const authenticated = new Set<number>();
   const text = (key: MessageKey, vars?: MessageVars): string => render(messages[key], vars);
   const say = (h: Held, key: MessageKey, vars?: MessageVars): void => void h.session.sendMessage(text(key, vars));
   const who = (s: LimboSession) => ({ player: s.player.username, ip: deps.maskIp(s.player.remoteAddress) });
@@ -73,6 +77,7 @@ export function createAuthHandler(deps: HandlerDeps): AuthHandler {
     const { username, remoteAddress } = h.session.player;
     store.recordLogin(username, remoteAddress);
     lockouts.succeed(remoteAddress);
+    authenticated.add(h.session.player.connectionId);
     await deps.save();
     log.info(who(h.session), 'player authenticated');
     say(h, key);
@@ -152,6 +157,7 @@ export function createAuthHandler(deps: HandlerDeps): AuthHandler {
     name: 'auth',
     onPlayerEnter: function authPlayerEnter(session): HandlerResult {
       const { player } = session;
+      if (session.entry.type !== 'initial' && authenticated.has(player.connectionId)) return accept();
       const lockedMs = lockouts.remainingMs(player.remoteAddress);
       if (lockedMs > 0) {
         log.info(who(session), 'refused: too many wrong passwords from this address');
@@ -165,6 +171,7 @@ export function createAuthHandler(deps: HandlerDeps): AuthHandler {
           void deps.save();
         }
         log.info(who(session), 'verified player passes without a password');
+        authenticated.add(player.connectionId);
         return accept();
       }
       const h: Held = { session, tasks: [], busy: false };
@@ -209,8 +216,12 @@ export function createAuthHandler(deps: HandlerDeps): AuthHandler {
       if (h === undefined) return false;
       say(h, 'forcelogin_notice');
       release(h);
+      authenticated.add(h.session.player.connectionId);
       h.session.complete(accept());
       return true;
+    },
+    forgetConnection(connectionId: number) {
+      authenticated.delete(connectionId);
     },
     promptAgain(name) {
       const h = [...held.values()].find((x) => x.session.player.username.toLowerCase() === name.toLowerCase());

@@ -49,6 +49,9 @@ export default definePlugin({
     const mask = (ip: string): string => maskIp(ip, settings.privacy.log_ip_masking);
     const handler = createAuthHandler({ store, save, hasher, policy, lockouts, messages: settings.messages, settings: settings.security, scheduler: ctx.scheduler, log: ctx.log, maskIp: mask });
     ctx.limbo.register(handler);
+    ctx.events.on('Disconnect', function authForgetConnection(e) {
+      handler.forgetConnection(e.player.connectionId);
+    });
     for (const command of authCommands({ store, save, hasher, policy, handler, messages: settings.messages })) ctx.commands.register(command);
     const premium = settings.premium.enabled ? wirePremium(ctx, settings) : undefined;
     ctx.scheduler.interval(PRUNE_MS, function authPrune() {
