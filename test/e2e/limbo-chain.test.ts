@@ -17,7 +17,7 @@ import { NamedRegistry } from '../../kernel/layers/registries.ts';
 import type { LimboHandler } from '../../sdk/limbo.ts';
 import { accept, hold, holdWithTimeout } from '../../sdk/limbo.ts';
 import { deny } from '../../sdk/results.ts';
-import { allVersions, connect, nameOf, sleep, startChainServer, waitFor, type ChainServer } from './fixtures/limbo-chain-server.ts';
+import { allVersions, connect, leave, nameOf, sleep, startChainServer, waitFor, type ChainServer } from './fixtures/limbo-chain-server.ts';
 
 const STAY_VERSIONS = ['1.8.8', '1.12.2', '1.16.5', '1.19.4', '1.20.1', '1.20.4', '1.21.4', '1.21.11', '26.1'];
 /** Twice the kernel's keepalive interval (10 s): the first keepalive falls inside the stay. */
@@ -84,7 +84,7 @@ async function stayAndLogin(version: string): Promise<void> {
     version,
   );
   assert.deepEqual(seen.errors, [], version);
-  seen.client.end();
+  leave(seen);
 }
 
 test(`clients of ${STAY_VERSIONS.join(', ')} held by a handler reach play, see a title and an action bar, stay ${STAY_MS / 1000} s with keepalives answered, and /login reaches the handler`, async () => {
@@ -99,7 +99,7 @@ test('an accept-only chain never renders the world', async () => {
     assert.match(await seen.kick, /outcome accept/, version);
     assert.deepEqual(server.outcomes.get(username), { type: 'accept', worldSent: false, held: false }, version);
     assert.ok(!seen.packets.includes('login') && !seen.packets.includes('registry_data'), `${version}: ${seen.packets.join(', ')}`);
-    seen.client.end();
+    leave(seen);
   }
 });
 
@@ -109,7 +109,7 @@ test('a deny kicks the client with the handler reason', async () => {
     const seen = connect(server.port, version, username);
     assert.match(await seen.kick, new RegExp(`No entry for ${username}`), version);
     assert.equal(server.outcomes.get(username)?.type, 'deny', version);
-    seen.client.end();
+    leave(seen);
   }
 });
 
@@ -121,7 +121,7 @@ test('a hold with a timeout that accepts lets the player through after the timeo
   assert.ok(Date.now() - started >= 300);
   assert.deepEqual(server.outcomes.get(username), { type: 'accept', worldSent: true, held: true });
   assert.ok(seen.packets.includes('login'), 'the world was rendered for the hold');
-  seen.client.end();
+  leave(seen);
 });
 
 test('a hold with a timeout that denies, and a throwing handler, kick the client with a reason', async () => {
@@ -131,6 +131,6 @@ test('a hold with a timeout that denies, and a throwing handler, kick the client
   const boom = connect(server.port, '1.21.4', nameOf('Boom', '1.21.4'));
   assert.match(await boom.kick, /internal error/);
   assert.equal(server.outcomes.get(nameOf('Boom', '1.21.4'))?.type, 'deny');
-  late.client.end();
-  boom.client.end();
+  leave(late);
+  leave(boom);
 });
