@@ -11,8 +11,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeAccounts, encodeAccounts, readAccountsFile, removeStaleTemps } from './storage.ts';
-import { noteFor } from './fixtures/save-loop.ts';
+import { decodeAccounts, encodeAccounts, readAccountsFile } from './storage.ts';
+import { accountsFiles, noteFor } from './fixtures/save-loop.ts';
 
 const CHILD = fileURLToPath(new URL('./fixtures/save-loop.ts', import.meta.url));
 const ROUNDS = 10;
@@ -75,7 +75,7 @@ test(`accounts.json survives ${ROUNDS} SIGKILLs of a process writing it: always 
       const temps = (await readdir(dir)).filter((n) => n.endsWith('.tmp'));
       tempsLeft += temps.length;
       // The plugin's load: stale temps go, the file reads.
-      await removeStaleTemps(file);
+      await (await accountsFiles()).removeStaleTemps(file);
       assert.equal((await readAccountsFile(file))?.length ?? 0, after);
       assert.deepEqual((await readdir(dir)).filter((n) => n !== 'accounts.json'), [], `round ${i}: temp files removed on load`);
       before = after;
