@@ -57,6 +57,12 @@ export const ERROR_CODES = {
   IR_ERR_PROCESS_STALLED: 'The event loop was blocked longer than [events] stall_timeout, so the watchdog killed the process for its supervisor to restart it',
   IR_ERR_LIMBO_NO_DATA: "The limbo has no pre-encoded world for the client's protocol version (or state), so it cannot hold that player",
   IR_ERR_LIMBO_KEEPALIVE_TIMEOUT: 'A player held in limbo did not answer a keepalive within 15 s, so it was disconnected',
+  IR_ERR_WASM_INVALID: 'A .wasm plugin is not a component jco can transpile, or its metadata does not match its plugin.json',
+  IR_ERR_WASM_WASI_IMPORT: 'A WASM plugin imports a wasi:* interface; only pure components (no WASI) load',
+  IR_ERR_WASM_CAPABILITY: 'A WASM plugin imports an interface that [plugins.<id>] permissions does not grant, or one this host does not provide',
+  IR_ERR_WASM_DEADLINE: 'A WASM guest call overran its deadline, so its worker was terminated and the guest re-instantiated',
+  IR_ERR_WASM_GUEST: 'A WASM guest trapped, threw or returned a malformed value',
+  IR_ERR_WASM_BUILD: '`plugin build` could not bundle or componentize a WASM guest',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

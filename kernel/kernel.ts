@@ -9,7 +9,7 @@
  * with their section schemas (all problems at once, file:line:key) → build the proxy. Plugins
  * are activated by `host.loadAll()` once the caller has loaded the server files.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Logger } from './log/logger.ts';
 import { parseProxyConfig, type HostPort, type ProxyConfig, type SectionCatalog, NO_PLUGIN_SECTIONS, sectionOf } from './config/index.ts';
 import type { ProxyApi } from '../sdk/plugin.ts';
@@ -21,6 +21,7 @@ import { commandNames } from './layers/registries.ts';
 import { infrarustCommand, INFRARUST_COMMAND_OWNER, serverCommand } from './session/hooks/index.ts';
 import { PluginHost } from './plugin-system/host/plugin-host.ts';
 import { nativePluginLoader } from './plugin-system/loader/native-plugin-loader.ts';
+import { wasmPluginLoader } from './plugin-system/loader/wasm-plugin-loader.ts';
 import type { PluginLoader } from './plugin-system/loader/plugin-loader.ts';
 
 /** infrarust.toml's text and path (the embedded default is '' at `<cwd>/infrarust.toml`). */
@@ -77,7 +78,10 @@ export async function bootKernel(options: KernelOptions): Promise<Kernel> {
   const { source, log } = options;
   const early = applyOverrides(parseProxyConfig(source.text, source.file, NO_PLUGIN_SECTIONS, { lenient: true }).config, options.overrides);
   const layers = createLayers(early, log);
-  const loaders = options.loaders ?? [nativePluginLoader({ dev: options.dev ?? false, log, typeCheck: options.typeCheck })];
+  const loaders = options.loaders ?? [
+    nativePluginLoader({ dev: options.dev ?? false, log, typeCheck: options.typeCheck }),
+    wasmPluginLoader({ cacheDir: join(early.plugins_dir, '.cache', 'wasm'), log, pluginConfig: (id) => early.plugins[id] }),
+  ];
   // The API and the host read `config` and `proxy` only when plugins run, after both are set below.
   let config: ProxyConfig = early;
   let proxy: Proxy | undefined;

@@ -7,9 +7,15 @@ import { InfrarustError } from '../errors.ts';
 import { isLogLevel, LOG_LEVELS } from '../log/logger.ts';
 
 export interface CliOptions {
-  command: 'run' | 'help' | 'version' | 'plugin-new' | 'plugin-list';
+  command: 'run' | 'help' | 'version' | 'plugin-new' | 'plugin-list' | 'plugin-build';
   /** For `plugin new NAME`. */
   pluginName?: string;
+  /** `plugin new NAME --wasm`: a TypeScript guest built to a WASM component. */
+  wasm?: boolean;
+  /** For `plugin build [DIR]` (default: the working directory). */
+  buildDir?: string;
+  /** `plugin build --backend`: quickjs (default) or spidermonkey. */
+  backend?: 'quickjs' | 'spidermonkey';
   /** Development mode: plugins reload when their files change. */
   dev: boolean;
   config: string;
@@ -23,6 +29,8 @@ export interface CliOptions {
 
 export const HELP = `Usage: infrarust [options]
        infrarust plugin new <name> [--plugins-dir <dir>]
+       infrarust plugin new <name> --wasm [--plugins-dir <dir>]
+       infrarust plugin build [dir] [--backend quickjs|spidermonkey]
        infrarust plugin list [options]
 
 Minecraft Java Edition reverse proxy: routes each player by the domain they connect to.
@@ -30,6 +38,8 @@ Minecraft Java Edition reverse proxy: routes each player by the domain they conn
 Commands:
   (none)                    Run the proxy
   plugin new <name>         Create plugins/<name> from the native plugin template
+                            (--wasm: a sandboxed TypeScript guest, see docs/wasm-plugins.md)
+  plugin build [dir]        Build the WASM guest in dir (default .) into <id>.wasm
   plugin list               List discovered plugins with version, source and state
 
 Options:
@@ -67,6 +77,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
         'plugins-dir': { type: 'string' },
         version: { type: 'boolean', short: 'V' },
         dev: { type: 'boolean' },
+        wasm: { type: 'boolean' },
+        backend: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -79,9 +91,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     throw new InfrarustError('IR_ERR_CLI_USAGE', `unknown log level "${logLevel}"; use one of: ${LOG_LEVELS.join(', ')}`);
   }
   const command = v.help === true ? 'help' : v.version === true ? 'version' : subcommand(parsed.positionals);
+  const backend = v.backend ?? 'quickjs';
+  if (backend !== 'quickjs' && backend !== 'spidermonkey') throw new InfrarustError('IR_ERR_CLI_USAGE', `unknown backend "${backend}"; use quickjs or spidermonkey`);
   return {
     command,
     pluginName: command === 'plugin-new' ? parsed.positionals[2] : undefined,
+    wasm: v.wasm === true,
+    buildDir: command === 'plugin-build' ? (parsed.positionals[2] ?? '.') : undefined,
+    backend,
     dev: v.dev === true,
     config: v.config ?? 'infrarust.toml',
     configExplicit: v.config !== undefined,
@@ -106,6 +123,7 @@ function subcommand(positionals: string[]): CliOptions['command'] {
   const [group, action, name, ...extra] = positionals;
   if (group === undefined) return 'run';
   if (group === 'plugin' && action === 'list' && name === undefined) return 'plugin-list';
+  if (group === 'plugin' && action === 'build' && extra.length === 0) return 'plugin-build';
   if (group === 'plugin' && action === 'new' && name !== undefined && extra.length === 0) return 'plugin-new';
   if (group === 'plugin' && action === 'new') {
     throw new InfrarustError('IR_ERR_CLI_USAGE', 'usage: infrarust plugin new <name>');

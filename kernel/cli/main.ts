@@ -15,7 +15,8 @@ import { loadServersDir, NO_PLUGIN_SECTIONS, parseProxyConfig, readConfigFile, w
 import { bootKernel, type ConfigOverrides, type ConfigSource, type Kernel } from '../kernel.ts';
 import { DATA_SUBDIR } from '../plugin-system/host/plugin-host.ts';
 import { watchPluginDirs } from '../plugin-system/loader/plugin-watcher.ts';
-import { scaffoldPlugin } from './plugin-commands.ts';
+import { scaffoldPlugin, scaffoldWasmPlugin } from './plugin-commands.ts';
+import { buildWasmPlugin } from './plugin-build.ts';
 import { InfrarustError, isInfrarustError } from '../errors.ts';
 import { installFaultHandlers } from './fault-handlers.ts';
 import { startWatchdog } from './watchdog.ts';
@@ -179,7 +180,13 @@ async function pluginCommand(cli: CliOptions): Promise<void> {
   if (cli.command === 'plugin-new') {
     // Only plugins_dir is needed: the kernel keys are read without loading any plugin.
     const config = parseProxyConfig(source.text, source.file, NO_PLUGIN_SECTIONS, { lenient: true }).config;
-    const dir = await scaffoldPlugin(cli.pluginName!, overrides.plugins_dir ?? config.plugins_dir);
+    const pluginsDir = overrides.plugins_dir ?? config.plugins_dir;
+    if (cli.wasm === true) {
+      const dir = await scaffoldWasmPlugin(cli.pluginName!, pluginsDir);
+      console.log(`Created ${dir}. Edit ${join(dir, 'index.ts')}, then run \`infrarust plugin build ${dir}\`.`);
+      return;
+    }
+    const dir = await scaffoldPlugin(cli.pluginName!, pluginsDir);
     console.log(`Created ${dir}. Run \`npm start -- --dev\` and edit ${join(dir, 'index.ts')}: it reloads on save.`);
     return;
   }
@@ -197,6 +204,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     const cli = parseCli(argv, process.env);
     if (cli.command === 'help') return void console.log(HELP);
     if (cli.command === 'version') return void console.log(versionText());
+    if (cli.command === 'plugin-build') {
+      const r = await buildWasmPlugin(cli.buildDir!, cli.backend);
+      return void console.log(`Built ${r.file} (${Math.round(r.bytes / 1024)} KiB, ${r.info.backend}) in ${Math.round(r.ms)} ms.`);
+    }
     if (cli.command === 'plugin-new' || cli.command === 'plugin-list') return await pluginCommand(cli);
     await run(cli);
   } catch (err) {

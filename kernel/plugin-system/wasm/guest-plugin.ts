@@ -1,0 +1,162 @@
+/**
+ * The one adapter that makes a WASM guest look like any other plugin: its definition's setup
+ * starts the guest's worker, checks `metadata()` against plugin.json, and runs `on-enable`; every
+ * host import the guest calls becomes the same `ctx` call a native plugin makes (so the ledger,
+ * `plugin list`, unload and reload work unchanged). A call that overruns its deadline
+ * terminates the worker; the guest is then re-instantiated (its registrations undone and made
+ * again by a fresh `on-enable`) and the fault counted.
+ */
+import type { EventMap, EventName } from '../../../sdk/events.ts';
+import type { PluginContext, PluginDefinition, PluginManifest } from '../../../sdk/plugin.ts';
+import { InfrarustError } from '../../errors.ts';
+import { GuestWorker } from './guest-worker.ts';
+import { applyOutcome, toWitEvent } from './event-codec.ts';
+import { hostImports, type Registrations } from './host-imports.ts';
+
+export interface GuestPluginOptions {
+  /** Transpiled component folder. */
+  dir: string;
+  manifest: PluginManifest;
+  /** The plugin's `[plugins.<id>]` keys that are its own (host keys removed). */
+  config: Record<string, unknown>;
+  /** Per event or command call (default 50 ms). */
+  callDeadlineMs: number;
+  /** on-enable, on-disable and instantiation. */
+  lifecycleDeadlineMs: number;
+}
+
+export function guestPluginDefinition(options: GuestPluginOptions): PluginDefinition<unknown> {
+  let runtime: GuestRuntime | undefined;
+  return {
+    async setup(ctx) {
+      runtime = new GuestRuntime(options, ctx as PluginContext<unknown>);
+      await runtime.start();
+    },
+    async teardown() {
+      await runtime?.stop();
+    },
+  };
+}
+
+/** Statistics visible to tests and (later) `plugin list`. */
+export interface GuestStats {
+  faults: number;
+  restarts: number;
+}
+
+class GuestRuntime {
+  private worker: GuestWorker | undefined;
+  private regs: Registrations = newRegistrations();
+  private restarting: Promise<void> | undefined;
+  private stopped = false;
+  readonly stats: GuestStats = { faults: 0, restarts: 0 };
+  private readonly label: string;
+
+  constructor(private readonly options: GuestPluginOptions, private readonly ctx: PluginContext<unknown>) {
+    this.label = `plugin ${options.manifest.id}`;
+  }
+
+  async start(): Promise<void> {
+    const worker = this.spawn();
+    await worker.ready;
+    const meta = (await worker.call('metadata', [], this.options.lifecycleDeadlineMs)) as { id?: unknown; version?: unknown } | null;
+    if (meta?.id !== this.options.manifest.id) {
+      throw new InfrarustError('IR_ERR_WASM_INVALID', `${this.label}: the component's metadata() says id "${String(meta?.id)}", but its plugin.json says "${this.options.manifest.id}"; rebuild it with \`infrarust plugin build\``);
+    }
+    await worker.call('onEnable', [], this.options.lifecycleDeadlineMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const worker = this.worker;
+    if (worker?.running === true) await worker.call('onDisable', [], this.options.lifecycleDeadlineMs).catch(() => undefined);
+    this.undoRegistrations();
+    await worker?.terminate();
+  }
+
+  private spawn(): GuestWorker {
+    const worker = new GuestWorker({
+      dir: this.options.dir,
+      label: this.label,
+      startTimeoutMs: this.options.lifecycleDeadlineMs,
+      hostCallTimeoutMs: 5_000,
+      onHost: hostImports({
+        ctx: this.ctx,
+        regs: () => this.regs,
+        config: this.options.config,
+        onEvent: (id, name) => this.listener(id, name),
+        onCommand: (name) => this.command(name),
+        onTask: (id) => void this.guestCall('onTask', [BigInt(id)]).catch((err: unknown) => this.ctx.log.warn({ err }, 'scheduled task failed')),
+      }),
+      onLog: (level, message) => guestLog(this.ctx, level, message),
+      onExit: (reason) => this.fault(new InfrarustError('IR_ERR_WASM_GUEST', `${this.label}: the guest worker ${reason}`)),
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  /** The function registered on the event bus for the guest's listener `id`. */
+  private listener(id: number, name: EventName) {
+    return async (event: EventMap[EventName]): Promise<never> => {
+      const outcome = await this.guestCall('onEvent', [BigInt(id), toWitEvent(name, event)]);
+      return applyOutcome(this.label, name, event, outcome) as never;
+    };
+  }
+
+  private command(name: string) {
+    return async (source: { player?: { username: string }; reply(text: string): void }, args: string[]): Promise<void> => {
+      const lines = await this.guestCall('onCommand', [name, args, source.player?.username]);
+      if (!Array.isArray(lines)) throw new InfrarustError('IR_ERR_WASM_GUEST', `${this.label}: on-command returned no list of lines`);
+      for (const line of lines.slice(0, 100)) source.reply(String(line).slice(0, 32_767));
+    };
+  }
+
+  /** A call with the per-call deadline; an overrun or a dead worker counts a fault and restarts. */
+  private async guestCall(method: string, args: unknown[]): Promise<unknown> {
+    if (this.restarting !== undefined) await this.restarting;
+    const worker = this.worker;
+    if (worker === undefined || !worker.running) throw new InfrarustError('IR_ERR_WASM_GUEST', `${this.label}: the guest is not running`);
+    try {
+      return await worker.call(method, args, this.options.callDeadlineMs);
+    } catch (err) {
+      if (!worker.running) this.fault(err);
+      throw err;
+    }
+  }
+
+  /** Counts a fault and re-instantiates the guest (once at a time). */
+  private fault(err: unknown): void {
+    if (this.stopped || this.restarting !== undefined) return;
+    this.stats.faults++;
+    this.ctx.log.warn({ err, code: (err as InfrarustError).code, faults: this.stats.faults }, `${this.label}: guest fault; re-instantiating it`);
+    this.restarting = this.restart()
+      .catch((e: unknown) => this.ctx.log.error({ err: e }, `${this.label}: re-instantiation failed; the guest stays stopped until reloaded`))
+      .finally(() => (this.restarting = undefined));
+  }
+
+  private async restart(): Promise<void> {
+    this.undoRegistrations();
+    await this.worker?.terminate();
+    this.stats.restarts++;
+    const worker = this.spawn();
+    await worker.ready;
+    await worker.call('onEnable', [], this.options.lifecycleDeadlineMs);
+  }
+
+  private undoRegistrations(): void {
+    const regs = this.regs;
+    this.regs = newRegistrations();
+    for (const undo of [...regs.listeners.values(), ...regs.commands.values(), ...regs.tasks.values()].reverse()) undo();
+  }
+}
+
+function newRegistrations(): Registrations {
+  return { listeners: new Map(), commands: new Map(), tasks: new Map(), nextId: 1 };
+}
+
+function guestLog(ctx: PluginContext<unknown>, level: string, message: string): void {
+  const text = message.length > 8192 ? `${message.slice(0, 8192)}…` : message;
+  const fn = level === 'error' ? ctx.log.error : level === 'warn' ? ctx.log.warn : level === 'debug' ? ctx.log.debug : level === 'trace' ? ctx.log.trace : ctx.log.info;
+  fn.call(ctx.log, text);
+}
+

@@ -1,0 +1,94 @@
+// The worker thread that runs one WASM guest (plain JS: workers do not get tsx's loader).
+//
+// The guest is synchronous and so are its host imports (Node 20 has no JSPI). Each import posts
+// {type:'sync', op, args} to the main thread and blocks this worker with Atomics.wait on a
+// SharedArrayBuffer until the main thread writes the JSON answer; the main thread answers from
+// its message handler and never blocks. `log` is fire-and-forget. Calls into the guest arrive as
+// {type:'call', seq, method, args} and are answered with {type:'result'|'fail', seq, …}.
+import { parentPort, workerData } from 'node:worker_threads';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const { dir, sab, hostCallTimeoutMs } = workerData;
+const state = new Int32Array(sab, 0, 2);
+const bytes = new Uint8Array(sab, 8);
+const decoder = new TextDecoder();
+
+function host(op, args) {
+  Atomics.store(state, 0, 0);
+  parentPort.postMessage({ type: 'sync', op, args });
+  if (Atomics.wait(state, 0, 0, hostCallTimeoutMs) === 'timed-out') throw new Error(`host call ${op} got no answer in ${hostCallTimeoutMs} ms`);
+  const text = decoder.decode(bytes.subarray(0, Atomics.load(state, 1)));
+  return JSON.parse(text, revive);
+}
+
+/** u64 answers travel through the buffer as {"$big":"123"} (JSON has no BigInt). */
+function revive(_key, value) {
+  return value !== null && typeof value === 'object' && typeof value.$big === 'string' ? BigInt(value.$big) : value;
+}
+
+const call = (op) => (...args) => host(op, args);
+const iface = {
+  log: { log: (level, message) => parentPort.postMessage({ type: 'log', level, message: String(message) }) },
+  events: { subscribe: call('events.subscribe'), unsubscribe: call('events.unsubscribe') },
+  commands: { register: call('commands.register'), unregister: call('commands.unregister') },
+  scheduler: { delay: call('scheduler.delay'), interval: call('scheduler.interval'), cancel: call('scheduler.cancel') },
+  'config-read': { config: call('config-read.config') },
+  'player-read': { all: call('player-read.all'), find: call('player-read.find') },
+  'server-read': { all: call('server-read.all') },
+  'player-write': {
+    sendMessage: call('player-write.send-message'),
+    sendTitle: call('player-write.send-title'),
+    sendActionBar: call('player-write.send-action-bar'),
+    kick: call('player-write.kick'),
+    switchServer: call('player-write.switch-server'),
+  },
+};
+
+/** jco 1.35 reads unversioned keys while its typings use versioned ones: supply both. */
+function importObject() {
+  const out = {};
+  for (const [name, impl] of Object.entries(iface)) {
+    out[`infrarust:plugin/${name}`] = impl;
+    out[`infrarust:plugin/${name}@0.1.0`] = impl;
+  }
+  return out;
+}
+
+let guest;
+
+async function start() {
+  const { instantiate } = await import(pathToFileURL(join(dir, 'guest.js')).href);
+  const modules = new Map();
+  const getCoreModule = (name) => {
+    if (!modules.has(name)) modules.set(name, readFile(join(dir, name)).then((b) => WebAssembly.compile(b)));
+    return modules.get(name);
+  };
+  const instance = await instantiate(getCoreModule, importObject());
+  guest = instance.guest ?? instance['infrarust:plugin/guest@0.1.0'];
+  if (guest === undefined) throw new Error('the component does not export infrarust:plugin/guest@0.1.0');
+}
+
+function errorText(err) {
+  if (err instanceof Error) return err.message;
+  if (err !== null && typeof err === 'object' && 'payload' in err) return String(err.payload);
+  return String(err);
+}
+
+parentPort.on('message', (msg) => {
+  if (msg.type !== 'call') return;
+  try {
+    const fn = guest[msg.method];
+    if (typeof fn !== 'function') throw new Error(`the guest does not export ${msg.method}`);
+    const value = fn.apply(guest, msg.args);
+    parentPort.postMessage({ type: 'result', seq: msg.seq, value });
+  } catch (err) {
+    parentPort.postMessage({ type: 'fail', seq: msg.seq, message: errorText(err) });
+  }
+});
+
+start().then(
+  () => parentPort.postMessage({ type: 'ready' }),
+  (err) => parentPort.postMessage({ type: 'start-failed', message: errorText(err) }),
+);

@@ -1,0 +1,156 @@
+/**
+ * The main thread's side of one guest's worker (guest-worker.mjs). The main thread never waits
+ * synchronously: a call posts a message and returns a promise settled by the worker's answer or
+ * by the call's deadline. An overrun terminates the worker (`terminate()` stops even a
+ * synchronous infinite loop); the owner decides whether to start a new one.
+ *
+ * The worker's host imports arrive as `sync` messages; `onHost` answers them synchronously and
+ * the answer is written into the worker's SharedArrayBuffer as JSON, then `Atomics.notify`.
+ */
+import { Worker } from 'node:worker_threads';
+import { setFlagsFromString } from 'node:v8';
+import { InfrarustError } from '../../errors.ts';
+
+const WORKER_URL = new URL('./guest-worker.mjs', import.meta.url);
+/** Room for one host-call answer (a player list of thousands fits); larger answers are refused. */
+const ANSWER_BYTES = 1 << 20;
+
+let flagsSet = false;
+/**
+ * QuickJS guests use extended-const expressions, behind a flag on Node 20. A worker's execArgv
+ * refuses V8 flags, but a flag set in the main process at run time applies to workers started
+ * later (measured: without it WebAssembly.compile fails with "i32.add is not allowed in constant
+ * expressions").
+ */
+function enableWasmFlags(): void {
+  if (flagsSet) return;
+  setFlagsFromString('--experimental-wasm-extended-const');
+  flagsSet = true;
+}
+
+export interface GuestWorkerOptions {
+  /** The transpiled component's folder (component-cache.ts). */
+  dir: string;
+  label: string;
+  startTimeoutMs: number;
+  hostCallTimeoutMs: number;
+  /** Answers a host import (throwing becomes the import's `err`). */
+  onHost: (op: string, args: unknown[]) => unknown;
+  onLog: (level: string, message: string) => void;
+  /** The worker died outside a call we ended (a crash, an out-of-memory abort). */
+  onExit: (reason: string) => void;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class GuestWorker {
+  private readonly worker: Worker;
+  private readonly sab = new SharedArrayBuffer(8 + ANSWER_BYTES);
+  private readonly state = new Int32Array(this.sab, 0, 2);
+  private readonly bytes = new Uint8Array(this.sab, 8);
+  private readonly pending = new Map<number, Pending>();
+  private seq = 0;
+  private ended = false;
+  readonly ready: Promise<void>;
+
+  constructor(private readonly options: GuestWorkerOptions) {
+    enableWasmFlags();
+    this.worker = new Worker(WORKER_URL, { workerData: { dir: options.dir, sab: this.sab, hostCallTimeoutMs: options.hostCallTimeoutMs }, stdout: false, stderr: false });
+    this.worker.unref();
+    this.ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new InfrarustError('IR_ERR_WASM_DEADLINE', `${options.label}: the guest did not start within ${options.startTimeoutMs} ms`));
+        void this.terminate('start timeout');
+      }, options.startTimeoutMs);
+      this.worker.on('message', (msg: WorkerMessage) => {
+        if (msg.type === 'ready') (clearTimeout(timer), resolve());
+        else if (msg.type === 'start-failed') (clearTimeout(timer), reject(new InfrarustError('IR_ERR_WASM_INVALID', `${options.label}: the guest failed to instantiate: ${msg.message}`)));
+        else this.onMessage(msg);
+      });
+      this.worker.on('error', (err) => (clearTimeout(timer), reject(err), this.died(`crashed: ${err.message}`)));
+      this.worker.on('exit', (code) => (clearTimeout(timer), reject(new Error(`worker exited (${code})`)), this.died(`exited with code ${code}`)));
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  /** Calls a guest export; rejects with IR_ERR_WASM_DEADLINE (worker terminated) or IR_ERR_WASM_GUEST. */
+  call(method: string, args: unknown[], deadlineMs: number): Promise<unknown> {
+    if (this.ended) return Promise.reject(new InfrarustError('IR_ERR_WASM_GUEST', `${this.options.label}: the guest is not running`));
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(seq);
+        reject(new InfrarustError('IR_ERR_WASM_DEADLINE', `${this.options.label}: ${method} overran its ${deadlineMs} ms deadline; the guest was stopped`));
+        void this.terminate(`${method} overran its deadline`);
+      }, deadlineMs);
+      this.pending.set(seq, { resolve, reject, timer });
+      this.worker.postMessage({ type: 'call', seq, method, args });
+    });
+  }
+
+  get running(): boolean {
+    return !this.ended;
+  }
+
+  /** Ends the worker; pending calls reject. */
+  async terminate(reason = 'stopped'): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    this.failPending(reason);
+    await this.worker.terminate();
+  }
+
+  private died(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.failPending(reason);
+    this.options.onExit(reason);
+  }
+
+  private failPending(reason: string): void {
+    for (const [seq, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new InfrarustError('IR_ERR_WASM_GUEST', `${this.options.label}: the guest stopped (${reason})`));
+      this.pending.delete(seq);
+    }
+  }
+
+  private onMessage(msg: WorkerMessage): void {
+    if (msg.type === 'log') return this.options.onLog(msg.level, msg.message);
+    if (msg.type === 'sync') return this.answer(msg.op, msg.args);
+    if (msg.type !== 'result' && msg.type !== 'fail') return;
+    const p = this.pending.get(msg.seq);
+    if (p === undefined) return;
+    this.pending.delete(msg.seq);
+    clearTimeout(p.timer);
+    if (msg.type === 'result') p.resolve(msg.value);
+    else p.reject(new InfrarustError('IR_ERR_WASM_GUEST', `${this.options.label}: ${msg.message}`));
+  }
+
+  private answer(op: string, args: unknown[]): void {
+    let value: unknown;
+    try {
+      value = this.options.onHost(op, args);
+    } catch (err) {
+      value = { tag: 'err', val: (err as Error).message ?? String(err) };
+    }
+    let encoded = Buffer.from(JSON.stringify(value ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? { $big: v.toString() } : v)));
+    if (encoded.length > ANSWER_BYTES) encoded = Buffer.from(JSON.stringify({ tag: 'err', val: `answer to ${op} too large` }));
+    this.bytes.set(encoded);
+    Atomics.store(this.state, 1, encoded.length);
+    Atomics.store(this.state, 0, 1);
+    Atomics.notify(this.state, 0);
+  }
+}
+
+type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'start-failed'; message: string }
+  | { type: 'log'; level: string; message: string }
+  | { type: 'sync'; op: string; args: unknown[] }
+  | { type: 'result'; seq: number; value: unknown }
+  | { type: 'fail'; seq: number; message: string };
