@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BanStore } from '../builtin-plugins/ban/store.ts';
 import * as storage from '../builtin-plugins/ban/storage.ts';
+import { writeFileAtomic } from '../kernel/plugin-system/host/durable-files.ts'; // ctx.files.writeAtomic
 
 const { values } = parseArgs({ options: { bans: { type: 'string', default: '10000' }, saves: { type: 'string', default: '20' }, mode: { type: 'string', default: 'whole,chunked' } } });
 const BANS = Number(values.bans);
@@ -71,12 +72,12 @@ async function main(): Promise<void> {
     console.log(`idle     2 s · event-loop delay max ${idle.max.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms, p50 ${idle.p50.toFixed(2)} ms`);
     const modes: Record<string, Save> = {
       // The code before the change, inline, so both run side by side in one process.
-      whole: () => storage.writeFileAtomic(join(dir, 'whole.json'), `${JSON.stringify(store.snapshot(), null, 2)}\n`),
+      whole: () => writeFileAtomic(join(dir, 'whole.json'), `${JSON.stringify(store.snapshot(), null, 2)}\n`),
     };
     const s = storage as Record<string, unknown>;
     if (typeof s.renderBanFile === 'function') {
       const render = s.renderBanFile as (d: ReturnType<BanStore['snapshot']>) => Iterable<string>;
-      modes.chunked = () => storage.writeFileAtomic(join(dir, 'chunked.json'), render(store.snapshot()));
+      modes.chunked = () => writeFileAtomic(join(dir, 'chunked.json'), render(store.snapshot()));
     }
     for (const name of String(values.mode).split(',')) {
       const save = modes[name];

@@ -189,6 +189,59 @@ export interface ProxyApi {
   player(query: string | number): Player | undefined;
 }
 
+/**
+ * Durable files on disk, provided by the proxy as `ctx.files`: a write replaces the file whole
+ * (temp file in the same folder, fsync, rename, fsync the folder), so a crash or a SIGKILL at any
+ * moment leaves the old content or the new one, never a mix. Temp files are named
+ * `.<name>.<pid>.<n>.tmp` next to the file.
+ *
+ * @example
+ * await ctx.files.removeStaleTemps(file); // at setup, before reading the file
+ * const writer = ctx.files.writer(file, () => JSON.stringify(state), { mode: 0o600 });
+ * state.count++;
+ * await writer.save(); // the new state is on disk
+ */
+export interface DurableFiles {
+  /**
+   * Replaces `file` with `text` (folders are created; `mode` default 0o644). Slices of an
+   * iterable are written one at a time, so a large file never exists as one string.
+   * @example await ctx.files.writeAtomic(join(ctx.dataDir, 'state.json'), JSON.stringify(state))
+   */
+  writeAtomic(file: string, text: string | Iterable<string>, options?: { mode?: number }): Promise<void>;
+  /** Removes the temp files a killed process left next to `file`. @example await ctx.files.removeStaleTemps(file) */
+  removeStaleTemps(file: string): Promise<void>;
+  /**
+   * A writer of the latest state of `file`: one write at a time, `render` called when a write
+   * starts, every save requested meanwhile folded into one more write. Pending saves are
+   * written when the plugin unloads (its signal aborts); await `flush()` in `teardown`.
+   * @example
+   * const writer = ctx.files.writer(file, () => encode(store), { minIntervalMs: 2_000, onError: (err) => ctx.log.error({ err }, 'not saved') });
+   * writer.save(); // written within 2 s, with every save until then
+   */
+  writer(file: string, render: () => string | Iterable<string>, options?: FileWriterOptions): FileWriter;
+}
+
+/** Options of `ctx.files.writer`. @example { mode: 0o600, minIntervalMs: 2_000 } */
+export interface FileWriterOptions {
+  /** The file's mode (each write creates the file anew, so it always applies, less the umask); default 0o644. */
+  mode?: number;
+  /** Waits this long after a save before writing, folding every save meanwhile (a scheduled task of the plugin); default 0: write at once. */
+  minIntervalMs?: number;
+  /** Each failed write (then retried at the next save or flush); default: logged on the plugin's logger. */
+  onError?: (err: Error) => void;
+}
+
+/** What `ctx.files.writer` returns. @example teardown: await Promise.all([...writers].map((w) => w.flush())) */
+export interface FileWriter {
+  /**
+   * Resolves once a write that includes the current state reached the disk; rejects when that
+   * write failed (also reported to `onError`). Not awaiting it is safe.
+   */
+  save(): Promise<void>;
+  /** Writes what is pending now (a delayed save included); resolves when no write runs or is queued, never rejects. */
+  flush(): Promise<void>;
+}
+
 export interface PluginContext<Config = Record<string, unknown>, G extends SectionSchemas = {}, S extends SectionSchemas = {}> {
   readonly id: string;
   readonly manifest: Readonly<PluginManifest>;
@@ -240,6 +293,8 @@ export interface PluginContext<Config = Record<string, unknown>, G extends Secti
     delay(ms: number, task: () => void | Promise<void>): ScheduledTask;
     interval(ms: number, task: () => void | Promise<void>): ScheduledTask;
   };
+  /** Atomic, kill-safe file writes and serial writers of a file's latest state ({@link DurableFiles}). */
+  readonly files: DurableFiles;
   /** Plugin-to-plugin APIs by name, typed by {@link ServiceMap}. */
   readonly services: {
     /** Offers `implementation` under `name` (unique across plugins) until the plugin unloads. */

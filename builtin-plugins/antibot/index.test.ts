@@ -1,7 +1,7 @@
 // The plugin loaded with the test kit: PreLogin joins drive attack mode (logged, exposed by the
 // service), the handler is registered as `antibot`, and unloading leaves nothing behind.
 import { test } from 'node:test';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -98,6 +98,7 @@ test('storage: a verified player is saved at unload and remembered by the next i
     const saved = JSON.parse(await readFile(join(dir, 'verified.json'), 'utf8'));
     assert.equal(saved.entries.length, 1);
     assert.equal(saved.remember_by, 'name_and_ip');
+    assert.equal((await stat(join(dir, 'verified.json'))).mode & 0o777, 0o600, 'it holds names and addresses');
 
     const second = await load(input);
     for (let i = 0; i < 3; i++) await second.fire('PreLogin', preLogin(i));

@@ -18,7 +18,7 @@ import { antibotCommand } from './commands.ts';
 import { Counters, type Counts } from './counters.ts';
 import { createAntibotHandler } from './handler.ts';
 import { AntibotSchema, type AntibotSettings } from './options.ts';
-import { DelayedWriter, encodeVerified, readVerified, removeStaleTemps } from './storage.ts';
+import { encodeVerified, readVerified, SAVE_DELAY_MS, VERIFIED_FILE_MODE } from './storage.ts';
 import { VerifiedPlayers } from './verified.ts';
 
 /** How often attack mode is re-evaluated without joins (so an attack can end) and memory pruned. */
@@ -102,11 +102,13 @@ function attackLogger(ctx: PluginContext<unknown>, settings: AntibotSettings, co
 async function loadVerified(ctx: PluginContext<unknown>, settings: AntibotSettings): Promise<VerifiedPlayers> {
   if (!settings.storage.enabled) return new VerifiedPlayers(settings.remember_for, settings.remember_max);
   const file = isAbsolute(settings.storage.path) ? settings.storage.path : resolve(ctx.dataDir, settings.storage.path);
-  const writer = new DelayedWriter(file, () => encodeVerified(settings.remember_by, verified.entries()), (ms, task) => ctx.scheduler.delay(ms, task), (err) =>
-    ctx.log.error({ file, error: err.message }, 'could not write the verified players; they stay in memory'),
-  );
-  const verified = new VerifiedPlayers(settings.remember_for, settings.remember_max, () => writer.request());
-  await removeStaleTemps(file);
+  const writer = ctx.files.writer(file, () => encodeVerified(settings.remember_by, verified.entries()), {
+    mode: VERIFIED_FILE_MODE,
+    minIntervalMs: SAVE_DELAY_MS,
+    onError: (err) => ctx.log.error({ file, error: err.message }, 'could not write the verified players; they stay in memory'),
+  });
+  const verified = new VerifiedPlayers(settings.remember_for, settings.remember_max, () => void writer.save());
+  await ctx.files.removeStaleTemps(file);
   try {
     const { entries, note } = await readVerified(file, settings.remember_by, Date.now());
     verified.load(entries, Date.now());

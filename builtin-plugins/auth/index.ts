@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { definePlugin, EventPriority, forceOffline, forceOnline, type PluginContext } from '../../sdk/index.ts';
+import { definePlugin, EventPriority, forceOffline, forceOnline, type FileWriter, type PluginContext } from '../../sdk/index.ts';
 import { AccountStore } from './accounts.ts';
 import { authCommands } from './commands.ts';
 import { createAuthHandler } from './handler.ts';
@@ -19,10 +19,10 @@ import { startHashWorker } from './hash-worker.ts';
 import { createHasher } from './passwords.ts';
 import { compilePolicy, parseBlockedList } from './policy.ts';
 import { PremiumDetector } from './premium.ts';
-import { AccountsWriter, encodeAccounts, readAccountsFile, removeStaleTemps } from './storage.ts';
+import { ACCOUNTS_FILE_MODE, encodeAccounts, readAccountsFile } from './storage.ts';
 
 /** Writers of live plugin instances, flushed by teardown. */
-const writers = new Set<AccountsWriter>();
+const writers = new Set<FileWriter>();
 /** How often expired lockouts, lookups and remembered failures are dropped. */
 const PRUNE_MS = 60_000;
 
@@ -31,15 +31,18 @@ export default definePlugin({
   async setup(ctx) {
     const settings = ctx.config as AuthPluginSettings;
     const file = inDataDir(ctx, settings.storage.path);
-    await removeStaleTemps(file);
+    await ctx.files.removeStaleTemps(file);
     const accounts = await readAccountsFile(file);
     const store = new AccountStore(accounts);
     ctx.log.info({ file, accounts: store.size, existed: accounts !== undefined }, 'accounts loaded');
-    const writer = new AccountsWriter(file, () => encodeAccounts(store.snapshot()));
+    const writer = ctx.files.writer(file, () => encodeAccounts(store.snapshot()), {
+      mode: ACCOUNTS_FILE_MODE,
+      onError: (err) => ctx.log.error({ file, error: err.message }, 'could not write the accounts file; the change holds in memory until restart'),
+    });
     writers.add(writer);
-    ctx.signal.addEventListener('abort', () => void writer.idle().then(() => writers.delete(writer)), { once: true });
-    const save = (): Promise<void> =>
-      writer.save().catch((err: unknown) => ctx.log.error({ file, error: (err as Error).message }, 'could not write the accounts file; the change holds in memory until restart'));
+    ctx.signal.addEventListener('abort', () => void writer.flush().then(() => writers.delete(writer)), { once: true });
+    // A failed write was logged by onError; logins and commands go on with the change in memory.
+    const save = (): Promise<void> => writer.save().catch(() => undefined);
 
     const blocked = await readBlockedList(inDataDir(ctx, settings.password_policy.blocked_passwords_file));
     const policy = compilePolicy(settings.password_policy, blocked);
@@ -60,7 +63,7 @@ export default definePlugin({
     });
   },
   async teardown() {
-    await Promise.all([...writers].map((w) => w.idle()));
+    await Promise.all([...writers].map((w) => w.flush()));
   },
 });
 

@@ -1,11 +1,10 @@
 /**
  * accounts.json on disk: Infrarust v2's format (a JSON array of account records, every field
- * kept, unknown ones included), decoded strictly, written atomically (temp file in the same
- * folder, fsync, rename, fsync the folder) one write at a time, a burst folded into one write.
- * A temp file a killed process left behind is removed at startup and never read.
+ * kept, unknown ones included), decoded strictly. The plugin writes it through `ctx.files`
+ * (atomic, one write at a time, a burst folded into one write, mode 0600: it holds password
+ * hashes); a temp file a killed process left behind is removed at startup and never read.
  */
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Account } from './accounts.ts';
 
@@ -58,6 +57,10 @@ export function decodeAccounts(text: string, file: string): Account[] {
   return parsed.data as Account[];
 }
 
+/** The file holds password hashes: it is written readable by the proxy's user only. */
+export const ACCOUNTS_FILE_MODE = 0o600;
+
+/** The file's text as v2 renders it: two-space JSON and a newline. */
 export function encodeAccounts(accounts: readonly Account[]): string {
   return `${JSON.stringify(accounts, null, 2)}\n`;
 }
@@ -72,73 +75,4 @@ export async function readAccountsFile(file: string): Promise<Account[] | undefi
     throw new AccountFileError(file, `cannot be read (${(err as Error).message})`, { cause: err });
   }
   return decodeAccounts(text, file);
-}
-
-let tempCounter = 0;
-const tempPrefix = (file: string): string => `.${basename(file)}.`;
-
-/** Replaces `file` with `text` so that a crash at any moment leaves the old or the new content. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true });
-  const temp = join(dir, `${tempPrefix(file)}${process.pid}.${tempCounter++}.tmp`);
-  try {
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      await writeFile(handle, text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-  await syncDir(dir);
-}
-
-/** Makes the rename durable. Some platforms cannot fsync a folder; the rename is still atomic. */
-async function syncDir(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // EISDIR/EPERM/EINVAL on platforms without directory fsync.
-  } finally {
-    await handle?.close();
-  }
-}
-
-/** Removes temp files a killed process left next to the accounts file. */
-export async function removeStaleTemps(file: string): Promise<void> {
-  const dir = dirname(file);
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const prefix = tempPrefix(file);
-  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => rm(join(dir, n), { force: true })));
-}
-
-/** One write at a time; saves requested meanwhile fold into one more write of the state then. */
-export class AccountsWriter {
-  private tail: Promise<void> = Promise.resolve();
-  private queued: Promise<void> | undefined;
-
-  constructor(private readonly file: string, private readonly render: () => string) {}
-
-  /** Resolves once a write that includes the current state has reached the disk. */
-  save(): Promise<void> {
-    if (this.queued !== undefined) return this.queued;
-    const run = this.tail.then(() => {
-      this.queued = undefined;
-      return writeFileAtomic(this.file, this.render());
-    });
-    this.queued = run;
-    this.tail = run.catch(() => undefined);
-    return run;
-  }
-
-  idle(): Promise<void> {
-    return this.tail;
-  }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionSummary } from 'infrarust/sdk';
@@ -143,6 +143,7 @@ test('changes are written to bans.json; the purge task removes expired bans and 
     await p.service.ban({ type: 'username', value: 'Long' }, { source: 'plugin:test' });
     let data = decodeBanFile(await readFile(p.file, 'utf8'), p.file);
     assert.deepEqual(data.bans.map((b) => b.target.value), ['Short', 'Long']);
+    assert.equal((await stat(p.file)).mode & 0o777, 0o644 & ~process.umask(), "v2's mode: readable by other tools");
     await new Promise((r) => setTimeout(r, 1100));
     await p.t.runTasks();
     await plugin.teardown?.();

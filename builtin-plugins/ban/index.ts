@@ -6,20 +6,20 @@
  * read makes setup throw, so the proxy refuses to start instead of running without bans.
  */
 import { definePlugin, EventPriority, continueVerdict, deny, rejectVerdict } from 'infrarust/sdk';
-import type { PluginContext } from 'infrarust/sdk';
+import type { FileWriter, PluginContext } from 'infrarust/sdk';
 import { BAN_SERVICE } from './api.ts';
 import { banCommands } from './commands.ts';
 import { banMessage } from './message.ts';
 import { BanSchema, resolveSettings, type BanSection } from './options.ts';
 import { createBanService } from './service.ts';
 import { BanStore } from './store.ts';
-import { BanFileWriter, readBanFile, removeStaleTemps, renderBanFile } from './storage.ts';
+import { readBanFile, renderBanFile } from './storage.ts';
 
 /** How many denied or kicked connection ids the plugin remembers (see `ending` in wire). */
 const ENDING_CAP = 4096;
 
 /** Writers of live plugin instances, flushed by teardown. */
-const writers = new Set<BanFileWriter>();
+const writers = new Set<FileWriter>();
 
 export default definePlugin({
   sections: { ban: BanSchema },
@@ -31,26 +31,26 @@ export default definePlugin({
       ctx.log.info({ provider: settings.provider }, 'bans are provided elsewhere ([ban] provider); the builtin ban list is off');
       return;
     }
-    await removeStaleTemps(settings.file);
+    await ctx.files.removeStaleTemps(settings.file);
     const data = await readBanFile(settings.file);
     const store = new BanStore(data, { auditLog: settings.auditLog });
     ctx.log.info({ file: settings.file, bans: store.size, existed: data !== undefined }, 'ban list loaded');
-    const writer = new BanFileWriter(settings.file, () => renderBanFile(store.snapshot()));
+    const writer = ctx.files.writer(settings.file, () => renderBanFile(store.snapshot()), {
+      mode: 0o644,
+      onError: (err) => ctx.log.error({ err }, 'could not write the ban file; the change holds in memory until restart'),
+    });
     writers.add(writer);
-    ctx.signal.addEventListener('abort', () => void writer.idle().then(() => writers.delete(writer)), { once: true });
+    ctx.signal.addEventListener('abort', () => void writer.flush().then(() => writers.delete(writer)), { once: true });
     wire(ctx, store, writer, settings.purgeIntervalMs);
   },
   async teardown() {
-    await Promise.all([...writers].map((w) => w.idle()));
+    await Promise.all([...writers].map((w) => w.flush()));
   },
 });
 
-function wire(ctx: PluginContext, store: BanStore, writer: BanFileWriter, purgeIntervalMs: number): void {
-  const save = (): Promise<void> =>
-    writer.save().catch((err: unknown) => {
-      ctx.log.error({ err }, 'could not write the ban file; the change holds in memory until restart');
-      throw err;
-    });
+function wire(ctx: PluginContext, store: BanStore, writer: FileWriter, purgeIntervalMs: number): void {
+  // Rejects when the write failed (logged by the writer's onError), so ban/unban report it.
+  const save = (): Promise<void> => writer.save();
   // Connections this plugin already denied or kicked; see ServiceDeps.ending. Ids are never
   // reused and a denied login closes within seconds, so keeping the newest few thousand is enough.
   const ending = new Set<number>();

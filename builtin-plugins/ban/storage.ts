@@ -1,12 +1,10 @@
 /**
- * bans.json on disk: Infrarust v2's format (plus the `ip_range` target type), decoded strictly,
- * written atomically (temp file in the same folder, fsync, rename, fsync the folder) and one
- * write at a time, coalescing bursts. The text is rendered in slices, each written before the
- * next is built: a 10,000-ban file with a full audit log is ~5 MB, and rendering it in one
+ * bans.json on disk: Infrarust v2's format (plus the `ip_range` target type), decoded strictly.
+ * The plugin writes it through `ctx.files` (atomic, one write at a time, bursts folded, mode
+ * 0644). The text is rendered in slices, each written before the next is built: a 10,000-ban file with a full audit log is ~5 MB, and rendering it in one
  * JSON.stringify held the event loop for 12–15 ms per save (bench/ban-write.ts, bench/RESULTS.md).
  */
-import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { BanData } from './store.ts';
 import { normaliseTarget, TargetError } from './target.ts';
@@ -104,83 +102,4 @@ export async function readBanFile(file: string): Promise<BanData | undefined> {
     throw new BanFileError(file, `cannot be read (${(err as Error).message})`, { cause: err });
   }
   return decodeBanFile(text, file);
-}
-
-let tempCounter = 0;
-const tempPrefix = (file: string): string => `.${basename(file)}.`;
-
-/**
- * Replaces `file` with `text` so that a crash at any moment leaves the old or the new content.
- * `text` may come in slices (an iterable of strings): each is written before the next is read,
- * so a large file never exists as one string and the event loop runs between slices.
- */
-export async function writeFileAtomic(file: string, text: string | Iterable<string>): Promise<void> {
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true });
-  const temp = join(dir, `${tempPrefix(file)}${process.pid}.${tempCounter++}.tmp`);
-  try {
-    const handle = await open(temp, 'w', 0o644);
-    try {
-      // With an iterable, Node awaits each slice's write before asking for the next one.
-      await writeFile(handle, text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-  await syncDir(dir);
-}
-
-/** Makes the rename durable. Some platforms cannot fsync a folder; the rename is still atomic. */
-async function syncDir(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // EISDIR/EPERM/EINVAL on platforms without directory fsync.
-  } finally {
-    await handle?.close();
-  }
-}
-
-/** Removes temp files a killed process left next to the ban file. */
-export async function removeStaleTemps(file: string): Promise<void> {
-  const dir = dirname(file);
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const prefix = tempPrefix(file);
-  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => rm(join(dir, n), { force: true })));
-}
-
-/**
- * Writes the latest state one write at a time. A save requested while a write runs is folded
- * with every other request made meanwhile into one more write, which renders the state then.
- */
-export class BanFileWriter {
-  private tail: Promise<void> = Promise.resolve();
-  private queued: Promise<void> | undefined;
-
-  /** `render` is called when a write starts; an iterable is consumed slice by slice as it is written. */
-  constructor(private readonly file: string, private readonly render: () => string | Iterable<string>) {}
-
-  /** Resolves once a write that includes the current state has reached the disk. */
-  save(): Promise<void> {
-    if (this.queued !== undefined) return this.queued;
-    const run = this.tail.then(() => {
-      this.queued = undefined;
-      return writeFileAtomic(this.file, this.render());
-    });
-    this.queued = run;
-    this.tail = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Resolves when no write is running or queued. */
-  idle(): Promise<void> {
-    return this.tail;
-  }
 }

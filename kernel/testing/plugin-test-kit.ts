@@ -5,7 +5,9 @@
  * an access event whose listener throws, times out or returns a non-result is denied (fail
  * closed), resulted and observer events skip a failed listener, observer return values are
  * ignored, onPacket selectors apply. Only the proxy around the plugin is a test double: no
- * sockets, and scheduled tasks run when the test calls `runTasks()`, not on timers.
+ * sockets, and scheduled tasks run when the test calls `runTasks()`, not on timers. `ctx.files`
+ * is the proxy's (real atomic writes); a writer's `minIntervalMs` delay is one of those tasks, and
+ * `unload()` starts the writes of what is pending (await `writer.flush()` to see them on disk).
  *
  * @example
  * import { testContext } from 'infrarust/sdk/testing';

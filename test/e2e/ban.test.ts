@@ -167,10 +167,12 @@ test('a SIGKILL in the middle of writing never leaves bans.json truncated or hal
   const lib = (name: string) => JSON.stringify(new URL(`../../builtin-plugins/ban/${name}`, import.meta.url).href);
   await writeFile(script, `
 import { BanStore } from ${lib('store.ts')};
-import { BanFileWriter, encodeBanFile, readBanFile } from ${lib('storage.ts')};
+import { encodeBanFile, readBanFile } from ${lib('storage.ts')};
+import { testContext } from ${JSON.stringify(new URL('../../kernel/testing/plugin-test-kit.ts', import.meta.url).href)};
 const file = process.argv[2];
 const store = new BanStore((await readBanFile(file)) ?? undefined, { now: () => ${NOW} });
-const writer = new BanFileWriter(file, () => encodeBanFile(store.snapshot()));
+// The writer the plugin gets: ctx.files (kernel/plugin-system/host/durable-files.ts).
+const writer = testContext({}).ctx.files.writer(file, () => encodeBanFile(store.snapshot()), { mode: 0o644 });
 await writer.save();
 process.stdout.write('done ' + store.size + '\\n');
 for (;;) {

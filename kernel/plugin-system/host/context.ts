@@ -11,6 +11,7 @@ import type { PluginLayers } from '../../layers/plugin-layers.ts';
 import { Ledger } from './ledger.ts';
 import { commandNames, pluginOf } from '../../layers/registries.ts';
 import { callPlugin } from './call.ts';
+import { createDurableFiles } from './durable-files.ts';
 import { scopedCodecFactory, scopedCommand, scopedLimboHandler, scopedListener, scopedTask, scopedTransportFilter } from './scoped-registrations.ts';
 import type { CommandSource } from '../../../sdk/commands.ts';
 
@@ -86,6 +87,7 @@ export function createPluginContext<C>(parts: ContextParts<C>): OwnedContext<C> 
       list: () => listCommands(layers),
       run: (name, source, args) => runCommand(layers, name, source, args, log),
     },
+    files: createDurableFiles({ signal: abort.signal, log, delay: (ms, task) => context.scheduler.delay(ms, task) }),
     services: {
       provide: (name, implementation) => ledger.add('service', name, layers.registries.services.add(owner, [name], implementation as object)),
       get: <K extends keyof ServiceMap>(name: K) => layers.registries.services.get(name) as ServiceMap[K] | undefined,
