@@ -72,7 +72,9 @@ test('a held player is re-run against the reloaded handler and goes on to the ba
   try {
     await first;
     let ended = false;
-    client.on('end', () => (ended = true));
+    client.on('end', () => {
+      ended = true;
+    });
     const second = nextChat(client, 'Second version greets Holder', 15_000);
     await writeFile(join(dir, 'plugins', 'gatekeeper', 'index.ts'), handlerSource('Second version greets'));
     await proxy.waitFor(/plugin gatekeeper reloaded/, 15_000);
