@@ -5,7 +5,8 @@
  * dropped unread.
  *
  * A packet the limbo does read but cannot decode (a chat line over the era's limit, a truncated
- * body, a compressed frame that does not inflate) ends that player only, and with a reason: the
+ * body, a compressed frame that does not inflate, a signed command with more argument signatures
+ * than vanilla reads) ends that player only, and with a reason: the
  * disconnect is sent and the connection closed gracefully (as a vanilla server kicks on a decoder
  * error), instead of the socket being destroyed with no word to the player.
  */
@@ -13,8 +14,9 @@ import { InfrarustError } from '../errors.ts';
 import type { PacketConn } from '../net/packet-conn.ts';
 import { kernelIds } from '../protocol/ids/index.ts';
 import { encodeDisconnect } from '../protocol/packets/disconnect.ts';
+import { PacketReader } from '../protocol/packet-reader.ts';
 import { readVarInt } from '../protocol/varint.ts';
-import { CHAT_SIGNED, decodeChatCommand, decodeChatMessage, maxChatLength } from '../protocol/packets/play-chat-serverbound.ts';
+import { CHAT_SIGNED, COMMAND_SPLIT, decodeChatCommand, decodeChatMessage, maxChatLength } from '../protocol/packets/play-chat-serverbound.ts';
 import type { KeepAlive } from './keep-alive.ts';
 
 export interface LimboChat {
@@ -31,6 +33,9 @@ export interface LimboReaderOptions {
   /** A packet could not be read: the player was sent a disconnect with the reason and the connection is ending. */
   onBadPacket?: (err: Error) => void;
 }
+
+/** Vanilla reads at most 8 argument signatures with a command (ArgumentSignatures.MAX_ARGUMENT_COUNT) and kicks past that. */
+export const MAX_ARGUMENT_SIGNATURES = 8;
 
 /** The start of the disconnect reason a player gets for a packet the limbo could not read. */
 export const BAD_PACKET_REASON = 'Bad packet from your client';
@@ -86,6 +91,20 @@ function chatLine(packet: Buffer, protocol: number): LimboChat {
 }
 
 function command(packet: Buffer, protocol: number, signedLayout: boolean): LimboChat {
+  if (signedLayout || protocol < COMMAND_SPLIT) checkSignatureCount(packet);
   const c = decodeChatCommand(packet, protocol, signedLayout);
   return { text: c.command, command: true, signed: c.signed };
+}
+
+/** Signed command layouts (1.19+) start with the command, timestamp, salt and the signature count. */
+function checkSignatureCount(packet: Buffer): void {
+  const r = new PacketReader(packet);
+  r.varInt();
+  r.string(256);
+  r.i64();
+  r.i64();
+  const count = r.varInt();
+  if (count > MAX_ARGUMENT_SIGNATURES) {
+    throw new InfrarustError('IR_ERR_PROTO_FIELD_INVALID', `a command with ${count} argument signatures (the limit is ${MAX_ARGUMENT_SIGNATURES})`);
+  }
 }
