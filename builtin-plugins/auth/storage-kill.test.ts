@@ -7,12 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testContext } from 'infrarust/sdk/testing';
 import { decodeAccounts, encodeAccounts, readAccountsFile } from './storage.ts';
-import { accountsFiles, noteFor } from './fixtures/save-loop.ts';
+import { noteFor } from './fixtures/save-loop.ts';
 
 const CHILD = fileURLToPath(new URL('./fixtures/save-loop.ts', import.meta.url));
 const ROUNDS = 10;
@@ -57,7 +58,10 @@ async function checkComplete(file: string): Promise<number> {
     assert.equal(a.username, `user${i}`);
     assert.equal(a.note, noteFor(i), `user${i}'s record is complete`);
   });
-  if (accounts.length > 0) assert.equal(encodeAccounts(accounts), text, 'the file is exactly one rendering of a state');
+  if (accounts.length > 0) {
+    assert.equal(encodeAccounts(accounts), text, 'the file is exactly one rendering of a state');
+    assert.equal((await stat(file)).mode & 0o777, 0o600, 'password hashes: the file stays private');
+  }
   return accounts.length;
 }
 
@@ -75,7 +79,7 @@ test(`accounts.json survives ${ROUNDS} SIGKILLs of a process writing it: always 
       const temps = (await readdir(dir)).filter((n) => n.endsWith('.tmp'));
       tempsLeft += temps.length;
       // The plugin's load: stale temps go, the file reads.
-      await (await accountsFiles()).removeStaleTemps(file);
+      await testContext({}).ctx.files.removeStaleTemps(file);
       assert.equal((await readAccountsFile(file))?.length ?? 0, after);
       assert.deepEqual((await readdir(dir)).filter((n) => n !== 'accounts.json'), [], `round ${i}: temp files removed on load`);
       before = after;
