@@ -297,7 +297,12 @@ class ChainRun {
   /** Keepalives and the player's packets, while the world is shown. */
   private startHolding(): undefined {
     this.keepAlive = startKeepAlive(this.o.client, this.o.protocol, { ...this.o.keepAlive });
-    this.stopReader = readLimboPackets(this.o.client, this.o.protocol, { onChat: (chat) => this.onChat(chat), keepAlive: this.keepAlive });
+    this.stopReader = readLimboPackets(this.o.client, this.o.protocol, {
+      onChat: (chat) => this.onChat(chat),
+      keepAlive: this.keepAlive,
+      // The cause only: the packet itself may be a line the player typed.
+      onBadPacket: (err) => this.o.log.info({ player: this.o.player.username, reason: err.message }, 'bad packet from a player held in limbo: disconnected'),
+    });
     return undefined;
   }
 
