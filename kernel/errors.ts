@@ -63,6 +63,19 @@ export const ERROR_CODES = {
   IR_ERR_WASM_DEADLINE: 'A WASM guest call overran its deadline, so its worker was terminated and the guest re-instantiated',
   IR_ERR_WASM_GUEST: 'A WASM guest trapped, threw or returned a malformed value',
   IR_ERR_WASM_BUILD: '`plugin build` could not bundle or componentize a WASM guest',
+  IR_ERR_API_UNAUTHORIZED: 'An admin API request had no Authorization: Bearer key, or a wrong one',
+  IR_ERR_API_RATE_LIMITED: 'An admin API client sent more than [web.rate_limit] requests_per_minute; Retry-After says when to try again',
+  IR_ERR_API_INVALID_REQUEST: 'An admin API request body, query or path failed validation (the message names the field)',
+  IR_ERR_API_BODY_TOO_LARGE: 'An admin API request body is larger than the 64 KiB limit',
+  IR_ERR_API_UNSUPPORTED_MEDIA: 'An admin API request body is not application/json',
+  IR_ERR_API_NOT_FOUND: 'No such admin API route, player, server, ban or plugin',
+  IR_ERR_API_CONFLICT: 'The admin API action cannot apply to the target in its current state (a passthrough player, a busy switch, a server that is not managed)',
+  IR_ERR_API_NOT_IMPLEMENTED: 'The admin API action needs a service no loaded plugin provides (e.g. starting a server without a server manager)',
+  IR_ERR_API_UNAVAILABLE: 'The plugin behind an admin API route is not loaded (e.g. bans without the ban plugin)',
+  IR_ERR_API_INTERNAL: 'An admin API handler failed unexpectedly (logged with the cause)',
+  IR_ERR_API_KEY: '[web] api_key is too short or missing on a non-loopback bind, or the generated key file cannot be written, so the admin API does not start',
+  IR_ERR_API_LISTEN: 'The admin API or the metrics endpoint could not listen on its bind address',
+  IR_ERR_TELEMETRY_EXPORT: 'The OpenTelemetry exporter could not be started (packages missing or a bad endpoint)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -16,6 +16,7 @@ import type { ProxyApi } from '../sdk/plugin.ts';
 import { createLayers } from './layers/create-layers.ts';
 import type { PluginLayers } from './layers/plugin-layers.ts';
 import { Proxy } from './proxy.ts';
+import { installLogTap } from './log/log-tap.ts';
 import { createProxyApi } from './proxy-api.ts';
 import { commandNames } from './layers/registries.ts';
 import { infrarustCommand, INFRARUST_COMMAND_OWNER, serverCommand } from './session/hooks/index.ts';
@@ -96,6 +97,11 @@ export async function bootKernel(options: KernelOptions): Promise<Kernel> {
     shutdown: () => options.onShutdown?.(),
     players: () => proxy?.players,
     backendStatus: (id) => proxy?.backendStatus(id),
+    logs: installLogTap(log),
+    reloadPlugin: async (id) => {
+      const dir = host.list().find((p) => p.id === id)?.dir;
+      return dir === undefined ? false : host.reloadDir(dir);
+    },
   });
   const host: PluginHost = new PluginHost({
     builtinDir: options.builtinDir,

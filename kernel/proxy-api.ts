@@ -2,7 +2,7 @@
  * The ProxyApi plugins get: the servers, plugins and live connections, disconnect and shutdown,
  * and config values for display.
  */
-import type { AddressHealthSummary, ConnectionSummary, PluginSummary, ProxyApi } from '../sdk/plugin.ts';
+import type { AddressHealthSummary, ConnectionSummary, PluginSummary, ProxyApi, ProxyLogs } from '../sdk/plugin.ts';
 import type { ProxyConfig, LoadedServer } from './config/index.ts';
 import type { ConnectionContext } from './session/connection-context.ts';
 import type { PlayerRegistry } from './session/player-registry.ts';
@@ -23,6 +23,10 @@ export interface ProxyApiSources {
   players(): PlayerRegistry | undefined;
   /** Health and live connections of a server's addresses (routing/backend-pools.ts). */
   backendStatus?(id: string): readonly AddressHealthSummary[] | undefined;
+  /** The root logger's tap (log/log-tap.ts). */
+  logs: ProxyLogs;
+  /** Reloads a plugin by id (the plugin host). */
+  reloadPlugin(id: string): Promise<boolean>;
 }
 
 export function createProxyApi(sources: ProxyApiSources): ProxyApi {
@@ -49,6 +53,8 @@ export function createProxyApi(sources: ProxyApiSources): ProxyApi {
       }));
     },
     plugins: () => sources.plugins(),
+    logs: sources.logs,
+    reloadPlugin: (id) => sources.reloadPlugin(id),
     shutdown: () => sources.shutdown(),
     describeConfig: (key) => {
       const config = sources.config();

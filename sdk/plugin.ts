@@ -120,6 +120,13 @@ export interface ServerSummary {
    * const down = ctx.proxy.servers().flatMap((s) => (s.health ?? []).filter((a) => !a.healthy).map((a) => `${s.id} ${a.address}`));
    */
   readonly health?: readonly AddressHealthSummary[];
+  /**
+   * Where the server comes from: `"file"` (servers/*.toml) or the id of the provider that
+   * offered it (`"docker@local"`), with `origin` saying which source (`"container mc1"`).
+   * @example ctx.proxy.servers().filter((s) => s.source !== 'file').map((s) => `${s.id} (${s.source}: ${s.origin})`)
+   */
+  readonly source?: string;
+  readonly origin?: string;
 }
 
 /** One backend address of a server, as `ServerSummary.health` lists it. */
@@ -141,6 +148,33 @@ export interface PluginSummary {
   readonly source: 'builtin' | 'user';
   readonly state: string;
   readonly error?: string;
+}
+
+/** One line of the proxy's log as `ProxyApi.logs` returns it. */
+export interface LogEntry {
+  /** Epoch milliseconds. */
+  readonly time: number;
+  readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  readonly msg: string;
+  /** The plugin that logged it, when one did. */
+  readonly plugin?: string;
+  /** The line's other fields (bindings such as `conn`, `player`, `server`, `err`). */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The proxy's recent log lines and a live feed of new ones (what the proxy writes at its
+ * configured level; the API key and other redacted fields never appear).
+ * @example
+ * const last = ctx.proxy.logs.history(50).filter((l) => l.level === 'error');
+ * const off = ctx.proxy.logs.subscribe((line) => forward(line));
+ * ctx.signal.addEventListener('abort', off); // a subscription is not owned: end it on unload
+ */
+export interface ProxyLogs {
+  /** Up to `limit` (default and maximum 1000) of the newest lines, oldest first. */
+  history(limit?: number): LogEntry[];
+  /** Calls `listener` for each new line, synchronously as it is written: keep it cheap. */
+  subscribe(listener: (line: LogEntry) => void): Unregister;
 }
 
 /** Read access to the proxy's own configuration and connections, and the controls plugins need. */
@@ -187,6 +221,15 @@ export interface ProxyApi {
    * if (r !== undefined && !r.ok) ctx.log.info({ code: r.code }, r.message);
    */
   player(query: string | number): Player | undefined;
+  /** The proxy's log: recent lines and a live feed ({@link ProxyLogs}). @example ctx.proxy.logs.history(100) */
+  readonly logs: ProxyLogs;
+  /**
+   * Reloads a plugin by id, as editing its files in --dev does: the new version replaces the old
+   * one only if its setup succeeds. Resolves false when there is no such plugin or the reload
+   * failed (the old version keeps running). A plugin reloading itself is unloaded mid-call.
+   * @example if (!(await ctx.proxy.reloadPlugin('ban'))) ctx.log.warn('ban not reloaded');
+   */
+  reloadPlugin(id: string): Promise<boolean>;
 }
 
 /**

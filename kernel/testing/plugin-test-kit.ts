@@ -156,6 +156,8 @@ function testProxyApi(proxy: TestProxy, disconnected: TestHarness<unknown>['disc
     servers: () =>
       proxy.serverList ?? Object.keys(proxy.servers ?? {}).map((id) => ({ id, domains: [], addresses: [], proxyMode: 'passthrough', connections: 0 })),
     plugins: () => [],
+    logs: { history: () => [], subscribe: () => () => undefined },
+    reloadPlugin: async () => false,
     shutdown: () => void (shutdowns.count += 1),
     describeConfig: (key) => proxy.config?.[key],
     connections: () => proxy.connectionList ?? [],

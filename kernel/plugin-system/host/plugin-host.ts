@@ -42,6 +42,8 @@ const OFFLINE_PROXY: ProxyApi = {
   disconnect: () => false,
   players: () => [],
   player: () => undefined,
+  logs: { history: () => [], subscribe: () => () => undefined },
+  reloadPlugin: async () => false,
 };
 
 export type PluginState = 'loaded' | 'failed' | 'disabled' | 'skipped';
