@@ -29,8 +29,13 @@ export function guestPluginDefinition(options: GuestPluginOptions): PluginDefini
   let runtime: GuestRuntime | undefined;
   return {
     async setup(ctx) {
-      runtime = new GuestRuntime(options, ctx as PluginContext<unknown>);
-      await runtime.start();
+      const r = (runtime = new GuestRuntime(options, ctx as PluginContext<unknown>));
+      try {
+        await r.start();
+      } catch (err) {
+        await r.stop(false);
+        throw err;
+      }
     },
     async teardown() {
       await runtime?.stop();
@@ -49,6 +54,8 @@ class GuestRuntime {
   private regs: Registrations = newRegistrations();
   private restarting: Promise<void> | undefined;
   private stopped = false;
+  /** Faults before on-enable first succeeded fail the setup instead of restarting the guest. */
+  private started = false;
   readonly stats: GuestStats = { faults: 0, restarts: 0 };
   private readonly label: string;
 
@@ -64,12 +71,14 @@ class GuestRuntime {
       throw new InfrarustError('IR_ERR_WASM_INVALID', `${this.label}: the component's metadata() says id "${String(meta?.id)}", but its plugin.json says "${this.options.manifest.id}"; rebuild it with \`infrarust plugin build\``);
     }
     await worker.call('onEnable', [], this.options.lifecycleDeadlineMs);
+    this.started = true;
   }
 
-  async stop(): Promise<void> {
+  /** Runs on-disable (when `disable` and the guest is running), undoes its registrations, ends the worker. */
+  async stop(disable = true): Promise<void> {
     this.stopped = true;
     const worker = this.worker;
-    if (worker?.running === true) await worker.call('onDisable', [], this.options.lifecycleDeadlineMs).catch(() => undefined);
+    if (disable && worker?.running === true) await worker.call('onDisable', [], this.options.lifecycleDeadlineMs).catch(() => undefined);
     this.undoRegistrations();
     await worker?.terminate();
   }
@@ -126,7 +135,7 @@ class GuestRuntime {
 
   /** Counts a fault and re-instantiates the guest (once at a time). */
   private fault(err: unknown): void {
-    if (this.stopped || this.restarting !== undefined) return;
+    if (!this.started || this.stopped || this.restarting !== undefined) return;
     this.stats.faults++;
     this.ctx.log.warn({ err, code: (err as InfrarustError).code, faults: this.stats.faults }, `${this.label}: guest fault; re-instantiating it`);
     this.restarting = this.restart()

@@ -59,8 +59,10 @@ export class GuestWorker {
 
   constructor(private readonly options: GuestWorkerOptions) {
     enableWasmFlags();
-    this.worker = new Worker(WORKER_URL, { workerData: { dir: options.dir, sab: this.sab, hostCallTimeoutMs: options.hostCallTimeoutMs }, stdout: false, stderr: false });
+    this.worker = new Worker(WORKER_URL, { workerData: { dir: options.dir, sab: this.sab, hostCallTimeoutMs: options.hostCallTimeoutMs }, stdout: true, stderr: true });
     this.worker.unref();
+    // jco's glue prints some failures with console.error: keep them in the plugin's log.
+    for (const stream of [this.worker.stdout, this.worker.stderr]) stream.on('data', (chunk: Buffer) => options.onLog('debug', chunk.toString('utf8', 0, Math.min(chunk.length, 4096)).trimEnd()));
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new InfrarustError('IR_ERR_WASM_DEADLINE', `${options.label}: the guest did not start within ${options.startTimeoutMs} ms`));
