@@ -22,8 +22,9 @@ export async function scaffoldPlugin(name: string, pluginsDir: string, template 
     throw new InfrarustError('IR_ERR_PLUGIN_SCAFFOLD', `${target} already exists; choose another name or remove it`);
   }
   await cp(template, target, { recursive: true, errorOnExist: true });
-  for (const file of await readdir(target)) {
-    const path = join(target, file);
+  for (const entry of await readdir(target, { withFileTypes: true })) {
+    if (!entry.isFile()) continue; // types/ (WASM template) is regenerated, not templated
+    const path = join(target, entry.name);
     const text = await readFile(path, 'utf8');
     await writeFile(path, text.replaceAll('__PLUGIN_ID__', name));
   }
