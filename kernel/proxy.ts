@@ -12,6 +12,7 @@ import { expandCaptures } from './routing/captures.ts';
 import { HealthChecker } from './net/health-checker.ts';
 import { probeAddress } from './status/health-probe.ts';
 import { StatusService } from './status/status-service.ts';
+import { managedStateFrom } from './status/managed-state.ts';
 import { createConnectionContext, type ConnectionContext } from './session/connection-context.ts';
 import { serveConnection } from './session/serve-connection.ts';
 import type { SessionDeps } from './session/deps.ts';
@@ -86,7 +87,7 @@ export class Proxy {
         layers.events.notify('BackendHealthChange', () => ({ serverId, address, healthy: change.healthy, reason: change.reason }));
       },
     });
-    this.status = new StatusService(config, (server) => this.backends.statusOrder(server));
+    this.status = new StatusService(config, (server) => this.backends.statusOrder(server), managedStateFrom(layers.registries.services));
     this.probes = new HealthChecker({ due: (now) => this.backends.dueProbes(now), probe: probeAddress, maxConcurrent: config.active_health.max_concurrent });
     this.deps = {
       backends: this.backends,

@@ -16,3 +16,4 @@ export * from './cidr.ts';
 export * from './provider.ts';
 export * from './auth.ts';
 export * from './player.ts';
+export * from './server-manager.ts';

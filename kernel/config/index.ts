@@ -9,7 +9,6 @@ export { parseCidr, type Cidr } from '../../sdk/cidr.ts';
 export { NO_PLUGIN_SECTIONS, V2_PLUGIN_SECTIONS, sectionOf, type SectionCatalog, type SectionOwner, type SectionSet } from './sections.ts';
 export { DEFAULT_MC_PORT, type BackendAddress } from './schema-address.ts';
 export { MOTD_STATES, type MotdState, type MotdEntry, type MotdConfig } from './schema-motd.ts';
-export type { ServerManagerConfig } from './schema-server-manager.ts';
 export type { ForwardingMode } from './schema-forwarding.ts';
 export type { TimeoutsConfig, KeepaliveConfig } from './schema-timeouts.ts';
 export type { ActiveHealthConfig, BalanceStrategy } from './schema-balance.ts';

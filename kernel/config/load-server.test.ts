@@ -10,7 +10,7 @@ const BUILTIN = builtinSections();
 const loadServerFile = (file: string) => loadKernelOnly(file, BUILTIN);
 const parseServerConfig = (text: string, file: string) => parseKernelOnly(text, file, BUILTIN);
 const parseServerConfigDetailed = (text: string, file: string) => parseDetailedKernelOnly(text, file, BUILTIN);
-const plugin = (server: LoadedServer) => server.sections as unknown as Pick<BuiltinSections, 'ip_filter'>;
+const plugin = (server: LoadedServer) => server.sections as unknown as Pick<BuiltinSections, 'ip_filter' | 'server_manager'>;
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'servers');
 const FILE = '/srv/infrarust/servers/survival.toml';
@@ -47,7 +47,7 @@ describe('server files: the v2 examples', () => {
     assert.equal(s.motd.online?.max_players, 100);
     assert.equal(s.motd.unreachable?.version_protocol, -1);
     assert.deepEqual(Object.keys(s.motd).sort(), ['crashed', 'offline', 'online', 'sleeping', 'starting', 'stopping', 'unreachable']);
-    assert.deepEqual(s.server_manager, {
+    assert.deepEqual(plugin(s).server_manager, {
       type: 'pterodactyl', api_url: 'https://panel.example.com', api_key: 'ptlc_xxxxx', server_id: 'abc123',
       shutdown_after: 600_000, start_timeout: 60_000, poll_interval: 5_000,
     });
@@ -69,10 +69,10 @@ describe('server files: the v2 examples', () => {
     assert.deepEqual(s.domain_rewrite, { type: 'explicit', host: 'lobby.internal' });
     assert.equal(s.active_health?.timeout, 2_000);
     assert.equal(s.timeouts, undefined, 'no [timeouts]: the global connect_timeout applies');
-    const m = s.server_manager;
+    const m = plugin(s).server_manager;
     assert.equal(m?.type, 'local');
     if (m?.type !== 'local') return;
-    assert.equal(m.working_dir, join(FIXTURES, 'lobby-data'), 'resolved against the server file folder');
+    assert.equal(m.working_dir, 'lobby-data', 'kept as written: the server-manager plugin resolves it against servers_dir');
     assert.deepEqual(m.args, ['-Xmx2G', '-jar', 'server.jar', 'nogui']);
     assert.equal(m.ready_pattern, 'For help, type "help"');
     assert.equal(m.start_timeout, 120_000);
@@ -83,9 +83,9 @@ describe('server files: the v2 examples', () => {
     const c = await loadServerFile(join(FIXTURES, 'creative.toml'));
     assert.deepEqual(c.domain_rewrite, { type: 'from_backend' });
     assert.deepEqual(c.addresses, [{ host: 'creative-backend', port: 25570, weight: 1 }]);
-    assert.equal(c.server_manager?.type, 'crafty');
-    assert.equal(c.server_manager?.shutdown_after, 5_400_000);
-    assert.equal(c.server_manager?.start_timeout, 60_000);
+    assert.equal(plugin(c).server_manager?.type, 'crafty');
+    assert.equal(plugin(c).server_manager?.shutdown_after, 5_400_000);
+    assert.equal(plugin(c).server_manager?.start_timeout, 60_000);
     const legacy = await loadServerFile(join(FIXTURES, '1.6.4.toml'));
     assert.equal(legacy.id, '1.6.4');
     assert.equal(legacy.proxy_mode, 'passthrough');
@@ -95,7 +95,7 @@ describe('server files: the v2 examples', () => {
     assert.equal(legacy.max_players, 0);
     assert.deepEqual(legacy.motd, {});
     assert.deepEqual(plugin(legacy).ip_filter, { whitelist: [], blacklist: [] });
-    assert.equal(legacy.server_manager, undefined);
+    assert.equal(plugin(legacy).server_manager, undefined);
   });
 });
 
@@ -168,8 +168,8 @@ describe('server files: validation', () => {
   });
 
   it('an unknown server_manager type lists the known ones', () => {
-    assert.deepEqual(issuesOf('domains = ["a"]\naddresses = ["a"]\n[server_manager]\ntype = "docker"\n'), [
-      '4:server_manager.type:missing or unknown type; expected one of "local", "pterodactyl", "crafty"',
+    assert.deepEqual(issuesOf('domains = ["a"]\naddresses = ["a"]\n[server_manager]\ntype = "kubernetes"\n'), [
+      '4:server_manager.type:missing or unknown type; expected one of "local", "pterodactyl", "crafty", "docker"',
     ]);
   });
 

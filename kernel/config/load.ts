@@ -142,7 +142,6 @@ export function parseServerConfigDetailed(text: string, file: string, catalog: S
   if (!c.value) fail(path, c.issues);
   const sections = takeSections(c.value as Record<string, unknown>, catalog.server);
   const config = { ...c.value, sections };
-  if (config.server_manager?.type === 'local') config.server_manager.working_dir = resolve(dir, config.server_manager.working_dir);
   resolveFavicons(config.motd, 'motd', dir, path, c);
   if (c.issues.length > 0) fail(path, c.issues);
   const server: LoadedServer = { ...config, id: config.id ?? basename(path, '.toml'), file: path };

@@ -2,8 +2,9 @@
  * One backend server file, `servers/<id>.toml` (v2's `ServerConfig`).
  *
  * Unknown keys are errors. `addresses` come out as `{ host, port, weight }`, `domains` lower-cased
- * without a trailing dot, durations in ms, `domain_rewrite` as a tagged object. Favicons and
- * `server_manager.working_dir` are resolved by the loader, which knows the file's folder.
+ * without a trailing dot, durations in ms, `domain_rewrite` as a tagged object. Favicons are
+ * resolved by the loader, which knows the file's folder. `[server_manager]` belongs to the
+ * server-manager plugin (builtin-plugins/server-manager/options.ts).
  */
 import { z } from 'zod';
 import { positiveDuration } from '../../sdk/duration.ts';
@@ -12,7 +13,6 @@ import { ActiveHealthSchema, BalanceStrategySchema, HealthCheckSchema } from './
 import { ForwardingModeSchema } from './schema-forwarding.ts';
 import { composeShape, NO_PLUGIN_SECTIONS, type SectionSet } from './sections.ts';
 import { MotdConfigSchema } from './schema-motd.ts';
-import { ServerManagerSchema } from './schema-server-manager.ts';
 import { TimeoutsSchema } from './schema-timeouts.ts';
 
 /** The raw-forwarding proxy modes: bytes are relayed after login start, so no switching. */
@@ -49,7 +49,6 @@ export const ServerConfigShape = z.strictObject({
   send_proxy_protocol: z.boolean().default(false),
   domain_rewrite: DomainRewriteSchema.prefault('none'),
   motd: MotdConfigSchema.prefault({}),
-  server_manager: ServerManagerSchema.optional(),
   timeouts: TimeoutsSchema.optional(),
   max_players: z.number().int().min(0).max(0xffff_ffff).default(0),
   disconnect_message: z.string().default(DEFAULT_DISCONNECT_MESSAGE),

@@ -32,7 +32,7 @@ export interface SectionCatalog {
  */
 export const V2_PLUGIN_SECTIONS = {
   global: { ip_filter: 'ip-filter', rate_limit: 'rate-limit', ban: 'ban', auth: 'mojang-auth' } as Record<string, string>,
-  server: { ip_filter: 'ip-filter' } as Record<string, string>,
+  server: { ip_filter: 'ip-filter', server_manager: 'server-manager' } as Record<string, string>,
 };
 
 const withoutPlugins = (owners: Record<string, string>): SectionSet => ({

@@ -24,6 +24,10 @@ export interface StatusResponse {
 
 export const BUILTIN_MOTD = {
   unreachable: '§cServer unreachable',
+  sleeping: '§7Server sleeping — §aConnect to wake up!',
+  starting: '§eServer is starting...',
+  stopping: '§6Server is stopping...',
+  crashed: '§cServer unavailable',
   unknownDomain: '§7Unknown server address',
   version: 'Infrarust',
 } as const;
@@ -37,6 +41,22 @@ export function motdResponse(motd: MotdFields | undefined, fallbackText: string,
   };
   if (motd?.favicon !== undefined) response.favicon = motd.favicon;
   return response;
+}
+
+/** The manager states that answer pings from config instead of the backend (v2's defaults above). */
+const STATE_MOTDS = ['sleeping', 'starting', 'stopping', 'crashed'] as const;
+type StateMotd = (typeof STATE_MOTDS)[number];
+type MotdTables = Partial<Record<StateMotd, MotdFields>>;
+
+/**
+ * The MOTD for a managed server's state: the server's `[motd.<state>]`, the global
+ * `[default_motd.<state>]`, or the built-in line; undefined for `online` and `unknown` (the
+ * backend is asked as usual).
+ */
+export function stateMotd(state: string, server: MotdTables | undefined, defaults: MotdTables): { motd: MotdFields | undefined; fallback: string } | undefined {
+  const s = STATE_MOTDS.find((x) => x === state);
+  if (s === undefined) return undefined;
+  return { motd: server?.[s] ?? defaults[s], fallback: BUILTIN_MOTD[s] };
 }
 
 /** Applies `[motd.online]` overrides to a backend's JSON; returns the backend's text if unparsable. */

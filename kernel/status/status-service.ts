@@ -1,5 +1,8 @@
 /**
- * Answers server-list pings. For a routed server: the backend's answer through the cache, with
+ * Answers server-list pings. For a managed server that is not online (sleeping, starting,
+ * stopping, crashed: the `server-manager` service says), its `[motd.<state>]`, then
+ * `[default_motd.<state>]`, then a built-in line — without asking the backend, so a ping never
+ * wakes a server, and without the `[motd.online]` overrides. For a routed server: the backend's answer through the cache, with
  * `[motd.online]` overrides; if the backend cannot be reached, the server's `[motd.unreachable]`
  * (then `[motd.offline]`, then the global defaults). For an unknown domain: `[default_motd.*]`.
  * The cache holds one answer per server and protocol era, fetched with the era's probe version,
@@ -9,7 +12,8 @@ import { connectTimeout, type BackendAddress, type ProxyConfig, type LoadedServe
 import { StatusCache } from './status-cache.ts';
 import { answerFor, protocolEra, readEraAnswer, type EraAnswer } from './protocol-eras.ts';
 import { fetchBackendStatus } from './status-fetch.ts';
-import { applyOnlineOverrides, BUILTIN_MOTD, motdResponse, type MotdFields } from './motd.ts';
+import { applyOnlineOverrides, BUILTIN_MOTD, motdResponse, stateMotd, type MotdFields } from './motd.ts';
+import type { ManagedStateLookup } from './managed-state.ts';
 import { backendHandshakeAddress } from '../routing/domain-rewrite.ts';
 import { encodeProxyV2Local } from '../protocol/proxy-protocol.ts';
 
@@ -35,10 +39,14 @@ const STATUS_READ_TIMEOUT_MS = 5_000;
 export class StatusService {
   private cache: StatusCache<EraAnswer>;
 
-  /** `addressOrder`: the order to ask a server's addresses in (the balancer's: healthy first). */
+  /**
+   * `addressOrder`: the order to ask a server's addresses in (the balancer's: healthy first).
+   * `managedState`: a managed server's state (managed-state.ts); absent, no server is managed.
+   */
   constructor(
     private config: ProxyConfig,
     private readonly addressOrder: (server: LoadedServer) => readonly BackendAddress[] = (server) => server.addresses,
+    private readonly managedState: ManagedStateLookup = () => undefined,
   ) {
     this.cache = new StatusCache<EraAnswer>({ ttlMs: config.status_cache.ttl, maxEntries: config.status_cache.max_entries });
   }
@@ -50,6 +58,9 @@ export class StatusService {
   }
 
   async forServer(server: LoadedServer, handshake: StatusRequest): Promise<StatusAnswer> {
+    const state = this.managedState(server.id);
+    const sleepy = state === undefined ? undefined : stateMotd(state, server.motd, this.defaults());
+    if (sleepy !== undefined) return { json: JSON.stringify(motdResponse(sleepy.motd, sleepy.fallback, handshake.protocolVersion)), source: 'motd' };
     const era = protocolEra(handshake.protocolVersion);
     // The first address is part of the key: a wildcard-capture server (`$1.internal`) has one
     // per captured name, each its own backend and answer.
