@@ -20,6 +20,7 @@ import { installLogTap } from './log/log-tap.ts';
 import { createProxyApi } from './proxy-api.ts';
 import { commandNames } from './layers/registries.ts';
 import { infrarustCommand, INFRARUST_COMMAND_OWNER, serverCommand } from './session/hooks/index.ts';
+import { createServerProviders } from './routing/provided-servers.ts';
 import { PluginHost } from './plugin-system/host/plugin-host.ts';
 import { nativePluginLoader } from './plugin-system/loader/native-plugin-loader.ts';
 import { wasmPluginLoader } from './plugin-system/loader/wasm-plugin-loader.ts';
@@ -97,6 +98,7 @@ export async function bootKernel(options: KernelOptions): Promise<Kernel> {
     shutdown: () => options.onShutdown?.(),
     players: () => proxy?.players,
     backendStatus: (id) => proxy?.backendStatus(id),
+    serverOrigin: (id) => proxy?.serverOrigin(id),
     logs: installLogTap(log),
     reloadPlugin: async (id) => {
       const dir = host.list().find((p) => p.id === id)?.dir;
@@ -133,5 +135,6 @@ export async function bootKernel(options: KernelOptions): Promise<Kernel> {
   layers.registries.commands.add(INFRARUST_COMMAND_OWNER, commandNames(ir), ir);
   const server = serverCommand(api);
   layers.registries.commands.add(INFRARUST_COMMAND_OWNER, commandNames(server), server);
+  layers.registries.services.add(INFRARUST_COMMAND_OWNER, ['server-providers'], createServerProviders({ sources: proxy.sources, catalog: () => sections }));
   return { config, sections, warnings: full.warnings, layers, proxy, api, host };
 }

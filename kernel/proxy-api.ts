@@ -27,6 +27,8 @@ export interface ProxyApiSources {
   logs: ProxyLogs;
   /** Reloads a plugin by id (the plugin host). */
   reloadPlugin(id: string): Promise<boolean>;
+  /** Where a server comes from (`file` or a provider id), routing/server-sources.ts. */
+  serverOrigin?(id: string): { source: string; origin?: string } | undefined;
 }
 
 export function createProxyApi(sources: ProxyApiSources): ProxyApi {
@@ -50,6 +52,7 @@ export function createProxyApi(sources: ProxyApiSources): ProxyApi {
         connections: counts.get(s.id) ?? 0,
         balance: s.balance,
         health: sources.backendStatus?.(s.id),
+        ...sources.serverOrigin?.(s.id),
       }));
     },
     plugins: () => sources.plugins(),

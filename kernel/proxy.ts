@@ -10,6 +10,7 @@ import { RoutingTable } from './routing/router.ts';
 import { BackendPools, type AddressStatus } from './routing/backend-pools.ts';
 import { expandCaptures } from './routing/captures.ts';
 import { HealthChecker } from './net/health-checker.ts';
+import { ServerSources, type ServerOrigin } from './routing/server-sources.ts';
 import { probeAddress } from './status/health-probe.ts';
 import { StatusService } from './status/status-service.ts';
 import { managedStateFrom } from './status/managed-state.ts';
@@ -53,6 +54,11 @@ export class Proxy {
   private readonly backends: BackendPools;
   private readonly probes: HealthChecker;
   private readonly limboCommand: SessionHooks['limboCommand'];
+  /** servers/ files and provider plugins' servers, merged into `servers` (routing/server-sources.ts). */
+  readonly sources = new ServerSources({
+    apply: (servers) => this.applyServers(servers),
+    warn: (line, message) => this.log.warn(line, message),
+  });
 
   /** `layers`: the plugin layers the kernel asks and plugins answer (the plugin host registers into them). */
   constructor(
@@ -138,8 +144,18 @@ export class Proxy {
     return this.preRoute.stats();
   }
 
-  /** Replaces the server set; new connections route with it, live ones are untouched. */
+  /** Where server `id` comes from: `file` or a provider (`ServerSummary.source`). */
+  serverOrigin(id: string): ServerOrigin | undefined {
+    return this.sources.originOf(id);
+  }
+
+  /** Replaces the servers/ files' set; merged with providers' servers (a file wins on the same id). */
   setServers(servers: ReadonlyMap<string, LoadedServer>): void {
+    this.sources.setFiles(servers);
+  }
+
+  /** Swaps in the merged server set; new connections route with it, live ones are untouched. */
+  private applyServers(servers: ReadonlyMap<string, LoadedServer>): void {
     const ordered = [...servers.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const routes = new RoutingTable(ordered, { expand: expandCaptures });
     for (const c of routes.conflicts) {

@@ -116,7 +116,8 @@ export function coreCommands(ctx: Ctx): Command[] {
 
 /**
  * `lobby: play.test -> 10.0.0.1:25565 [up, 3], 10.0.0.2:25565 [DOWN, 0] (passthrough, round_robin, 3 connections)`:
- * each address with its health and live connections when the balancer tracks it.
+ * each address with its health and live connections when the balancer tracks it, and for a
+ * provided server where it came from (`, from docker@local: container mc1`).
  */
 function serverLine(x: ServerSummary): string {
   const health = new Map((x.health ?? []).map((h) => [h.address, h]));
@@ -127,5 +128,7 @@ function serverLine(x: ServerSummary): string {
   // Addresses built from wildcard captures are not in the configured list.
   for (const h of health.values()) if (!x.addresses.includes(h.address)) addresses.push(`${h.address} [${h.healthy ? 'up' : 'DOWN'}, ${h.connections}]`);
   const balance = x.balance === undefined || x.balance === 'first_available' ? '' : `, ${x.balance}`;
-  return `${x.id}: ${x.domains.join(', ')} -> ${addresses.join(', ')} (${x.proxyMode}${balance}, ${plural(x.connections, 'connection')})`;
+  // Servers a provider offered say which one and from where (`from docker@local: container mc1`).
+  const from = x.source === undefined || x.source === 'file' ? '' : `, from ${x.source}${x.origin === undefined ? '' : `: ${x.origin}`}`;
+  return `${x.id}: ${x.domains.join(', ')} -> ${addresses.join(', ')} (${x.proxyMode}${balance}, ${plural(x.connections, 'connection')}${from})`;
 }

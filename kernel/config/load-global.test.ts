@@ -45,7 +45,7 @@ describe('global config: the full v2 example', () => {
     assert.equal(config.status_cache.ttl, 2_500);
     assert.deepEqual(config.keepalive, { time: 60_000, interval: 15_000, retries: 5 });
     assert.equal(plugin(config).ban.check_timeout, 2_000);
-    assert.equal(config.docker?.network, 'minecraft');
+    assert.equal(plugin(config).docker?.network, 'minecraft');
     assert.deepEqual(plugin(config).ip_filter.blacklist[1], { address: '203.0.113.7', prefix: 32, family: 'ipv4' });
     assert.equal(plugin(config).ip_filter.whitelist[2]?.family, 'ipv6');
     assert.equal(config.unknown_domain_behavior, 'drop');
@@ -103,7 +103,7 @@ describe('global config: defaults', () => {
     assert.equal(config.telemetry.enabled, false);
     assert.equal(config.telemetry.traces.sampling_ratio, 0.1);
     assert.equal(config.web, undefined, 'no [web] means no admin API');
-    assert.equal(config.docker, undefined, 'no [docker] means no docker provider');
+    assert.equal(plugin(config).docker, undefined, 'no [docker] means no docker provider');
     assert.deepEqual(config.default_motd, {});
     assert.deepEqual(config.plugins, {});
     assert.equal(config.events.handler_timeout, 10_000);

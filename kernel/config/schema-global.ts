@@ -15,7 +15,7 @@ import { MotdConfigSchema, StatusCacheSchema } from './schema-motd.ts';
 import { EventsSchema, PluginsSchema } from './schema-plugins.ts';
 import { PermissionsSchema } from './schema-security.ts';
 import { composeShape, NO_PLUGIN_SECTIONS, type SectionSet } from './sections.ts';
-import { DockerSchema, TelemetrySchema } from './schema-telemetry.ts';
+import { TelemetrySchema } from './schema-telemetry.ts';
 import { KeepaliveSchema } from './schema-timeouts.ts';
 import { WasmSchema } from './schema-wasm.ts';
 import { apiKeyProblem, WebSchema } from './schema-web.ts';
@@ -45,7 +45,6 @@ export const ProxyConfigShape = z.strictObject({
   /** Intercepted sessions: packets of this many bytes or more are compressed towards clients; -1 = off. */
   compression_threshold: z.number().int().min(-1).max(8_388_608).default(256),
   so_reuseport: z.boolean().default(false),
-  docker: DockerSchema.optional(),
   unknown_domain_behavior: z.enum(['default_motd', 'drop']).default('default_motd'),
   announce_proxy_commands: z.boolean().default(true),
   forwarding: ForwardingSchema.prefault({}),

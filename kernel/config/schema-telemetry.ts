@@ -1,6 +1,6 @@
 /**
- * `[telemetry]` (OpenTelemetry export) and `[docker]` (container discovery): optional
- * integrations whose settings the kernel only validates.
+ * `[telemetry]` (OpenTelemetry export): an optional integration whose settings the kernel only
+ * validates. (`[docker]` belongs to the docker-provider plugin.)
  */
 import { z } from 'zod';
 import { positiveDuration } from '../../sdk/duration.ts';
@@ -25,15 +25,4 @@ export const TelemetrySchema = z.strictObject({
   resource: z
     .strictObject({ service_name: z.string().min(1).default('infrarust'), service_version: z.string().min(1).optional() })
     .prefault({}),
-});
-
-/**
- * `[docker]`: discover servers from container labels. Presence of the table turns the provider
- * on. `poll_interval` is the fallback when the event stream is down.
- */
-export const DockerSchema = z.strictObject({
-  endpoint: z.string().min(1).default('unix:///var/run/docker.sock'),
-  network: z.string().min(1).optional(),
-  poll_interval: positiveDuration().prefault('30s'),
-  reconnect_delay: positiveDuration().prefault('5s'),
 });

@@ -31,7 +31,7 @@ export interface SectionCatalog {
  * v2 still loads (with a warning) when that plugin is disabled or removed.
  */
 export const V2_PLUGIN_SECTIONS = {
-  global: { ip_filter: 'ip-filter', rate_limit: 'rate-limit', ban: 'ban', auth: 'mojang-auth' } as Record<string, string>,
+  global: { ip_filter: 'ip-filter', rate_limit: 'rate-limit', ban: 'ban', auth: 'mojang-auth', docker: 'docker-provider' } as Record<string, string>,
   server: { ip_filter: 'ip-filter', server_manager: 'server-manager' } as Record<string, string>,
 };
 
@@ -46,11 +46,14 @@ export const NO_PLUGIN_SECTIONS: SectionCatalog = {
   server: withoutPlugins(V2_PLUGIN_SECTIONS.server),
 };
 
-/** The kernel's object schema with every plugin section added (absent sections resolve from `{}`). */
+/**
+ * The kernel's object schema with every plugin section added. Absent sections resolve from `{}`,
+ * except those whose schema is optional (`[docker]`: the table's presence turns a feature on).
+ */
 export function composeShape<T extends z.ZodObject>(kernel: T, set: SectionSet): T {
   const extra: Record<string, ZodType> = {};
   for (const [name] of set.inactive) extra[name] = z.unknown().optional();
-  for (const [name, owner] of set.owned) extra[name] = owner.schema.prefault({});
+  for (const [name, owner] of set.owned) extra[name] = owner.schema instanceof z.ZodOptional ? owner.schema : owner.schema.prefault({});
   return kernel.extend(extra) as unknown as T;
 }
 

@@ -9,6 +9,7 @@ import { IpFilterSchema, type IpFilterRules } from '../../builtin-plugins/ip-fil
 import { RateLimitSchema, type RateLimitSettings } from '../../builtin-plugins/rate-limit/options.ts';
 import { BanSchema, type BanSection } from '../../builtin-plugins/ban/options.ts';
 import { AuthSchema, type AuthSettings } from '../../builtin-plugins/mojang-auth/options.ts';
+import { DockerSchema, type DockerSettings } from '../../builtin-plugins/docker-provider/options.ts';
 import { ServerManagerSection, type ServerManagerConfig } from '../../builtin-plugins/server-manager/options.ts';
 
 const definition = (sections: Record<string, unknown>, serverSections: Record<string, unknown> = {}): PluginDefinition<unknown> =>
@@ -21,6 +22,7 @@ export function builtinSections(): SectionCatalog {
     { manifest: manifest('rate-limit', ['rate_limit']), definition: definition({ rate_limit: RateLimitSchema }) },
     { manifest: manifest('ban', ['ban']), definition: definition({ ban: BanSchema }) },
     { manifest: manifest('mojang-auth', ['auth']), definition: definition({ auth: AuthSchema }) },
+    { manifest: manifest('docker-provider', ['docker']), definition: definition({ docker: DockerSchema }) },
     { manifest: manifest('server-manager', [], ['server_manager']), definition: definition({}, { server_manager: ServerManagerSection }) },
   ]).catalog;
 }
@@ -31,5 +33,6 @@ export interface BuiltinSections {
   rate_limit: RateLimitSettings;
   ban: BanSection;
   auth: AuthSettings;
+  docker: DockerSettings;
   server_manager: ServerManagerConfig | undefined;
 }
