@@ -139,6 +139,9 @@ export class ManagedServer {
       state = 'crashed';
       cause = 'the server went back to offline while starting';
     }
+    // Crashed sticks until the server runs again (or is started): the stop that follows a failed
+    // start, or a panel that now says offline, must not make it look merely asleep.
+    if (this.current === 'crashed' && (state === 'sleeping' || state === 'stopping')) return;
     if (state === 'online' || state === 'sleeping') this.startTask?.cancel();
     if (state === 'crashed') {
       this.startTask?.cancel();
