@@ -125,6 +125,9 @@ export class ManagedServer {
 
   /** Stops watching; `closeBackend` also stops what the backend runs (local processes). */
   async close(closeBackend: boolean): Promise<void> {
+    if (closeBackend && (this.current === 'online' || this.current === 'starting')) {
+      this.deps.log.info({ server: this.id, why: 'its manager is closing (proxy stopping, plugin unloading, or [server_manager] changed)' }, 'stopping server');
+    }
     this.abort.abort();
     this.pollTask?.cancel();
     this.startTask?.cancel();
