@@ -1,0 +1,18 @@
+/**
+ * The `metrics` service: the Prometheus exposition of the proxy's metrics, which the admin API
+ * serves at /metrics on the [web] bind.
+ *
+ * @example
+ * import type {} from '../metrics/api.ts';
+ * const text = await ctx.services.get('metrics')?.render();
+ */
+export interface MetricsService {
+  /** The registry in the Prometheus text format, with its content type. */
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+declare module 'infrarust/sdk' {
+  interface ServiceMap {
+    metrics: MetricsService;
+  }
+}
