@@ -15,17 +15,24 @@ export interface BackendContext {
   log: Logger;
 }
 
+/**
+ * A request may take v2's 10 s, but no longer than two poll intervals: an answer later than the
+ * next poll is as good as none (and a hanging API is noticed sooner with short intervals).
+ */
+export const requestTimeout = (config: ServerManagerConfig): number => Math.min(10_000, Math.max(1_000, 2 * config.poll_interval));
+
 export function createBackend(config: ServerManagerConfig, c: BackendContext): ManagerBackend {
+  const http = { timeoutMs: requestTimeout(config) };
   switch (config.type) {
     case 'local': {
       const cwd = isAbsolute(config.working_dir) ? config.working_dir : resolve(c.serversDir, config.working_dir);
       return localBackend(config, { serverId: c.serverId, cwd, log: c.log });
     }
     case 'pterodactyl':
-      return pterodactylBackend(config);
+      return pterodactylBackend(config, http);
     case 'crafty':
-      return craftyBackend(config);
+      return craftyBackend(config, http);
     case 'docker':
-      return dockerBackend(config);
+      return dockerBackend(config, http);
   }
 }

@@ -12,12 +12,13 @@ import { dockerClient, type DockerClient } from './docker-client.ts';
 
 const MAX_STREAM_BACKOFF_MS = 60_000;
 
-export function dockerBackend(config: DockerManagerConfig, client: DockerClient = dockerClient(config.docker_host)): ManagerBackend {
+export function dockerBackend(config: DockerManagerConfig, options: { timeoutMs?: number; client?: DockerClient } = {}): ManagerBackend {
+  const client = options.client ?? dockerClient(config.docker_host);
   const id = encodeURIComponent(config.container);
   let stopRequested = false;
   let paused = false;
   const expect = async (method: 'GET' | 'POST', path: string, ok: number[], signal: AbortSignal, timeoutMs?: number): Promise<unknown> => {
-    const { status, body } = await client.call(method, path, { signal, timeoutMs });
+    const { status, body } = await client.call(method, path, { signal, timeoutMs: timeoutMs ?? options.timeoutMs });
     if (ok.includes(status)) return body;
     const message = pick(body, 'message');
     throw new ManagerApiError(`Docker answered HTTP ${status} to ${method} ${path.split('?')[0]}${typeof message === 'string' ? `: ${message}` : ''}`, status);
