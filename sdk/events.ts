@@ -63,7 +63,14 @@ export interface EventMap {
   ProxyInitialize: Record<string, never>;
   ProxyShutdown: Record<string, never>;
   ConfigReload: { servers: string[] };
-  ServerStateChange: { serverId: string; previous: string; next: string };
+  /**
+   * A managed server's state changed (the `server-manager` plugin fires it): `previous` and `next`
+   * are ServerState values ('online', 'sleeping', 'starting', 'stopping', 'crashed', 'unknown');
+   * `cause` says why when the manager knows (a crash's exit code, an API error).
+   * @example
+   * ctx.events.on('ServerStateChange', (e) => { if (e.next === 'crashed') ctx.log.warn({ server: e.serverId, cause: e.cause }, 'crashed'); });
+   */
+  ServerStateChange: { serverId: string; previous: string; next: string; cause?: string };
   /**
    * One backend address of a server became unhealthy (`healthy: false`: failed health checks or
    * players' connects, see `[health_check]`) or healthy again. `address` is "host:port".

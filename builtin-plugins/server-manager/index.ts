@@ -32,7 +32,7 @@ export default definePlugin({
     const servers = new Map<string, ManagedServer>();
     const listeners: Listeners = new Set();
     const onChange = (change: ServerStateChangeInfo): void => {
-      void ctx.events.emit('ServerStateChange', { serverId: change.serverId, previous: change.previous, next: change.next });
+      void ctx.events.emit('ServerStateChange', { serverId: change.serverId, previous: change.previous, next: change.next, cause: change.cause });
       for (const l of listeners) {
         try {
           l(change);

@@ -167,6 +167,13 @@ describe('server files: validation', () => {
     ]);
   });
 
+  it('[server_manager] without the server-manager plugin: the file still loads, with a warning', () => {
+    const { server, warnings } = parseDetailedKernelOnly('domains = ["a"]\naddresses = ["a"]\n[server_manager]\ntype = "local"\ncommand = "java"\nworking_dir = "w"\n', FILE);
+    assert.equal(server.id, 'survival');
+    assert.deepEqual(warnings, [`${FILE}:3: server_manager: is ignored: plugin server-manager is not loaded`]);
+    assert.equal(plugin(parseServerConfig('domains = ["a"]\naddresses = ["a"]\n[server_manager]\n', FILE)).server_manager, undefined, 'an empty table: not managed');
+  });
+
   it('an unknown server_manager type lists the known ones', () => {
     assert.deepEqual(issuesOf('domains = ["a"]\naddresses = ["a"]\n[server_manager]\ntype = "kubernetes"\n'), [
       '4:server_manager.type:missing or unknown type; expected one of "local", "pterodactyl", "crafty", "docker"',
