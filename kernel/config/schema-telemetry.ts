@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { positiveDuration } from '../../sdk/duration.ts';
+import { hostPort } from './schema-address.ts';
 
 /**
  * `[telemetry]`. `sampling_ratio` applies to status-ping traces; logins are always traced.
@@ -11,6 +12,8 @@ import { positiveDuration } from '../../sdk/duration.ts';
  */
 export const TelemetrySchema = z.strictObject({
   enabled: z.boolean().default(false),
+  /** Serves Prometheus /metrics on its own address (the metrics plugin), e.g. for a proxy without [web]. */
+  metrics_bind: hostPort({}).optional(),
   endpoint: z.string().min(1).optional(),
   protocol: z.enum(['grpc', 'http']).default('grpc'),
   metrics: z

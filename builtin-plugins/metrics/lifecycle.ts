@@ -1,0 +1,68 @@
+/**
+ * Proxy events → metrics (and traces when OpenTelemetry is on). Accept times come from a
+ * transport filter with only onAccept/onClose (no data hooks, so relays keep their fast path);
+ * they are forgotten at close, so the maps hold live connections only.
+ */
+import type { PluginContext } from 'infrarust/sdk';
+import { reasonLabel, type PromMetrics } from './prom.ts';
+
+/** What the OpenTelemetry side (otel.ts) is told; absent when telemetry is off. */
+export interface LifecycleTracer {
+  handshake(connectionId: number, acceptedAt: number, info: { remoteAddress: string; domain: string; serverId?: string; intent: string; protocolVersion: number }): void;
+  connected(connectionId: number, info: { serverId: string; backend: string; username: string; uuid?: string }): void;
+  rejected(connectionId: number, reason: string): void;
+  closed(connectionId: number): void;
+}
+
+/** Epoch milliseconds with sub-ms precision. */
+const nowMs = (): number => performance.timeOrigin + performance.now();
+
+export function wireLifecycle(ctx: PluginContext, m: PromMetrics, tracer?: LifecycleTracer): void {
+  const accepted = new Map<number, number>();
+  const joined = new Set<number>();
+  const reasons = new Set<string>();
+  ctx.transport.register({
+    id: 'metrics:lifecycle',
+    priority: 0,
+    onAccept(c) {
+      accepted.set(c.connectionId, nowMs());
+      m.connectionsTotal.inc();
+      return { type: 'continue' };
+    },
+    onClose(c) {
+      accepted.delete(c.connectionId);
+      joined.delete(c.connectionId);
+      tracer?.closed(c.connectionId);
+    },
+  });
+  ctx.events.on('ConnectionHandshake', function metricsHandshake(e) {
+    m.handshakes.inc({ intent: e.intent, routed: e.serverId === undefined ? 'false' : 'true' });
+    const at = accepted.get(e.conn.connectionId);
+    if (at === undefined) return;
+    m.handshakeSeconds.observe((nowMs() - at) / 1000);
+    tracer?.handshake(e.conn.connectionId, at, { remoteAddress: e.conn.remoteAddress, domain: e.domain, serverId: e.serverId, intent: e.intent, protocolVersion: e.protocolVersion });
+  });
+  ctx.events.on('ProxyPing', function metricsPing() {
+    m.pings.inc();
+  });
+  ctx.events.on('ServerConnected', function metricsConnected(e) {
+    const id = e.player.connectionId;
+    if (joined.has(id)) return;
+    joined.add(id);
+    m.joins.inc({ server: e.serverId });
+    const at = accepted.get(id);
+    if (at !== undefined) m.joinSeconds.observe({ server: e.serverId }, (nowMs() - at) / 1000);
+    tracer?.connected(id, { serverId: e.serverId, backend: e.backend, username: e.player.username, uuid: e.player.uuid });
+  });
+  ctx.events.on('ServerSwitch', function metricsSwitch() {
+    m.switches.inc();
+  });
+  ctx.events.on('ConnectionRejected', function metricsRejected(e) {
+    m.rejected.inc({ reason: reasonLabel(reasons, e.reason) });
+    if (e.reason === 'backend-unreachable') m.backendFailures.inc();
+    tracer?.rejected(e.conn.connectionId, e.reason);
+  });
+  ctx.events.on('BackendHealthChange', function metricsHealth(e) {
+    m.healthChanges.inc({ server: e.serverId, healthy: String(e.healthy) });
+  });
+}
