@@ -52,6 +52,10 @@ export class Feed {
       this.counters.leaves++;
       this.publish('player.leave', { ...playerData(e.player), server: e.serverId ?? null });
     });
+    // Counted only (no event record): the dashboard charts pings per second from stats.tick.
+    ev.on('ProxyPing', () => {
+      this.counters.pings++;
+    });
     ev.on('ServerSwitch', (e) => {
       this.counters.switches++;
       this.publish('player.switch', { ...playerData(e.player), from: e.previous, to: e.next });

@@ -47,6 +47,7 @@ export function statsOf(ctx: PluginContext, feed: Feed) {
     joins_total: feed.counters.joins,
     leaves_total: feed.counters.leaves,
     switches_total: feed.counters.switches,
+    pings_total: feed.counters.pings,
     rejected_total: feed.counters.rejected,
     rejected_by_reason: { ...feed.counters.rejectedBy },
     memory: { rss: mem.rss, heap_used: mem.heapUsed },
