@@ -99,6 +99,7 @@ export async function bootKernel(options: KernelOptions): Promise<Kernel> {
     players: () => proxy?.players,
     backendStatus: (id) => proxy?.backendStatus(id),
     serverOrigin: (id) => proxy?.serverOrigin(id),
+    permissions: (player, verified) => proxy?.permissionsOf(player, verified),
     logs: installLogTap(log),
     reloadPlugin: async (id) => {
       const dir = host.list().find((p) => p.id === id)?.dir;

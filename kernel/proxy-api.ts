@@ -2,6 +2,7 @@
  * The ProxyApi plugins get: the servers, plugins and live connections, disconnect and shutdown,
  * and config values for display.
  */
+import type { PlayerRef } from '../sdk/events.ts';
 import type { AddressHealthSummary, ConnectionSummary, PluginSummary, ProxyApi, ProxyLogs } from '../sdk/plugin.ts';
 import type { ProxyConfig, LoadedServer } from './config/index.ts';
 import type { ConnectionContext } from './session/connection-context.ts';
@@ -29,6 +30,8 @@ export interface ProxyApiSources {
   reloadPlugin(id: string): Promise<boolean>;
   /** Where a server comes from (`file` or a provider id), routing/server-sources.ts. */
   serverOrigin?(id: string): { source: string; origin?: string } | undefined;
+  /** A live player's permission checker (session/hooks/permissions.ts); undefined once they left. */
+  permissions?(player: PlayerRef, verified: boolean): ((permission: string) => boolean) | Promise<(permission: string) => boolean> | undefined;
 }
 
 export function createProxyApi(sources: ProxyApiSources): ProxyApi {
@@ -53,7 +56,12 @@ export function createProxyApi(sources: ProxyApiSources): ProxyApi {
         balance: s.balance,
         health: sources.backendStatus?.(s.id),
         ...sources.serverOrigin?.(s.id),
+        maxPlayers: s.max_players,
       }));
+    },
+    hasPermission: async (player, permission) => {
+      const checker = await sources.permissions?.(player, player.verified);
+      return checker?.(permission) ?? false;
     },
     plugins: () => sources.plugins(),
     logs: sources.logs,

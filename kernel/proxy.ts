@@ -29,6 +29,8 @@ import { loadForwardingSecret } from './session/forwarding/secret.ts';
 import type { PacketHook } from './session/packet-hooks.ts';
 import { createSessionHooks, type SessionHooks } from './session/hooks/index.ts';
 import type { TransportContext, TransportVerdict } from '../sdk/filters.ts';
+import type { PlayerRef } from '../sdk/events.ts';
+import type { PermissionChecker } from './session/hooks/index.ts';
 
 export class Proxy {
   private routes = new RoutingTable<LoadedServer>([]);
@@ -54,6 +56,8 @@ export class Proxy {
   private readonly backends: BackendPools;
   private readonly probes: HealthChecker;
   private readonly limboCommand: SessionHooks['limboCommand'];
+  /** Per-connection permission checkers (proxy commands, `ctx.proxy.hasPermission`). */
+  private readonly permissions: SessionHooks['permissions'];
   /** servers/ files and provider plugins' servers, merged into `servers` (routing/server-sources.ts). */
   readonly sources = new ServerSources({
     apply: (servers) => this.applyServers(servers),
@@ -85,6 +89,7 @@ export class Proxy {
     });
     this.hooks = sessionHooks.hooks;
     this.limboCommand = sessionHooks.limboCommand;
+    this.permissions = sessionHooks.permissions;
     this.backends = new BackendPools(config, {
       onChange: (serverId, address, change) => {
         const line = { server: serverId, backend: address, reason: change.reason };
@@ -142,6 +147,12 @@ export class Proxy {
   /** What the not-yet-routed connections hold (per-address counts, buffered bytes). */
   preRouteStats(): PreRouteStats {
     return this.preRoute.stats();
+  }
+
+  /** A player's permission checker (PermissionsSetup fires on its first use); undefined once the connection closed. */
+  permissionsOf(player: PlayerRef, verified: boolean): PermissionChecker | Promise<PermissionChecker> | undefined {
+    for (const c of this.connections) if (c.id === player.connectionId) return this.permissions.forRef(player, verified);
+    return undefined;
   }
 
   /** Where server `id` comes from: `file` or a provider (`ServerSummary.source`). */
@@ -235,6 +246,7 @@ export class Proxy {
       ticket.end();
       this.connections.delete(ctx);
       this.players.remove(ctx.id);
+      this.permissions.forget(ctx.id);
       if (!admitted) return; // refused at its PROXY header: events and filters never saw it
       if (ctx.transport !== undefined) this.layers.transport.runClose(ctx.transport.ctx);
       if (ctx.username !== undefined) this.layers.events.notify('Disconnect', () => ({ player: playerRef(ctx), serverId: ctx.serverId }));

@@ -15,7 +15,7 @@
  */
 import type { Logger } from 'pino';
 import type { z, ZodType } from 'zod';
-import type { EventListener, EventName, ListenOptions, PacketSelector, EventMap } from './events.ts';
+import type { EventListener, EventName, ListenOptions, PacketSelector, EventMap, PlayerRef } from './events.ts';
 import type { CodecFilterFactory, TransportFilter } from './filters.ts';
 import type { LimboHandler } from './limbo.ts';
 import type { Command, CommandSource } from './commands.ts';
@@ -127,6 +127,8 @@ export interface ServerSummary {
    */
   readonly source?: string;
   readonly origin?: string;
+  /** The server's `max_players` (0: no cap); the `queue` plugin enforces it. */
+  readonly maxPlayers?: number;
 }
 
 /** One backend address of a server, as `ServerSummary.health` lists it. */
@@ -221,6 +223,15 @@ export interface ProxyApi {
    * if (r !== undefined && !r.ok) ctx.log.info({ code: r.code }, r.message);
    */
   player(query: string | number): Player | undefined;
+  /**
+   * Whether the player's permission checker grants `permission`: the one proxy commands use
+   * (`[permissions]`, then `PermissionsSetup` listeners, which fire on its first use, once per
+   * connection). Works for a Player and for a limbo session's player (held before any backend);
+   * false once the player left.
+   * @example
+   * onPlayerEnter: async (s) => ((await ctx.proxy.hasPermission(s.player, 'queue.bypass')) ? accept() : hold())
+   */
+  hasPermission(player: PlayerRef & { readonly verified: boolean }, permission: string): Promise<boolean>;
   /** The proxy's log: recent lines and a live feed ({@link ProxyLogs}). @example ctx.proxy.logs.history(100) */
   readonly logs: ProxyLogs;
   /**
@@ -295,7 +306,8 @@ export interface PluginContext<Config = Record<string, unknown>, G extends Secti
   /**
    * The infrarust.toml sections this plugin owns (`sections` in its definition), validated by
    * their schemas with the rest of the file before anything started, and frozen. A section the
-   * file leaves out resolves from `{}` (the schema's defaults).
+   * file leaves out resolves from `{}` (the schema's defaults), or to undefined when its schema is
+   * `.optional()` (a table whose presence turns a feature on, as `[docker]`).
    * @example ctx.sections.rate_limit.window // 10000
    */
   readonly sections: SectionValues<G>;

@@ -88,6 +88,8 @@ export interface TestProxy {
    * when called. `testPlayer({ username })` makes ones that record what they were sent.
    */
   players?: Player[];
+  /** What ctx.proxy.hasPermission answers (default: nothing granted). */
+  hasPermission?: (player: { connectionId: number; username: string }, permission: string) => boolean;
 }
 
 export function testContext<C = Record<string, unknown>>(config: C, manifest: Partial<PluginManifest> = {}, proxy: TestProxy = {}): TestHarness<C> {
@@ -163,6 +165,7 @@ function testProxyApi(proxy: TestProxy, disconnected: TestHarness<unknown>['disc
     connections: () => proxy.connectionList ?? [],
     disconnect: (connectionId, reason) => (disconnected.push({ connectionId, reason }), true),
     players: () => [...(proxy.players ?? [])],
+    hasPermission: async (player, permission) => proxy.hasPermission?.(player, permission) ?? false,
     player: (query) => {
       const registry = new PlayerRegistry();
       for (const p of proxy.players ?? []) registry.add(p);

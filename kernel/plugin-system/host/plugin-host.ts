@@ -42,6 +42,7 @@ const OFFLINE_PROXY: ProxyApi = {
   disconnect: () => false,
   players: () => [],
   player: () => undefined,
+  hasPermission: async () => false,
   logs: { history: () => [], subscribe: () => () => undefined },
   reloadPlugin: async () => false,
 };

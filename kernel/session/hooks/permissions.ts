@@ -11,6 +11,7 @@ import type { EventBus } from '../../layers/event-bus.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { PlayerChannel } from '../player-channel.ts';
 import { channelPlayerRef } from '../event-refs.ts';
+import type { PlayerRef } from '../../../sdk/events.ts';
 
 export type PermissionsConfig = ProxyConfig['permissions'];
 export type PermissionChecker = (permission: string) => boolean;
@@ -55,28 +56,46 @@ export interface PermissionDeps {
   readonly log: Logger;
 }
 
-/** One checker per player, set up on first use (PermissionsSetup fires then, once). */
+/**
+ * One checker per player, set up on first use (PermissionsSetup fires then, once per connection:
+ * the held channel of a limbo join and the session's channel share it, and so do plugins asking
+ * through `ctx.proxy.hasPermission`). The proxy forgets a connection's checker when it closes.
+ */
 export class PlayerPermissions {
-  readonly #checkers = new WeakMap<PlayerChannel, PermissionChecker | Promise<PermissionChecker>>();
+  readonly #checkers = new Map<number, PermissionChecker | Promise<PermissionChecker>>();
 
   constructor(private readonly deps: PermissionDeps) {}
 
   /** The player's checker; a promise only the first time, while PermissionsSetup listeners run. */
   forPlayer(channel: PlayerChannel): PermissionChecker | Promise<PermissionChecker> {
-    let checker = this.#checkers.get(channel);
+    return this.forRef(channelPlayerRef(channel), channel.verified);
+  }
+
+  /** The checker of the player of `ref.connectionId` (`verified`: a session server verified them). */
+  forRef(ref: PlayerRef, verified: boolean): PermissionChecker | Promise<PermissionChecker> {
+    let checker = this.#checkers.get(ref.connectionId);
     if (checker === undefined) {
-      checker = this.#setup(channel);
-      this.#checkers.set(channel, checker);
-      if (checker instanceof Promise) void checker.then((c) => this.#checkers.set(channel, c));
+      checker = this.#setup(ref, verified);
+      this.#checkers.set(ref.connectionId, checker);
+      if (checker instanceof Promise) {
+        void checker.then((c) => {
+          if (this.#checkers.has(ref.connectionId)) this.#checkers.set(ref.connectionId, c);
+        });
+      }
     }
     return checker;
   }
 
-  #setup(channel: PlayerChannel): PermissionChecker | Promise<PermissionChecker> {
-    const subject = { name: channel.profile.name, uuid: channel.profile.uuid, verified: channel.verified };
-    const event = { player: channelPlayerRef(channel), verified: channel.verified, hasPermission: builtinChecker(this.deps.config(), subject) };
+  /** Drops a closed connection's checker. */
+  forget(connectionId: number): void {
+    this.#checkers.delete(connectionId);
+  }
+
+  #setup(ref: PlayerRef, verified: boolean): PermissionChecker | Promise<PermissionChecker> {
+    const subject = { name: ref.username, uuid: ref.uuid, verified };
+    const event = { player: ref, verified, hasPermission: builtinChecker(this.deps.config(), subject) };
     const fired = this.deps.events.dispatch('PermissionsSetup', event);
-    const done = (e: { hasPermission: unknown }): PermissionChecker => checkerOf(e, this.deps.log, channel.profile.name);
+    const done = (e: { hasPermission: unknown }): PermissionChecker => checkerOf(e, this.deps.log, ref.username);
     return fired instanceof Promise ? fired.then(done) : done(fired);
   }
 }
