@@ -19,11 +19,25 @@ const sections = { server_manager: ServerManagerSection };
 
 type Ctx = PluginContext<Record<string, unknown>, {}, typeof sections>;
 
-/** Connections the proxy counts on a server: players in play (passthrough included) and those logging in. */
-function playersOn(ctx: Ctx, serverId: string): number {
-  let n = 0;
-  for (const c of ctx.proxy.connections()) if (c.serverId === serverId && (c.phase === 'relay' || c.phase === 'login')) n++;
-  return n;
+/**
+ * Connections the proxy counts per server: players in play (passthrough included) and those
+ * logging in. Counted once for all servers and reused for a quarter second (the idle tick asks
+ * for every managed server in a row).
+ */
+function playerCounter(ctx: Ctx): (serverId: string) => number {
+  let counts = new Map<string, number>();
+  let countedAt = -Infinity;
+  return function playersOn(serverId) {
+    const now = Date.now();
+    if (now - countedAt > 250) {
+      counts = new Map();
+      for (const c of ctx.proxy.connections()) {
+        if (c.serverId !== undefined && (c.phase === 'relay' || c.phase === 'login')) counts.set(c.serverId, (counts.get(c.serverId) ?? 0) + 1);
+      }
+      countedAt = now;
+    }
+    return counts.get(serverId) ?? 0;
+  };
 }
 
 export default definePlugin({
@@ -31,6 +45,7 @@ export default definePlugin({
   setup(ctx) {
     const servers = new Map<string, ManagedServer>();
     const listeners: Listeners = new Set();
+    const playersOn = playerCounter(ctx);
     const onChange = (change: ServerStateChangeInfo): void => {
       void ctx.events.emit('ServerStateChange', { serverId: change.serverId, previous: change.previous, next: change.next, cause: change.cause });
       for (const l of listeners) {
@@ -44,7 +59,7 @@ export default definePlugin({
     const make = (id: string, config: ServerManagerConfig): ManagedServer => {
       const backend = createBackend(config, { serverId: id, serversDir: String(ctx.proxy.describeConfig('servers_dir') ?? '.'), log: ctx.log });
       const timers = { delay: (ms: number, task: () => void) => ctx.scheduler.delay(ms, task) };
-      return new ManagedServer(id, config, backend, { log: ctx.log, timers, players: (s) => playersOn(ctx, s), onChange });
+      return new ManagedServer(id, config, backend, { log: ctx.log, timers, players: playersOn, onChange });
     };
 
     const reconcile = function serverManagerReconcile(): void {

@@ -40,9 +40,15 @@ export function localBackend(config: LocalManagerConfig, options: LocalOptions):
   };
 
   const spawnSupervisor = (): void => {
-    const { NODE_OPTIONS: _omit, ...supervisorEnv } = process.env; // the proxy's loader flags are not the supervisor's
-    const spec = { command: config.command, args: config.args, cwd: options.cwd, env: process.env, lockFile, stopCommand: 'stop', shutdownTimeoutMs: config.shutdown_timeout };
-    const child = spawn(process.execPath, ['-e', SUPERVISOR_SCRIPT, JSON.stringify(spec)], { cwd: options.cwd, env: supervisorEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    // The proxy's loader flags (NODE_OPTIONS) are not the supervisor's; the server gets them back.
+    const { NODE_OPTIONS: nodeOptions, ...env } = process.env;
+    const spec = { command: config.command, args: config.args, cwd: options.cwd, lockFile, stopCommand: 'stop', shutdownTimeoutMs: config.shutdown_timeout, nodeOptions };
+    const child = spawn(process.execPath, ['-e', SUPERVISOR_SCRIPT], {
+      cwd: options.cwd,
+      env: { ...env, INFRARUST_SUPERVISOR_SPEC: JSON.stringify(spec) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     proc = child;
     child.stdin!.on('error', () => undefined);
     pipeLines(child, 'stdout', (line) => {

@@ -1,5 +1,6 @@
 /**
- * The supervisor of a local managed server, run as `node -e <SUPERVISOR_SCRIPT> <json>` in its
+ * The supervisor of a local managed server, run as `node -e <SUPERVISOR_SCRIPT>` (its spec in the
+ * environment variable INFRARUST_SUPERVISOR_SPEC, not in argv, which every local user can read) in its
  * own process group (so a Ctrl-C at the proxy's terminal reaches the proxy, which stops servers in
  * order, and not the servers themselves). It starts the server with the proxy's pipes relayed,
  * holds a pid file in the working directory while the server runs, and exists for one case: the
@@ -18,7 +19,10 @@ export const SUPERVISOR_SCRIPT = String.raw`
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
-const cfg = JSON.parse(process.argv[1]);
+const cfg = JSON.parse(process.env.INFRARUST_SUPERVISOR_SPEC);
+const childEnv = { ...process.env };
+delete childEnv.INFRARUST_SUPERVISOR_SPEC;
+if (cfg.nodeOptions !== undefined) childEnv.NODE_OPTIONS = cfg.nodeOptions;
 let parentGone = false, stopping = false, child;
 const say = (line) => { if (!parentGone) try { process.stderr.write('[supervisor] ' + line + '\n'); } catch {} };
 for (const s of [process.stdout, process.stderr]) s.on('error', () => { parentGone = true; });
@@ -34,7 +38,7 @@ try {
 }
 const unlock = () => { try { if (fs.readFileSync(cfg.lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(cfg.lockFile); } catch {} };
 try {
-  child = spawn(cfg.command, cfg.args, { cwd: cfg.cwd, env: cfg.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  child = spawn(cfg.command, cfg.args, { cwd: cfg.cwd, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
 } catch (e) { say('cannot start ' + cfg.command + ': ' + e.message); unlock(); process.exit(127); }
 child.on('error', (e) => { say('cannot start ' + cfg.command + ': ' + e.message); unlock(); process.exit(127); });
 child.stdin.on('error', () => {});
