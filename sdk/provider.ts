@@ -65,8 +65,10 @@ export interface ServerProviderHandle {
  */
 export interface ServerProviders {
   /**
-   * Registers provider `id` (e.g. `docker@local`; unique while registered). Its servers are
-   * removed when `signal` aborts (pass `ctx.signal`) or `close()` is called.
+   * Registers provider `id` (e.g. `docker@local`). Its servers are removed when `signal` aborts
+   * (pass `ctx.signal`) or `close()` is called. Registering the same id again (the new version of
+   * a hot-reloaded plugin) takes over its servers as they are; the older handle stops acting.
+   * Reconcile with `ids()` after your first full scan.
    */
   register(id: string, options: { readonly signal: AbortSignal }): ServerProviderHandle;
 }

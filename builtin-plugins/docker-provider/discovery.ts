@@ -89,6 +89,10 @@ export class Discovery {
       this.apply(c);
     }
     for (const id of [...this.byContainer.keys()]) if (!seen.has(id)) this.drop(id, 'gone at rescan');
+    // Servers this provider id still offers that no container here stands for (taken over from
+    // the previous version of the plugin after a hot reload): gone too.
+    const mine = new Set([...this.byContainer.values()].map((s) => s.serverId));
+    for (const serverId of this.deps.handle.ids()) if (!mine.has(serverId)) this.deps.handle.remove(serverId);
   }
 
   private async onEvent(e: ContainerEvent): Promise<void> {

@@ -47,37 +47,38 @@ export function createServerProviders(deps: ServerProvidersDeps): ServerProvider
   return {
     register(id, options) {
       if (!PROVIDER_ID.test(id)) throw new Error(`provider id "${id}" must match ${PROVIDER_ID}`);
-      if (!deps.sources.addProvider(id)) throw new Error(`provider "${id}" is already registered`);
-      return providerHandle(id, deps, options.signal);
+      return providerHandle(id, deps.sources.addProvider(id), deps, options.signal);
     },
   };
 }
 
-function providerHandle(provider: string, deps: ServerProvidersDeps, signal: AbortSignal): ServerProviderHandle {
-  let closed = false;
+function providerHandle(provider: string, generation: number, deps: ServerProvidersDeps, signal: AbortSignal): ServerProviderHandle {
+  let ended = false;
+  // A newer registration of the same id (a hot reload) makes this handle inert.
+  const closedNow = (): boolean => ended || !deps.sources.isCurrent(provider, generation);
   const close = (): void => {
-    if (closed) return;
-    closed = true;
+    if (ended) return;
+    ended = true;
     signal.removeEventListener('abort', close);
-    deps.sources.removeProvider(provider);
+    deps.sources.removeProvider(provider, generation);
   };
   signal.addEventListener('abort', close, { once: true });
   if (signal.aborted) close();
   return {
     id: provider,
     set(id, config, origin): ProvideResult {
-      if (closed) return { ok: false, problems: [{ path: '', message: `provider ${provider} is closed` }] };
+      if (closedNow()) return { ok: false, problems: [{ path: '', message: `provider ${provider} is closed or was registered again` }] };
       const parsed = parseProvidedServer(provider, id, config, origin, deps.catalog());
       if ('problems' in parsed) return { ok: false, problems: parsed.problems };
       deps.sources.setProvided(provider, id, { server: parsed.server, origin });
       return { ok: true, warnings: parsed.warnings }; // a shadowing file is warned by the merge
     },
     remove(id) {
-      if (closed || !deps.sources.providedIds(provider).includes(id)) return false;
+      if (closedNow() || !deps.sources.providedIds(provider).includes(id)) return false;
       deps.sources.setProvided(provider, id, undefined);
       return true;
     },
-    ids: () => deps.sources.providedIds(provider),
+    ids: () => (closedNow() ? [] : deps.sources.providedIds(provider)),
     close,
   };
 }

@@ -32,6 +32,9 @@ export class ServerSources {
   private files: ReadonlyMap<string, LoadedServer> = new Map();
   /** Insertion order is registration order (precedence between providers). */
   private readonly providers = new Map<string, Map<string, ProvidedEntry>>();
+  /** The current registration of each provider id (a hot-reloaded plugin registers again). */
+  private readonly generations = new Map<string, number>();
+  private nextGeneration = 1;
   private origins = new Map<string, ServerOrigin>();
   /** Conflicts already warned about (`id provider`), so a merge does not repeat them. */
   private warned = new Set<string>();
@@ -43,11 +46,21 @@ export class ServerSources {
     this.merge();
   }
 
-  /** Adds an empty provider slot; false when the id is taken. */
-  addProvider(id: string): boolean {
-    if (this.providers.has(id)) return false;
-    this.providers.set(id, new Map());
-    return true;
+  /**
+   * Registers provider `id` and returns its generation. Registering an id again (the new version
+   * of a hot-reloaded plugin, set up before the old one unloads) takes the slot over with its
+   * servers, so routes never blink; the older generation's calls are ignored from then on.
+   */
+  addProvider(id: string): number {
+    if (!this.providers.has(id)) this.providers.set(id, new Map());
+    const generation = this.nextGeneration++;
+    this.generations.set(id, generation);
+    return generation;
+  }
+
+  /** Whether `generation` is still the current registration of provider `id`. */
+  isCurrent(id: string, generation: number): boolean {
+    return this.generations.get(id) === generation;
   }
 
   /** Sets (or, with `entry` undefined, removes) one provided server and re-merges. */
@@ -59,7 +72,10 @@ export class ServerSources {
     this.merge();
   }
 
-  removeProvider(id: string): void {
+  /** Removes provider `id` with its servers, if `generation` is still its current registration. */
+  removeProvider(id: string, generation: number): void {
+    if (!this.isCurrent(id, generation)) return;
+    this.generations.delete(id);
     if (this.providers.delete(id)) this.merge();
   }
 

@@ -145,3 +145,16 @@ async function consoleServers(): Promise<string> {
   await servers.execute({ reply: (text: string) => void (out += text), hasPermission: () => true } as unknown as Parameters<typeof servers.execute>[0], []);
   return out;
 }
+
+test('a hot reload of the plugin keeps the routes (the new version takes the provider over) and keeps following events', async () => {
+  const dir = proxy.host!.list().find((p) => p.id === 'docker-provider')!.dir!;
+  let blinked = false;
+  const watch = setInterval(() => void (route('mc1') === undefined && (blinked = true)), 2);
+  assert.equal(await proxy.host!.reloadDir(dir), true);
+  await waitFor(() => docker!.streams === 1 && docker!.requests.filter((r) => r === '/events').length > 0, 'one events stream after the reload');
+  clearInterval(watch);
+  assert.equal(blinked, false, 'mc1 stayed routed through the reload');
+  docker!.start({ name: 'after-reload', labels: { 'infrarust.enable': 'true', 'infrarust.port': String(a.port) }, networks: { bridge: '127.0.0.1' } });
+  await waitFor(() => route('after-reload') !== undefined, 'a container started after the reload', 1000);
+  assert.equal(route('after-reload')!.source, 'docker');
+});
