@@ -31,3 +31,12 @@ test('a key path the kernel refuses maps back to its label', () => {
   assert.equal(labelForPath({ domains: 'infrarust.domains' }, 'domains[0]'), 'infrarust.domains');
   assert.equal(labelForPath({}, 'motd.online.text'), 'infrarust.motd.online.text');
 });
+
+test('endpoints: unix socket paths and tcp host:port', async () => {
+  const { parseEndpoint, DockerSchema } = await import('./options.ts');
+  assert.deepEqual(parseEndpoint('unix:///var/run/docker.sock'), { socketPath: '/var/run/docker.sock' });
+  assert.deepEqual(parseEndpoint('tcp://10.0.0.2:2375'), { host: '10.0.0.2', port: 2375 });
+  assert.deepEqual(parseEndpoint('tcp://[::1]:2376'), { host: '::1', port: 2376 });
+  assert.equal(DockerSchema.safeParse({ endpoint: 'ftp://x' }).success, false);
+  assert.equal(DockerSchema.parse(undefined), undefined, 'absent table: off');
+});
