@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -66,11 +66,13 @@ async function runCommand(name: string, args: string[]): Promise<string> {
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'managed-local-'));
-  for (const id of ['survival', 'crashy', 'slow']) {
+  for (const id of ['survival', 'crashy', 'slow', 'locked']) {
     ports[id] = await freePort();
     dirs[id] = join(root, id);
     await mkdir(dirs[id], { recursive: true });
   }
+  // A live process (this test) holds the world of `locked`, as a previous copy still stopping would.
+  await writeFile(join(dirs.locked!, '.infrarust-managed.pid'), String(process.pid));
   h = await startProxy({
     builtins: ['server-manager'],
     captureLogs: 'info',
@@ -78,6 +80,7 @@ before(async () => {
       survival: managedToml('survival', 'normal', 'shutdown_after = "2s"'),
       crashy: managedToml('crashy', 'crash-after-ready'),
       slow: managedToml('slow', 'never-ready', 'start_timeout = "1500ms"'),
+      locked: managedToml('locked', 'normal'),
     },
   });
   await waitState('survival', 'sleeping');
@@ -139,4 +142,14 @@ test('a ready_pattern that never appears: crashed after start_timeout, and the p
   const end = Date.now() + 4_000;
   while (!existsSync(join(dirs.slow!, 'stopped-gracefully')) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
   assert.ok(existsSync(join(dirs.slow!, 'stopped-gracefully')), 'stopped with `stop`');
+});
+
+test('a world held by a live previous copy: stopping, no second copy started, free once it is gone', async () => {
+  await waitState('locked', 'stopping');
+  assert.ok(h.logs.some((l) => l.server === 'locked' && new RegExp(`previous copy \\(supervisor pid ${process.pid}\\)`).test(String(l.cause))));
+  const r = await service().start('locked');
+  assert.equal(r.ok, false);
+  assert.equal(await listening(ports.locked!), false, 'no second copy');
+  await rm(join(dirs.locked!, '.infrarust-managed.pid'));
+  await waitState('locked', 'sleeping', 3_000);
 });
