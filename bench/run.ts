@@ -20,6 +20,7 @@ import { idleMemory } from './workloads/idle-memory.ts';
 import { INTERCEPTED_CONFIGS, intercepted } from './workloads/intercepted.ts';
 import { interceptedTargets } from './lib/intercepted-report.ts';
 import { securityCost } from './workloads/security.ts';
+import { metricsCost } from './workloads/metrics.ts';
 import { throughput } from './workloads/throughput.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,12 +32,13 @@ const WORKLOADS = {
   idle: { fn: idleMemory, aliases: ['idle', 'idle-memory', 'rss', 'mem'] },
   security: { fn: securityCost, aliases: ['security', 'sec', 'security-cost', 'plugins'] },
   intercepted: { fn: intercepted, aliases: ['intercepted', 'icp', 'offline', 'client_only'] },
+  metrics: { fn: metricsCost, aliases: ['metrics', 'telemetry', 'prom'] },
 } as const;
 type WorkloadName = keyof typeof WORKLOADS;
 
 const HELP = `usage: npm run bench -- [options]
   --quick             short run (2 rounds, 1,000 connections; < 2 min)
-  --only LIST         workloads: throughput,conn,idle,security,intercepted (default: all)
+  --only LIST         workloads: throughput,conn,idle,security,intercepted,metrics (default: all)
   --paths LIST        paths: ${ALL_PATHS.join(',')} (default: all; ${BASE_PATH} with --compare)
   --compare DIR       also run DIR/bin/infrarust.mjs (another checkout of this repo, with a
                       node_modules) as the path ${BASE_PATH}, same config and flags as
@@ -56,6 +58,8 @@ const HELP = `usage: npm run bench -- [options]
   --sec-pairs N       fresh relay process pairs the security rounds are spread over (default 4, quick 2)
   --pings N           status pings per security sample (default 2500, quick 1000)
   --sec-conns N       connections per security sample (default 2500, quick 1000)
+                      (the metrics workload, metrics plugin on vs off, uses --sec-rounds, --sec-pairs,
+                      --pings and --sec-conns too)
   --ibytes MiB        intercepted: payload per bulk sample (default 512, quick 64; the re-compressing
                       and encrypting configurations get a quarter)
   --packet-kib N      intercepted: size of one bulk play packet (default 32)
@@ -149,7 +153,7 @@ function parse() {
   };
   for (const c of opts.iConfigs ?? []) if (!INTERCEPTED_CONFIGS.some((x) => x.name === c)) die(`unknown intercepted configuration '${c}' (${INTERCEPTED_CONFIGS.map((x) => x.name).join(', ')})`);
   const workloads: WorkloadName[] = [];
-  for (const w of (values.only ?? 'throughput,conn,idle,security,intercepted').split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const w of (values.only ?? 'throughput,conn,idle,security,intercepted,metrics').split(',').map((x) => x.trim()).filter(Boolean)) {
     const hit = (Object.keys(WORKLOADS) as WorkloadName[]).find((k) => (WORKLOADS[k].aliases as readonly string[]).includes(w));
     if (!hit) die(`unknown workload '${w}'`);
     if (!workloads.includes(hit)) workloads.push(hit);

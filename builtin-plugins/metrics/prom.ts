@@ -20,7 +20,7 @@ export function createMetrics(ctx: PluginContext) {
     registry,
     connectionsTotal: new Counter({ name: 'infrarust_connections_accepted_total', help: 'TCP connections accepted by the proxy listener', registers: r }),
     handshakes: new Counter({ name: 'infrarust_handshakes_total', help: 'Handshakes read, by intent (status, login, transfer, legacy) and whether a server matched', labelNames: ['intent', 'routed'], registers: r }),
-    pings: new Counter({ name: 'infrarust_pings_total', help: 'Server-list pings answered (ProxyPing)', registers: r }),
+    pings: new Counter({ name: 'infrarust_pings_total', help: 'Server-list pings (status handshakes, unknown domains included)', registers: r }),
     joins: new Counter({ name: 'infrarust_joins_total', help: 'Players that reached a backend (first server of a connection)', labelNames: ['server'], registers: r }),
     switches: new Counter({ name: 'infrarust_server_switches_total', help: 'Players moved between servers', registers: r }),
     rejected: new Counter({ name: 'infrarust_connections_rejected_total', help: 'Connections refused, by reason (unknown-domain, plugin-denied, backend-unreachable, a transport filter reason)', labelNames: ['reason'], registers: r }),
