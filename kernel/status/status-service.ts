@@ -3,8 +3,8 @@
  * stopping, crashed: the `server-manager` service says), its `[motd.<state>]`, then
  * `[default_motd.<state>]`, then a built-in line — without asking the backend, so a ping never
  * wakes a server, and without the `[motd.online]` overrides. Otherwise, for a routed server: the
- * backend's answer through the cache, with `[motd.online]` overrides; if the backend cannot be reached, the server's `[motd.unreachable]`
- * (then `[motd.offline]`, then the global defaults). For an unknown domain: `[default_motd.*]`.
+ * backend's answer through the cache, with `[motd.online]` overrides; if the backend cannot be
+ * reached, the server's `[motd.unreachable]` (then `[motd.offline]`, then the global defaults). For an unknown domain: `[default_motd.*]`.
  * The cache holds one answer per server and protocol era, fetched with the era's probe version,
  * never with the client's number (protocol-eras.ts says why and what each client then sees).
  */
