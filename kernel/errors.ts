@@ -62,6 +62,7 @@ export const ERROR_CODES = {
   IR_ERR_WASM_CAPABILITY: 'A WASM plugin imports an interface that [plugins.<id>] permissions does not grant, or one this host does not provide',
   IR_ERR_WASM_DEADLINE: 'A WASM guest call overran its deadline, so its worker was terminated and the guest re-instantiated',
   IR_ERR_WASM_GUEST: 'A WASM guest trapped, threw or returned a malformed value',
+  IR_ERR_WASM_TOOLCHAIN: 'The WASM toolchain (@bytecodealliance/jco, an optional dependency) is not installed, so a new component cannot be transpiled or built',
   IR_ERR_WASM_BUILD: '`plugin build` could not bundle or componentize a WASM guest',
   IR_ERR_API_UNAUTHORIZED: 'An admin API request had no Authorization: Bearer key, or a wrong one',
   IR_ERR_API_RATE_LIMITED: 'An admin API client sent more than [web.rate_limit] requests_per_minute; Retry-After says when to try again',

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InfrarustError } from '../errors.ts';
 import { OPT_IN, WIT_VERSION } from '../plugin-system/wasm/capabilities.ts';
+import { importToolchain } from '../plugin-system/wasm/component-cache.ts';
 
 export const WIT_DIR = fileURLToPath(new URL(`../../wit/infrarust-plugin@${WIT_VERSION}`, import.meta.url));
 const WORLD = 'plugin';
@@ -74,7 +75,7 @@ async function preopenTemp(): Promise<void> {
 export async function guestTypes(optIns: readonly string[]): Promise<Record<string, Uint8Array>> {
   return withGuestWorld(optIns, async (witDir) => {
     await preopenTemp();
-    const { types } = await import('@bytecodealliance/jco');
+    const { types } = await importToolchain<typeof import('@bytecodealliance/jco')>('@bytecodealliance/jco', 'plugin new --wasm');
     return types(witDir, { guest: true, worldName: WORLD });
   });
 }
@@ -86,17 +87,18 @@ export async function componentize(js: string, optIns: readonly string[], backen
   return withGuestWorld(optIns, async (witDir) => {
     try {
       if (backend === 'quickjs') {
-        const { componentize: qjs } = await import('componentize-qjs');
+        const { componentize: qjs } = await importToolchain<typeof import('componentize-qjs')>('componentize-qjs', 'plugin build');
         // sync: Node 20 has no JSPI; stubWasi: no wasi:* import (the host refuses any).
         return (await qjs({ witPath: witDir, jsSource: js, world: WORLD, sync: true, stubWasi: true })).component;
       }
       await preopenTemp();
-      const { componentize: sm } = await import('@bytecodealliance/componentize-js');
+      const { componentize: sm } = await importToolchain<typeof import('@bytecodealliance/componentize-js')>('@bytecodealliance/componentize-js', 'plugin build');
       const source = join(witDir, '..', 'guest.js');
       await writeFile(source, js);
       const out = await sm({ sourcePath: source, witPath: witDir, worldName: WORLD, disableFeatures: ['stdio', 'random', 'clocks', 'http', 'fetch-event'] } as never);
       return (out as { component: Uint8Array }).component;
     } catch (cause) {
+      if ((cause as InfrarustError).code === 'IR_ERR_WASM_TOOLCHAIN') throw cause;
       throw new InfrarustError('IR_ERR_WASM_BUILD', `componentize (${backend}) failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     }
   });

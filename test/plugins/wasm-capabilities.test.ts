@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from '@bytecodealliance/jco';
 import { checkImports } from '../../kernel/plugin-system/wasm/capabilities.ts';
 import { bootKernel } from '../../kernel/kernel.ts';
 import { createRootLogger } from '../../kernel/log/logger.ts';
+import { NO_WASM_TOOLCHAIN } from './wasm-skip.ts';
 
 const dirs: string[] = [];
 after(async () => {
@@ -19,6 +19,7 @@ after(async () => {
 
 /** A component importing `iface` and lowering its one function (jco lists only lowered imports). */
 async function importing(iface: string): Promise<Uint8Array> {
+  const { parse } = await import('@bytecodealliance/jco');
   return parse(`(component
     (import "${iface}" (instance $i (export "f" (func))))
     (core func $f (canon lower (func $i "f")))
@@ -52,7 +53,7 @@ test('checkImports: baseline passes, wasi and ungranted opt-ins are refused by n
   assert.throws(() => checkImports('p', ['acme:evil/net'], none), { message: /not part of infrarust:plugin@0\.1\.0/ });
 });
 
-test('the host refuses a component importing wasi:filesystem or an ungranted interface, naming it; a bad guest fails alone', async () => {
+test('the host refuses a component importing wasi:filesystem or an ungranted interface, naming it; a bad guest fails alone', { skip: NO_WASM_TOOLCHAIN }, async () => {
   const pluginsDir = await pluginsWith({
     fsguest: await importing('wasi:filesystem/preopens@0.2.0'),
     writer: await importing('infrarust:plugin/player-write@0.1.0'),

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startProxy, serverToml } from '../helpers/proxy-harness.ts';
 import { startBackend } from '../helpers/backend.ts';
 import { join as joinServer, KickError, ping, plainText } from '../helpers/client.ts';
+import { NO_WASM_TOOLCHAIN } from './wasm-skip.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/wasm-hello', import.meta.url));
 const VERSION = '1.20.4';
@@ -18,7 +19,7 @@ after(async () => {
   for (const fn of cleanup.reverse()) await fn();
 });
 
-test('an event call that loops forever is cut at the deadline; access fails closed; the guest comes back', async () => {
+test('an event call that loops forever is cut at the deadline; access fails closed; the guest comes back', { skip: NO_WASM_TOOLCHAIN }, async () => {
   const root = await mkdtemp(join(tmpdir(), 'infrarust-wasm-deadline-'));
   cleanup.push(() => rm(root, { recursive: true, force: true }));
   await cp(FIXTURE, join(root, 'wasm-hello'), { recursive: true });

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
 import { startBackend, type Backend } from '../helpers/backend.ts';
 import { join as joinServer, KickError, ping, plainText } from '../helpers/client.ts';
+import { NO_WASM_TOOLCHAIN } from './wasm-skip.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/wasm-hello', import.meta.url));
 const VERSION = '1.20.4';
@@ -20,6 +21,7 @@ let harness: Harness;
 let pluginsDir: string;
 
 before(async () => {
+  if (NO_WASM_TOOLCHAIN) return;
   pluginsDir = await mkdtemp(join(tmpdir(), 'infrarust-wasm-'));
   await cp(FIXTURE, join(pluginsDir, 'wasm-hello'), { recursive: true });
   backend = await startBackend({ version: VERSION });
@@ -37,18 +39,18 @@ after(async () => {
   await rm(pluginsDir, { recursive: true, force: true });
 });
 
-test('the component is listed like any other plugin', () => {
+test('the component is listed like any other plugin', { skip: NO_WASM_TOOLCHAIN }, () => {
   const p = harness.host!.list().find((x) => x.id === 'wasm-hello');
   assert.equal(p?.state, 'loaded');
   assert.ok(harness.logs.some((l) => l.plugin === 'wasm-hello' && /enabled, motd=Hello from WASM/.test(l.msg)), 'the guest logged through its plugin logger');
 });
 
-test('the guest rewrites the MOTD a real client pings', async () => {
+test('the guest rewrites the MOTD a real client pings', { skip: NO_WASM_TOOLCHAIN }, async () => {
   const r = await ping(harness.port, 'wasm.example', VERSION);
   assert.equal(plainText(r.description), 'Hello from WASM');
 });
 
-test('the guest denies a login by name: the real client is kicked with its reason', async () => {
+test('the guest denies a login by name: the real client is kicked with its reason', { skip: NO_WASM_TOOLCHAIN }, async () => {
   await assert.rejects(joinServer({ port: harness.port, domain: 'wasm.example', version: VERSION, username: 'Mallory' }), (err: unknown) => {
     assert.ok(err instanceof KickError, String(err));
     assert.match(err.reason, /No entry for Mallory \(wasm-hello\)/);
@@ -58,7 +60,7 @@ test('the guest denies a login by name: the real client is kicked with its reaso
   assert.ok(backend.joined.includes('Alice'));
 });
 
-test('the guest registers a command the console runs (and its alias)', async () => {
+test('the guest registers a command the console runs (and its alias)', { skip: NO_WASM_TOOLCHAIN }, async () => {
   const replies: string[] = [];
   const source = { reply: (s: string) => replies.push(s), hasPermission: () => true };
   const commands = harness.host!.layers.registries.commands;
@@ -67,7 +69,7 @@ test('the guest registers a command the console runs (and its alias)', async () 
   assert.deepEqual(replies, ['wasm-echo from console: hi there', 'wasm-echo from console: again']);
 });
 
-test('unloading the plugin undoes its listener and command', async () => {
+test('unloading the plugin undoes its listener and command', { skip: NO_WASM_TOOLCHAIN }, async () => {
   await harness.host!.unloadDir(join(pluginsDir, 'wasm-hello'));
   assert.equal(harness.host!.layers.registries.commands.get('wasm-echo'), undefined);
   const r = await ping(harness.port, 'wasm.example', VERSION);

@@ -12,6 +12,7 @@ import { buildWasmPlugin } from '../../kernel/cli/plugin-build.ts';
 import { startProxy, serverToml } from '../helpers/proxy-harness.ts';
 import { startBackend } from '../helpers/backend.ts';
 import { join as joinServer, ping, plainText } from '../helpers/client.ts';
+import { NO_WASM_TOOLCHAIN } from './wasm-skip.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/wasm-hello', import.meta.url));
 const VERSION = '1.20.4';
@@ -20,7 +21,7 @@ after(async () => {
   for (const fn of cleanup.reverse()) await fn();
 });
 
-test('a changed .wasm is reloaded while a real client stays connected', async () => {
+test('a changed .wasm is reloaded while a real client stays connected', { skip: NO_WASM_TOOLCHAIN }, async () => {
   const root = await mkdtemp(join(tmpdir(), 'infrarust-wasm-reload-'));
   cleanup.push(() => rm(root, { recursive: true, force: true }));
   const pluginDir = join(root, 'plugins', 'wasm-hello');

@@ -9,13 +9,14 @@ import { scaffoldWasmPlugin } from '../../kernel/cli/plugin-commands.ts';
 import { buildWasmPlugin } from '../../kernel/cli/plugin-build.ts';
 import { cachedComponent } from '../../kernel/plugin-system/wasm/component-cache.ts';
 import { checkImports } from '../../kernel/plugin-system/wasm/capabilities.ts';
+import { NO_WASM_TOOLCHAIN } from './wasm-skip.ts';
 
 const dirs: string[] = [];
 after(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-test('plugin new --wasm scaffolds a guest with typed bindings; plugin build makes a component the host accepts', async () => {
+test('plugin new --wasm scaffolds a guest with typed bindings; plugin build makes a component the host accepts', { skip: NO_WASM_TOOLCHAIN }, async () => {
   const root = await mkdtemp(join(tmpdir(), 'infrarust-wasm-new-'));
   dirs.push(root);
   const dir = await scaffoldWasmPlugin('hello', root);

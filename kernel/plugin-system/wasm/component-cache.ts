@@ -50,7 +50,7 @@ export async function cachedComponent(bytes: Uint8Array, cacheRoot: string, labe
 
 async function transpileComponent(bytes: Uint8Array, label: string): Promise<{ files: Record<string, Uint8Array>; imports: string[] }> {
   // Loaded on demand: jco is only needed for bytes not seen before.
-  const { transpile } = await import('@bytecodealliance/jco');
+  const { transpile } = await importToolchain<typeof import('@bytecodealliance/jco')>('@bytecodealliance/jco', label);
   try {
     const out = await transpile(bytes, { name: 'guest', instantiation: 'async', noTypescript: true });
     const files = out.files;
@@ -58,5 +58,18 @@ async function transpileComponent(bytes: Uint8Array, label: string): Promise<{ f
     return { files, imports: [...out.imports] };
   } catch (cause) {
     throw new InfrarustError('IR_ERR_WASM_INVALID', `${label}: not a WebAssembly component jco can read (${(cause as Error)?.message ?? String(cause)})`, { cause });
+  }
+}
+
+/**
+ * Imports a package of the WASM toolchain, an optional dependency (an offline install without it
+ * still runs the proxy; components already in the cache still load).
+ */
+export async function importToolchain<T>(specifier: string, label: string): Promise<T> {
+  try {
+    return (await import(specifier)) as T;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw cause;
+    throw new InfrarustError('IR_ERR_WASM_TOOLCHAIN', `${label}: ${specifier} is not installed (an optional dependency of infrarust): run \`npm install\` with network access to load new WASM components or build them`, { cause });
   }
 }
