@@ -6,6 +6,9 @@
 // for both, in a rotating order, on a fresh pair of processes every few rounds. Prints the median
 // on/off ratio per kind; the target is a cost under 3% (ratio >= 0.97).
 //   npm run bench -- --only metrics [--sec-rounds N] [--pings N] [--sec-conns N]
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { freePort } from '../../test/helpers/free-port.ts';
 import type { InfrarustSetup, Relay } from '../lib/paths.ts';
 import { rotate, type Ctx } from '../lib/types.ts';
@@ -21,6 +24,8 @@ export interface MetricsResults {
   paired_ping_ratio: number[];
   paired_join_ratio: number[];
   scrapes: number;
+  /** bench/lib/metrics-hook-cost.ts: the plugin's own ns per ping and per login, in-process. */
+  hook_ns: { ping_ns: { on: number; off: number }; login_ns: { on: number; off: number } } | null;
   errors: string[];
 }
 
@@ -31,7 +36,7 @@ const median = (xs: number[]): number => {
 
 export async function metricsCost(ctx: Ctx): Promise<void> {
   const { opts, client, sink, log } = ctx;
-  const res: MetricsResults = { pings_per_s: {}, joins_per_s: {}, paired_ping_ratio: [], paired_join_ratio: [], scrapes: 0, errors: [] };
+  const res: MetricsResults = { pings_per_s: {}, joins_per_s: {}, paired_ping_ratio: [], paired_join_ratio: [], scrapes: 0, hook_ns: null, errors: [] };
   (ctx.results as unknown as Record<string, unknown>).metrics = res;
   const fail = (msg: string) => (res.errors.push(msg), log(`!! metrics: ${msg}`));
   const run = (kind: 'pings' | 'conns', port: number, count: number) => client.call<RunResult>(kind, { port, count, concurrency: opts.concurrency, perConnTimeoutMs: 10_000 }, 120_000);
@@ -48,6 +53,13 @@ export async function metricsCost(ctx: Ctx): Promise<void> {
   }
   const ping = median(res.paired_ping_ratio);
   const join = median(res.paired_join_ratio);
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ctx.relays.repoRoot, 'bench/lib/metrics-hook-cost.ts')], { cwd: ctx.relays.repoRoot, timeout: 120_000 });
+    res.hook_ns = JSON.parse(stdout.trim().split('\n').pop()!) as MetricsResults['hook_ns'];
+    log(`  metrics    plugin hooks in-process: +${(res.hook_ns!.ping_ns.on - res.hook_ns!.ping_ns.off).toFixed(0)} ns per ping, +${(res.hook_ns!.login_ns.on - res.hook_ns!.login_ns.off).toFixed(0)} ns per login`);
+  } catch (err) {
+    fail(`in-process hook cost: ${(err as Error).message}`);
+  }
   log(`  metrics    on/off median: pings ${ping.toFixed(3)}, joins ${join.toFixed(3)} (${res.paired_ping_ratio.length} rounds; target >= 0.97), ${res.scrapes} scrapes`);
 
   async function onePair(n: number): Promise<void> {

@@ -21,6 +21,13 @@ export function wireLifecycle(ctx: PluginContext, m: PromMetrics, tracer?: Lifec
   const accepted = new Map<number, number>();
   const joined = new Set<number>();
   const reasons = new Set<string>();
+  // Label children looked up once per label set: inc() on a child skips hashing the labels.
+  const handshakeChild = memo((key: string) => {
+    const [intent, routed] = key.split('|');
+    return m.handshakes.labels(intent!, routed!);
+  });
+  const joinChild = memo((server: string) => m.joins.labels(server));
+  const joinSecondsChild = memo((server: string) => m.joinSeconds.labels(server));
   ctx.transport.register({
     id: 'metrics:lifecycle',
     priority: 0,
@@ -38,7 +45,7 @@ export function wireLifecycle(ctx: PluginContext, m: PromMetrics, tracer?: Lifec
   // Pings are counted from status handshakes, not ProxyPing: a ProxyPing listener makes the
   // kernel parse and re-serialise every status answer (measured: pings/s down by a third).
   ctx.events.on('ConnectionHandshake', function metricsHandshake(e) {
-    m.handshakes.inc({ intent: e.intent, routed: e.serverId === undefined ? 'false' : 'true' });
+    handshakeChild(e.serverId === undefined ? `${e.intent}|false` : `${e.intent}|true`).inc();
     if (e.intent === 'status') m.pings.inc();
     const at = accepted.get(e.conn.connectionId);
     if (at === undefined) return;
@@ -49,9 +56,9 @@ export function wireLifecycle(ctx: PluginContext, m: PromMetrics, tracer?: Lifec
     const id = e.player.connectionId;
     if (joined.has(id)) return;
     joined.add(id);
-    m.joins.inc({ server: e.serverId });
+    joinChild(e.serverId).inc();
     const at = accepted.get(id);
-    if (at !== undefined) m.joinSeconds.observe({ server: e.serverId }, (nowMs() - at) / 1000);
+    if (at !== undefined) joinSecondsChild(e.serverId).observe((nowMs() - at) / 1000);
     tracer?.connected(id, { serverId: e.serverId, backend: e.backend, username: e.player.username, uuid: e.player.uuid });
   });
   ctx.events.on('ServerSwitch', function metricsSwitch() {
@@ -65,4 +72,14 @@ export function wireLifecycle(ctx: PluginContext, m: PromMetrics, tracer?: Lifec
   ctx.events.on('BackendHealthChange', function metricsHealth(e) {
     m.healthChanges.inc({ server: e.serverId, healthy: String(e.healthy) });
   });
+}
+
+/** A per-key cache of `make(key)` (label sets are few: intents x routed, server ids). */
+function memo<T>(make: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let v = cache.get(key);
+    if (v === undefined) cache.set(key, (v = make(key)));
+    return v;
+  };
 }
