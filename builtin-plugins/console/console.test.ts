@@ -38,6 +38,8 @@ test('core commands answer from the proxy API', async () => {
   assert.match((await run(t, ['config', 'status_cache']))[0], /"ttl": 5000/);
   assert.equal((await run(t, ['msg', 'Steve', 'hi']))[0], 'Steve is not connected');
   assert.match((await run(t, ['kick']))[0], /usage: kick <player>/);
+  assert.match((await run(t, ['stop', 'lobby']))[0], /no server manager is loaded: "lobby" cannot be stopped/);
+  assert.equal(t.shutdowns.count, 0, 'stop <server> never stops the proxy');
   await run(t, ['stop']);
   assert.equal(t.shutdowns.count, 1);
 });

@@ -110,7 +110,13 @@ export function coreCommands(ctx: Ctx): Command[] {
     { name: 'config', usage: 'config <key>', description: 'Shows infrarust.toml values (secrets hidden)', execute: (s, [key]) => s.reply(key === undefined ? 'usage: config <key>, e.g. config status_cache' : JSON.stringify(redact(p.describeConfig(key)) ?? null, null, 2)) },
     { name: 'plugins', aliases: ['pl'], description: 'Lists plugins', execute: (s) => s.reply(p.plugins().map((x) => `${x.id} ${x.version} ${x.source} ${x.state}${x.error !== undefined ? `: ${x.error}` : ''}`).join('\n') || 'no plugins') },
     { name: 'plugin', usage: 'plugin <id>', description: 'Shows one plugin', execute: (s, [id]) => { if (!need(s, id, 'plugin <id>')) return; const x = p.plugins().find((v) => v.id === id); s.reply(x === undefined ? `no plugin "${id}"` : JSON.stringify(x, null, 2)); } },
-    { name: 'stop', aliases: ['shutdown', 'exit', 'quit'], description: 'Stops the proxy gracefully', execute: (s) => { s.reply('stopping'); p.shutdown(); } },
+    {
+      name: 'stop',
+      aliases: ['shutdown', 'exit', 'quit'],
+      usage: 'stop  (the proxy)  |  stop <server>  (a managed server)',
+      description: 'Stops the proxy gracefully; with a server id, stops that managed server instead',
+      execute: (s, [id]) => (id === undefined ? stopProxy(s, p) : stopServer(ctx, s, id)),
+    },
   ];
 }
 
@@ -131,4 +137,21 @@ function serverLine(x: ServerSummary): string {
   // Servers a provider offered say which one and from where (`from docker@local: container mc1`).
   const from = x.source === undefined || x.source === 'file' ? '' : `, from ${x.source}${x.origin === undefined ? '' : `: ${x.origin}`}`;
   return `${x.id}: ${x.domains.join(', ')} -> ${addresses.join(', ')} (${x.proxyMode}${balance}, ${plural(x.connections, 'connection')}${from})`;
+}
+
+function stopProxy(source: CommandSource, proxy: Ctx['proxy']): void {
+  source.reply('stopping');
+  proxy.shutdown();
+}
+
+/**
+ * `stop <server>`: a typo'd or unmanaged id never stops the proxy. The managed server is stopped
+ * through the `server-manager` service when that plugin is loaded.
+ */
+async function stopServer(ctx: Ctx, source: CommandSource, id: string): Promise<void> {
+  const managers = ctx.services.get('server-manager');
+  if (managers === undefined) return source.reply(`no server manager is loaded: "${id}" cannot be stopped (plain \`stop\` stops the proxy)`);
+  if (managers.state(id) === undefined) return source.reply(`${id} is not a managed server; managed: ${managers.servers().join(', ') || 'none'} (plain \`stop\` stops the proxy)`);
+  const r = await managers.stop(id);
+  source.reply(r.ok ? `${id}: ${r.state}` : `${id}: ${r.reason}`);
 }
