@@ -51,7 +51,7 @@ export async function guestSource(dir: string, manifest: PluginManifest, backend
       write: false,
       logLevel: 'silent',
       external: ['infrarust:plugin/*'],
-      define: { __PLUGIN_ID__: JSON.stringify(manifest.id), __PLUGIN_VERSION__: JSON.stringify(manifest.version) },
+      define: { INFRARUST_PLUGIN_ID: JSON.stringify(manifest.id), INFRARUST_PLUGIN_VERSION: JSON.stringify(manifest.version) },
     });
     js = out.outputFiles[0]!.text;
   } catch (cause) {

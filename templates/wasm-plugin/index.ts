@@ -10,14 +10,14 @@ import { register } from 'infrarust:plugin/commands@0.1.0';
 import { log } from 'infrarust:plugin/log@0.1.0';
 import type { Event, EventOutcome } from 'infrarust:plugin/types@0.1.0';
 
-declare const __PLUGIN_ID__: string;
-declare const __PLUGIN_VERSION__: string;
+declare const INFRARUST_PLUGIN_ID: string; // from plugin.json, set by `plugin build`
+declare const INFRARUST_PLUGIN_VERSION: string;
 
 const EventPriority = { FIRST: 0, EARLY: 64, NORMAL: 128, LATE: 192, LAST: 255 } as const;
 let greetings = 0;
 
 export const guest = {
-  metadata: () => ({ id: __PLUGIN_ID__, version: __PLUGIN_VERSION__ }),
+  metadata: () => ({ id: INFRARUST_PLUGIN_ID, version: INFRARUST_PLUGIN_VERSION }),
 
   onEnable(): void {
     subscribe('ProxyPing', EventPriority.LATE);

@@ -52,3 +52,28 @@ test('an event call that loops forever is cut at the deadline; access fails clos
   assert.ok(harness.logs.some((l) => l.code === 'IR_ERR_WASM_DEADLINE' && l.plugin === 'wasm-hello'), 'the fault is logged with its code');
   assert.equal(harness.host!.list().find((p) => p.id === 'wasm-hello')?.state, 'loaded');
 });
+
+test('a guest that throws (a trap: the instance is poisoned) is re-instantiated; observer-style events fail open', { skip: NO_WASM_TOOLCHAIN }, async () => {
+  const root = await mkdtemp(join(tmpdir(), 'infrarust-wasm-trap-'));
+  cleanup.push(() => rm(root, { recursive: true, force: true }));
+  await cp(FIXTURE, join(root, 'wasm-hello'), { recursive: true });
+  const backend = await startBackend({ version: VERSION, motd: 'backend motd' });
+  cleanup.push(() => backend.close());
+  const harness = await startProxy({
+    builtins: [],
+    captureLogs: 'info',
+    global: `plugins_dir = ${JSON.stringify(root)}\n[plugins.wasm-hello]\nthrow_domain = "trap.example"\n`,
+    servers: { lobby: serverToml(['wasm.example', 'trap.example'], [backend.port]) },
+  });
+  cleanup.push(() => harness.stop());
+  // First ping: the guest throws; ProxyPing is not an access event, so the ping is answered without it.
+  const first = plainText((await ping(harness.port, 'trap.example', VERSION)).description);
+  assert.equal(first, 'backend motd');
+  let text = '';
+  for (let i = 0; i < 40 && text !== 'MOTD from wasm-hello'; i++) {
+    text = plainText((await ping(harness.port, 'wasm.example', VERSION)).description);
+    if (text !== 'MOTD from wasm-hello') await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.equal(text, 'MOTD from wasm-hello', 'the guest was re-instantiated after the trap');
+  assert.ok(harness.logs.some((l) => l.code === 'IR_ERR_WASM_GUEST' && l.plugin === 'wasm-hello' && /guest fault/.test(l.msg)));
+});

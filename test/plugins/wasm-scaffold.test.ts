@@ -9,6 +9,8 @@ import { scaffoldWasmPlugin } from '../../kernel/cli/plugin-commands.ts';
 import { buildWasmPlugin } from '../../kernel/cli/plugin-build.ts';
 import { cachedComponent } from '../../kernel/plugin-system/wasm/component-cache.ts';
 import { checkImports } from '../../kernel/plugin-system/wasm/capabilities.ts';
+import { bootKernel } from '../../kernel/kernel.ts';
+import { createRootLogger } from '../../kernel/log/logger.ts';
 import { NO_WASM_TOOLCHAIN } from './wasm-skip.ts';
 
 const dirs: string[] = [];
@@ -28,4 +30,13 @@ test('plugin new --wasm scaffolds a guest with typed bindings; plugin build make
   const component = await cachedComponent(await readFile(built.file), join(root, '.cache'), 'hello');
   assert.ok(!component.imports.some((i) => i.startsWith('wasi:')), `no WASI imports: ${component.imports.join(', ')}`);
   checkImports('hello', component.imports, { permissions: [], deny: [] });
+  // And it loads: metadata() answers the manifest's id, on-enable registers its command.
+  const kernel = await bootKernel({ source: { text: `plugins_dir = ${JSON.stringify(root)}\n`, file: join(root, 'infrarust.toml') }, log: createRootLogger({ level: 'silent', pretty: false }), builtinDir: join(root, 'none') });
+  try {
+    await kernel.host.loadAll();
+    assert.deepEqual(kernel.host.list().map((p) => [p.id, p.state, p.error]), [['hello', 'loaded', undefined]]);
+    assert.ok(kernel.layers.registries.commands.get('hello') !== undefined);
+  } finally {
+    await kernel.host.shutdown();
+  }
 });

@@ -128,6 +128,7 @@ class GuestRuntime {
     try {
       return await worker.call(method, args, this.options.callDeadlineMs);
     } catch (err) {
+      if ((err as { trap?: boolean }).trap === true) await worker.terminate('trapped');
       if (!worker.running) this.fault(err);
       throw err;
     }

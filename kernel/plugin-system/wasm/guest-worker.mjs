@@ -84,7 +84,10 @@ parentPort.on('message', (msg) => {
     const value = fn.apply(guest, msg.args);
     parentPort.postMessage({ type: 'result', seq: msg.seq, value });
   } catch (err) {
-    parentPort.postMessage({ type: 'fail', seq: msg.seq, message: errorText(err) });
+    // A trap (and a guest's uncaught JS exception, which QuickJS turns into `unreachable`)
+    // poisons the instance: every later call fails with "cannot enter component instance".
+    const trap = err instanceof WebAssembly.RuntimeError || /cannot enter component instance/.test(errorText(err));
+    parentPort.postMessage({ type: 'fail', seq: msg.seq, message: errorText(err), trap });
   }
 });
 

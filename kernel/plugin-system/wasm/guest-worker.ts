@@ -79,7 +79,10 @@ export class GuestWorker {
     this.ready.catch(() => undefined);
   }
 
-  /** Calls a guest export; rejects with IR_ERR_WASM_DEADLINE (worker terminated) or IR_ERR_WASM_GUEST. */
+  /**
+   * Calls a guest export; rejects with IR_ERR_WASM_DEADLINE (worker terminated) or
+   * IR_ERR_WASM_GUEST (`trap: true` when the instance is now unusable).
+   */
   call(method: string, args: unknown[], deadlineMs: number): Promise<unknown> {
     if (this.ended) return Promise.reject(new InfrarustError('IR_ERR_WASM_GUEST', `${this.options.label}: the guest is not running`));
     const seq = ++this.seq;
@@ -130,7 +133,7 @@ export class GuestWorker {
     this.pending.delete(msg.seq);
     clearTimeout(p.timer);
     if (msg.type === 'result') p.resolve(msg.value);
-    else p.reject(new InfrarustError('IR_ERR_WASM_GUEST', `${this.options.label}: ${msg.message}`));
+    else p.reject(Object.assign(new InfrarustError('IR_ERR_WASM_GUEST', `${this.options.label}: ${msg.message}`), { trap: msg.trap === true }));
   }
 
   private answer(op: string, args: unknown[]): void {
@@ -155,4 +158,4 @@ type WorkerMessage =
   | { type: 'log'; level: string; message: string }
   | { type: 'sync'; op: string; args: unknown[] }
   | { type: 'result'; seq: number; value: unknown }
-  | { type: 'fail'; seq: number; message: string };
+  | { type: 'fail'; seq: number; message: string; trap?: boolean };
