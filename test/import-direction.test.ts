@@ -35,6 +35,8 @@ function importedPackages(file: string): string[] {
 }
 
 const isTest = (file: string): boolean => file.endsWith('.test.ts');
+/** Test code: test files and the fixtures (child-process scripts, data) they run. */
+const isTestCode = (file: string): boolean => isTest(file) || /[\\/]fixtures[\\/]/.test(file);
 
 const RULES: Record<string, string[]> = {
   sdk: ['sdk'],
@@ -61,7 +63,7 @@ test('plugin code uses the sdk test kit only in tests', () => {
   const bad: string[] = [];
   for (const folder of ['builtin-plugins', 'plugins', 'templates', 'sdk']) {
     for (const file of sources(join(root, folder))) {
-      if (isTest(file)) continue;
+      if (isTestCode(file)) continue;
       if (importedPackages(file).some((p) => p === 'infrarust/sdk/testing')) bad.push(relative(root, file));
     }
   }
