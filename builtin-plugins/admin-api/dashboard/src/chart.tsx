@@ -23,7 +23,12 @@ interface Props {
   points: Point[];
   stacked?: boolean;
   height?: number;
+  /** The widest window shown; a young series gets a narrower one (at least 2 minutes). */
   windowMs?: number;
+  /** Draw values as steps (counts that jump), not slopes. */
+  step?: boolean;
+  /** Whole-number axis ticks (counts). */
+  integer?: boolean;
   format?: (n: number) => string;
   label: string;
   /** Smallest top of the y axis (so a flat zero line is not centred). */
@@ -32,11 +37,16 @@ interface Props {
 
 const PAD = { top: 10, right: 12, bottom: 22, left: 38 };
 
-function niceMax(v: number): number {
-  if (v <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  const f = v / p;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * p;
+const MIN_WINDOW_MS = 2 * 60_000;
+const TICKS = 4;
+
+/** A round step so that TICKS steps cover `max`. */
+function niceStep(max: number, integer: boolean): number {
+  const raw = Math.max(max, 1e-9) / TICKS;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / p;
+  const step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+  return integer ? Math.max(1, Math.ceil(step)) : step;
 }
 
 function useWidth() {
@@ -51,37 +61,43 @@ function useWidth() {
   return { ref, width };
 }
 
-export function TimeChart({ series, points, stacked, height = 220, windowMs = 10 * 60_000, format = String, label, minMax = 1 }: Props) {
+export function TimeChart({ series, points, stacked, step, integer, height = 220, windowMs = 30 * 60_000, format = String, label, minMax = 1 }: Props) {
   const { ref, width } = useWidth();
   const [hover, setHover] = useState<number>();
   const end = Math.max(Date.now(), points.at(-1)?.t ?? 0);
-  const start = end - windowMs;
+  const first = points[0]?.t ?? end;
+  const span = Math.min(windowMs, Math.max(MIN_WINDOW_MS, end - first));
+  const start = end - span;
   const shown = points.filter((p) => p.t >= start - 60_000);
+  // A count holds until it changes: carry the last one to now.
+  if (step && shown.length > 0 && shown[shown.length - 1].t < end) shown.push({ t: end, values: shown[shown.length - 1].values });
   const tops = shown.map((p) => (stacked ? p.values.reduce((a, b) => a + b, 0) : Math.max(0, ...p.values)));
-  const yMax = niceMax(Math.max(minMax, ...tops));
+  const yStep = niceStep(Math.max(minMax, ...tops), integer === true);
+  const yMax = yStep * Math.max(1, Math.ceil(Math.max(minMax, ...tops) / yStep));
   const w = width - PAD.left - PAD.right;
   const h = height - PAD.top - PAD.bottom;
-  const x = (t: number) => PAD.left + ((t - start) / windowMs) * w;
+  const x = (t: number) => PAD.left + (Math.max(0, t - start) / span) * w;
   const y = (v: number) => PAD.top + h - (v / yMax) * h;
 
   const base = shown.map(() => 0);
   const shapes = series.map((s, j) => {
     const lower = [...base];
     const upper = shown.map((p, i) => (stacked ? (base[i] += p.values[j] ?? 0) : p.values[j] ?? 0));
-    const line = upper.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(shown[i].t).toFixed(1)},${y(v).toFixed(1)}`).join('');
-    const area = stacked && shown.length > 0 ? `${line}${lower.map((v, i) => `L${x(shown[shown.length - 1 - i].t).toFixed(1)},${y(lower[shown.length - 1 - i]).toFixed(1)}`).join('')}Z` : undefined;
+    const line = trace(upper, (i) => x(shown[i].t), y, step === true, false);
+    const back = trace([...lower].reverse(), (i) => x(shown[shown.length - 1 - i].t), y, step === true, true);
+    const area = stacked && shown.length > 0 ? `${line}L${back.slice(1)}Z` : undefined;
     return { s, line, area };
   });
 
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * yMax);
-  const times = [0, 1, 2, 3, 4].map((i) => start + (i * windowMs) / 4);
+  const ticks = Array.from({ length: Math.round(yMax / yStep) + 1 }, (_, i) => i * yStep);
+  const times = [0, 1, 2, 3, 4].map((i) => start + (i * span) / 4);
   const latest = shown.at(-1);
   const summary = latest === undefined ? `${label}: no data yet` : `${label}, latest: ${series.map((s, j) => `${s.label} ${format(latest.values[j] ?? 0)}`).join(', ')}`;
 
   const onMove = (e: PointerEvent) => {
     if (shown.length === 0) return;
     const rect = (e.currentTarget as SVGElement).getBoundingClientRect();
-    const t = start + ((e.clientX - rect.left - PAD.left) / w) * windowMs;
+    const t = start + ((e.clientX - rect.left - PAD.left) / w) * span;
     let best = 0;
     for (let i = 1; i < shown.length; i++) if (Math.abs(shown[i].t - t) < Math.abs(shown[best].t - t)) best = i;
     setHover(best);
@@ -98,7 +114,7 @@ export function TimeChart({ series, points, stacked, height = 220, windowMs = 10
           </g>
         ))}
         {times.map((t, i) => (
-          <text key={i} class="axis" x={x(t)} y={height - 6} text-anchor={i === 0 ? 'start' : i === 4 ? 'end' : 'middle'}>{i === 4 ? 'now' : clock(t).slice(0, 5)}</text>
+          <text key={i} class="axis" x={x(t)} y={height - 6} text-anchor={i === 0 ? 'start' : i === 4 ? 'end' : 'middle'}>{i === 4 ? 'now' : span < 10 * 60_000 ? clock(t) : clock(t).slice(0, 5)}</text>
         ))}
         {shapes.map(({ s, line, area }) => (
           <g key={s.label}>
@@ -131,6 +147,20 @@ export function TimeChart({ series, points, stacked, height = 220, windowMs = 10
       </ul>
     </div>
   );
+}
+
+/** An SVG path through the values; `step` holds each value until the next point (drawn forwards or backwards). */
+function trace(values: number[], xAt: (i: number) => number, y: (v: number) => number, step: boolean, backwards: boolean): string {
+  let d = '';
+  values.forEach((v, i) => {
+    const px = xAt(i).toFixed(1);
+    const py = y(v).toFixed(1);
+    if (i === 0) d += `M${px},${py}`;
+    else if (step && backwards) d += `L${xAt(i - 1).toFixed(1)},${py}L${px},${py}`;
+    else if (step) d += `L${px},${y(values[i - 1]).toFixed(1)}L${px},${py}`;
+    else d += `L${px},${py}`;
+  });
+  return d;
 }
 
 /** Horizontal bars for a few labelled counts (refusal reasons). */

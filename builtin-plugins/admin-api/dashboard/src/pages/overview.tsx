@@ -42,7 +42,7 @@ export function Overview() {
       </div>
       <div class="grid-2">
         <Card title="Players online by server" class="span-2">
-          {playerSeries.length === 0 ? <Empty title="No servers yet">Add a server file to servers/ and it appears here.</Empty> : <TimeChart label="Players online by server" series={playerSeries} points={playerPoints} stacked minMax={4} format={(n) => String(Math.round(n * 10) / 10)} />}
+          {playerSeries.length === 0 ? <Empty title="No servers yet">Add a server file to servers/ and it appears here.</Empty> : <TimeChart label="Players online by server" series={playerSeries} points={playerPoints} stacked step integer minMax={4} format={(n) => String(Math.round(n))} />}
         </Card>
         <Card title="Traffic per second">
           <TimeChart label="Joins, pings and refusals per second" series={[{ label: 'Joins', color: PALETTE[1] }, { label: 'Pings', color: PALETTE[0] }, { label: 'Refused', color: PALETTE[4] }]} points={ratePoints} minMax={1} format={rate} height={200} />
