@@ -6,6 +6,7 @@
  * would silently misread as host "::" port 1.
  */
 import { isIP } from 'node:net';
+import { z } from 'zod';
 
 /** A resolved network endpoint. IPv6 hosts are stored without brackets, ready for `net.connect`. */
 export interface HostPort {
@@ -76,4 +77,19 @@ export function parseHostPort(text: string, options: HostPortOptions = {}): Host
 /** Formats an endpoint back to text, bracketing IPv6. */
 export function formatHostPort({ host, port }: HostPort): string {
   return `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * A `host[:port]` config value: a string in, a {@link HostPort} out, a clear message on error
+ * (for plugins' section schemas). @example z.strictObject({ bind: hostPortSchema().prefault('127.0.0.1:8080') })
+ */
+export function hostPortSchema(options: HostPortOptions = {}) {
+  return z.string().transform((text, ctx) => {
+    try {
+      return parseHostPort(text, options);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message, input: text });
+      return z.NEVER;
+    }
+  });
 }

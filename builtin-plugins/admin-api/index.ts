@@ -20,16 +20,8 @@ import { proxyRoutes, statsOf } from './routes-proxy.ts';
 import { banRoutes, serverRoutes } from './routes-servers.ts';
 import { SseHub } from './sse.ts';
 import { dashboardRoot } from './static.ts';
+import { WebSchema, type WebSection } from './options.ts';
 
-/** `[web]` as the proxy resolved it (kernel/config/schema-web.ts). */
-interface WebSection {
-  enable_api: boolean;
-  enable_webui: boolean;
-  bind: { host: string; port: number };
-  api_key?: string;
-  cors_origins: string[];
-  rate_limit: { requests_per_minute: number };
-}
 
 /** SSE bounds: clients per stream kind, and bytes one client may fall behind before it is dropped. */
 export const SSE_MAX_CLIENTS = 256;
@@ -39,11 +31,16 @@ const STATS_TICK_MS = 5_000;
 const servers = new Set<ServerType>();
 
 export default definePlugin({
+  sections: { web: WebSchema.optional() },
   async setup(ctx) {
-    const web = ctx.proxy.describeConfig('web') as WebSection | undefined;
+    const web = ctx.sections.web as WebSection | undefined;
     if (web === undefined || !web.enable_api) {
       ctx.log.debug('no [web] section (or enable_api = false): the admin API is off');
       return;
+    }
+    const proxyBind = ctx.proxy.describeConfig('bind') as { host: string; port: number } | undefined;
+    if (proxyBind !== undefined && sameListener(web.bind, proxyBind)) {
+      throw Object.assign(new Error(`[web] bind ${web.bind.host}:${web.bind.port} collides with the proxy listener bind = "${proxyBind.host}:${proxyBind.port}"`), { code: 'IR_ERR_API_LISTEN' });
     }
     const { key, file } = await resolveApiKey(web.bind.host, web.api_key, () => ctx.dataDir, ctx.files);
     if (file !== undefined) ctx.log.info({ file }, 'no [web] api_key: using a generated key, stored in this file (mode 0600)');
@@ -56,7 +53,7 @@ export default definePlugin({
   },
 });
 
-async function start(ctx: PluginContext, web: WebSection, key: string): Promise<ServerType> {
+async function start(ctx: PluginContext<any, any>, web: WebSection, key: string): Promise<ServerType> {
   const events = new SseHub({ maxClients: SSE_MAX_CLIENTS, maxQueuedBytes: SSE_MAX_QUEUED_BYTES });
   const logs = new SseHub({ maxClients: SSE_MAX_CLIENTS, maxQueuedBytes: SSE_MAX_QUEUED_BYTES });
   const feed = new Feed(events);
@@ -88,6 +85,11 @@ async function start(ctx: PluginContext, web: WebSection, key: string): Promise<
   const addr = server.address() as AddressInfo;
   ctx.log.info({ bind: `${addr.address}:${addr.port}` }, `admin API listening on http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}/api/v1`);
   return server;
+}
+
+function sameListener(a: { host: string; port: number }, b: { host: string; port: number }): boolean {
+  const any = (h: string) => h === '0.0.0.0' || h === '::';
+  return a.port === b.port && (any(a.host) || any(b.host) || a.host === b.host);
 }
 
 function listen(fetch: (req: Request) => Response | Promise<Response>, bind: { host: string; port: number }): Promise<ServerType> {

@@ -9,16 +9,17 @@ import type { AddressInfo } from 'node:net';
 import { definePlugin, type PluginContext } from 'infrarust/sdk';
 import { METRICS_SERVICE } from './api.ts';
 import { wireLifecycle } from './lifecycle.ts';
-import type { Telemetry, TelemetrySection } from './otel.ts';
+import type { Telemetry } from './otel.ts';
+import { TelemetrySchema, type TelemetrySection } from './options.ts';
 import { createMetrics, type PromMetrics } from './prom.ts';
-
-type Section = TelemetrySection & { metrics_bind?: { host: string; port: number } };
 
 const live = new Set<() => Promise<void>>();
 
 export default definePlugin({
+  sections: { telemetry: TelemetrySchema },
   async setup(ctx) {
-    const telemetry = ctx.proxy.describeConfig('telemetry') as Section | undefined;
+    // Absent only outside a proxy (a test context without the section): the defaults, all off.
+    const telemetry: TelemetrySection | undefined = ctx.sections.telemetry;
     const web = ctx.proxy.describeConfig('web') as { enable_api?: boolean } | undefined;
     const served = web?.enable_api === true || telemetry?.metrics_bind !== undefined;
     if (!served && telemetry?.enabled !== true) {
@@ -51,7 +52,7 @@ export default definePlugin({
   },
 });
 
-async function startOtel(ctx: PluginContext, t: TelemetrySection, metrics: PromMetrics): Promise<Telemetry | undefined> {
+async function startOtel(ctx: PluginContext<any, any>, t: TelemetrySection, metrics: PromMetrics): Promise<Telemetry | undefined> {
   try {
     const { startTelemetry } = await import('./otel.ts');
     return await startTelemetry(ctx, t, metrics);

@@ -15,14 +15,7 @@ import type { Span, Tracer } from '@opentelemetry/api';
 import type { LifecycleTracer } from './lifecycle.ts';
 import type { PromMetrics } from './prom.ts';
 
-export interface TelemetrySection {
-  enabled: boolean;
-  endpoint?: string;
-  protocol: 'grpc' | 'http';
-  metrics: { enabled: boolean; export_interval: number };
-  traces: { enabled: boolean; sampling_ratio: number };
-  resource: { service_name: string; service_version?: string };
-}
+import type { TelemetrySection } from './options.ts';
 
 export interface Telemetry {
   tracer?: LifecycleTracer;
@@ -41,7 +34,7 @@ function endpointFor(t: TelemetrySection, signal: 'traces' | 'metrics'): string 
   return t.protocol === 'grpc' ? base : `${base.replace(/\/+$/, '')}/v1/${signal}`;
 }
 
-export async function startTelemetry(ctx: PluginContext, t: TelemetrySection, prom: PromMetrics): Promise<Telemetry> {
+export async function startTelemetry(ctx: PluginContext<any, any>, t: TelemetrySection, prom: PromMetrics): Promise<Telemetry> {
   const { resourceFromAttributes } = load<typeof import('@opentelemetry/resources')>('@opentelemetry/resources');
   const resource = resourceFromAttributes({ 'service.name': t.resource.service_name, 'service.version': t.resource.service_version ?? ctx.proxy.version });
   const stops: (() => Promise<void>)[] = [];
@@ -67,7 +60,7 @@ export async function startTelemetry(ctx: PluginContext, t: TelemetrySection, pr
 }
 
 /** The same numbers as /metrics, read from the Prometheus registry at each export. */
-function mirrorMetrics(meter: import('@opentelemetry/api').Meter, ctx: PluginContext, prom: PromMetrics): void {
+function mirrorMetrics(meter: import('@opentelemetry/api').Meter, ctx: PluginContext<any, any>, prom: PromMetrics): void {
   const total = async (c: { get(): Promise<{ values: { value: number }[] }> }) => (await c.get()).values.reduce((a, v) => a + v.value, 0);
   meter.createObservableGauge('infrarust.players.online').addCallback((o) => o.observe(ctx.proxy.players().length));
   meter.createObservableGauge('infrarust.connections.active').addCallback((o) => o.observe(ctx.proxy.connections().length));

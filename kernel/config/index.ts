@@ -12,7 +12,6 @@ export { MOTD_STATES, type MotdState, type MotdEntry, type MotdConfig } from './
 export type { ForwardingMode } from './schema-forwarding.ts';
 export type { TimeoutsConfig, KeepaliveConfig } from './schema-timeouts.ts';
 export type { ActiveHealthConfig, BalanceStrategy } from './schema-balance.ts';
-export type { WebConfig } from './schema-web.ts';
 export type { WasmConfig } from './schema-wasm.ts';
 export type { PluginEntry } from './schema-plugins.ts';
 export { ProxyConfigSchema, ProxyConfigShape, proxyConfigSchema, type ProxyConfig, type ProxyConfigInput } from './schema-global.ts';

@@ -15,10 +15,8 @@ import { MotdConfigSchema, StatusCacheSchema } from './schema-motd.ts';
 import { EventsSchema, PluginsSchema } from './schema-plugins.ts';
 import { PermissionsSchema } from './schema-security.ts';
 import { composeShape, NO_PLUGIN_SECTIONS, type SectionSet } from './sections.ts';
-import { TelemetrySchema } from './schema-telemetry.ts';
 import { KeepaliveSchema } from './schema-timeouts.ts';
 import { WasmSchema } from './schema-wasm.ts';
-import { apiKeyProblem, WebSchema } from './schema-web.ts';
 
 const U32 = z.number().int().min(0).max(0xffff_ffff);
 
@@ -40,7 +38,6 @@ export const ProxyConfigShape = z.strictObject({
   worker_threads: U32.default(0),
   status_cache: StatusCacheSchema.prefault({}),
   default_motd: MotdConfigSchema.prefault({}),
-  telemetry: TelemetrySchema.prefault({}),
   keepalive: KeepaliveSchema.prefault({}),
   /** Intercepted sessions: packets of this many bytes or more are compressed towards clients; -1 = off. */
   compression_threshold: z.number().int().min(-1).max(8_388_608).default(256),
@@ -49,7 +46,6 @@ export const ProxyConfigShape = z.strictObject({
   announce_proxy_commands: z.boolean().default(true),
   forwarding: ForwardingSchema.prefault({}),
   plugin_messaging: PluginMessagingSchema.prefault({}),
-  web: WebSchema.optional(),
   permissions: PermissionsSchema.prefault({}),
   active_health: ActiveHealthSchema.prefault({}),
   events: EventsSchema.prefault({}),
@@ -62,26 +58,6 @@ type Ctx = z.RefinementCtx<Shape>;
 
 const isNum = (v: unknown): v is number => typeof v === 'number';
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
-function sameListener(a: { host: string; port: number }, b: { host: string; port: number }): boolean {
-  const any = (h: string) => h === '0.0.0.0' || h === '::';
-  return a.port === b.port && (any(a.host) || any(b.host) || a.host === b.host);
-}
-
-function checkWeb(cfg: Partial<Shape>, ctx: Ctx): void {
-  const web = cfg.web;
-  if (!isObj(web) || !isObj(web.bind)) return;
-  if (web.enable_api === false && web.enable_webui === true) {
-    ctx.addIssue({ code: 'custom', path: ['web', 'enable_webui'], message: 'requires enable_api = true: the dashboard is served by the admin API' });
-  }
-  if (web.enable_api !== false) {
-    const problem = apiKeyProblem(web.bind, web.api_key);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['web', 'api_key'], message: problem });
-  }
-  if (isObj(cfg.bind) && sameListener(web.bind, cfg.bind)) {
-    ctx.addIssue({ code: 'custom', path: ['web', 'bind'], message: `collides with the proxy listener bind = "${cfg.bind.host}:${cfg.bind.port}"` });
-  }
-}
 
 function checkWasm(wasm: unknown, ctx: Ctx): void {
   if (!isObj(wasm) || !isNum(wasm.epoch_tick)) return;
@@ -100,7 +76,6 @@ function checkWasm(wasm: unknown, ctx: Ctx): void {
  * every problem; each check therefore guards the types it reads.
  */
 function checkProxyConfig(cfg: Shape, ctx: Ctx): void {
-  checkWeb(cfg, ctx);
   checkWasm(cfg.wasm, ctx);
 }
 

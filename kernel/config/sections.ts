@@ -31,7 +31,7 @@ export interface SectionCatalog {
  * v2 still loads (with a warning) when that plugin is disabled or removed.
  */
 export const V2_PLUGIN_SECTIONS = {
-  global: { ip_filter: 'ip-filter', rate_limit: 'rate-limit', ban: 'ban', auth: 'mojang-auth', docker: 'docker-provider' } as Record<string, string>,
+  global: { ip_filter: 'ip-filter', rate_limit: 'rate-limit', ban: 'ban', auth: 'mojang-auth', docker: 'docker-provider', web: 'admin-api', telemetry: 'metrics' } as Record<string, string>,
   server: { ip_filter: 'ip-filter', server_manager: 'server-manager' } as Record<string, string>,
 };
 
@@ -48,7 +48,7 @@ export const NO_PLUGIN_SECTIONS: SectionCatalog = {
 
 /**
  * The kernel's object schema with every plugin section added. Absent sections resolve from `{}`,
- * except those whose schema is optional (`[docker]`: the table's presence turns a feature on).
+ * except those whose schema is optional (`[docker]`, `[web]`: the table's presence turns a feature on).
  */
 export function composeShape<T extends z.ZodObject>(kernel: T, set: SectionSet): T {
   const extra: Record<string, ZodType> = {};

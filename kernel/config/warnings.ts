@@ -7,7 +7,6 @@ import type { ProxyConfig } from './schema-global.ts';
 import type { MotdConfig } from './schema-motd.ts';
 import type { ServerFileConfig } from './schema-server.ts';
 import { FORWARDING_PROXY_MODES } from './schema-server.ts';
-import { hasRealApiKey, isLoopback } from './schema-web.ts';
 
 /** A warning tied to a key; the loader adds file and line. */
 export interface ConfigWarning {
@@ -41,10 +40,6 @@ export function proxyWarnings(config: ProxyConfig): ConfigWarning[] {
   }
   if (config.worker_threads !== 0) {
     out.push({ path: ['worker_threads'], message: 'is ignored: it sized the Rust runtime; this proxy runs on one Node.js event loop' });
-  }
-  const web = config.web;
-  if (web?.enable_api && !hasRealApiKey(web.api_key) && isLoopback(web.bind)) {
-    out.push({ path: ['web', 'api_key'], message: 'is not set: an ephemeral key will be generated at startup' });
   }
   if (config.wasm.cpu_budget > config.wasm.max_call_duration) {
     out.push({ path: ['wasm', 'cpu_budget'], message: 'is longer than max_call_duration, so the wall-clock limit stops busy calls first' });

@@ -9,6 +9,8 @@ import { IpFilterSchema, type IpFilterRules } from '../../builtin-plugins/ip-fil
 import { RateLimitSchema, type RateLimitSettings } from '../../builtin-plugins/rate-limit/options.ts';
 import { BanSchema, type BanSection } from '../../builtin-plugins/ban/options.ts';
 import { AuthSchema, type AuthSettings } from '../../builtin-plugins/mojang-auth/options.ts';
+import { WebSchema, type WebSection } from '../../builtin-plugins/admin-api/options.ts';
+import { TelemetrySchema, type TelemetrySection } from '../../builtin-plugins/metrics/options.ts';
 import { DockerSchema, type DockerSettings } from '../../builtin-plugins/docker-provider/options.ts';
 import { ServerManagerSection, type ServerManagerConfig } from '../../builtin-plugins/server-manager/options.ts';
 
@@ -22,6 +24,8 @@ export function builtinSections(): SectionCatalog {
     { manifest: manifest('rate-limit', ['rate_limit']), definition: definition({ rate_limit: RateLimitSchema }) },
     { manifest: manifest('ban', ['ban']), definition: definition({ ban: BanSchema }) },
     { manifest: manifest('mojang-auth', ['auth']), definition: definition({ auth: AuthSchema }) },
+    { manifest: manifest('admin-api', ['web']), definition: definition({ web: WebSchema.optional() }) },
+    { manifest: manifest('metrics', ['telemetry']), definition: definition({ telemetry: TelemetrySchema }) },
     { manifest: manifest('docker-provider', ['docker']), definition: definition({ docker: DockerSchema }) },
     { manifest: manifest('server-manager', [], ['server_manager']), definition: definition({}, { server_manager: ServerManagerSection }) },
   ]).catalog;
@@ -35,4 +39,6 @@ export interface BuiltinSections {
   auth: AuthSettings;
   docker: DockerSettings;
   server_manager: ServerManagerConfig | undefined;
+  web?: WebSection;
+  telemetry: TelemetrySection;
 }
