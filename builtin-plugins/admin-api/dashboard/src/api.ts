@@ -39,6 +39,7 @@ export interface Server {
 }
 
 export type BanType = 'ip' | 'ip_range' | 'username' | 'uuid';
+/** As bans.json stores it: times in epoch seconds. */
 export interface Ban {
   target: { type: BanType; value: string };
   reason: string | null;

@@ -108,6 +108,10 @@ function Shell({ info }: { info: ProxyInfo | undefined }) {
           </ul>
         </nav>
         <div class="sidebar-foot">
+          <Button variant="primary" small class="broadcast" onClick={() => setBroadcast(true)} aria-label="Broadcast a message">
+            <Icon name="megaphone" size={16} />
+            <span class="hide-sm">Broadcast</span>
+          </Button>
           <LinkBadge />
           <Button variant="ghost" small onClick={signOut} aria-label="Sign out">
             <Icon name="logout" size={16} />
@@ -116,12 +120,6 @@ function Shell({ info }: { info: ProxyInfo | undefined }) {
         </div>
       </aside>
       <main id="main" class="content" tabIndex={-1}>
-        <div class="topbar">
-          <Button variant="primary" small onClick={() => setBroadcast(true)}>
-            <Icon name="megaphone" size={16} />
-            Broadcast
-          </Button>
-        </div>
         <View />
       </main>
       {broadcast ? <BroadcastDialog onClose={() => setBroadcast(false)} /> : null}

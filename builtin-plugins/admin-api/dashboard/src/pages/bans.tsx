@@ -131,9 +131,9 @@ export function Bans() {
                     <Badge tone="muted">{b.target.type}</Badge> <b class="mono">{b.target.value}</b>
                   </td>
                   <td data-label="Reason">{b.reason ?? <span class="muted">none</span>}</td>
-                  <td data-label="Expires">{b.expires_at === null ? 'never' : dateTime(b.expires_at)}</td>
+                  <td data-label="Expires">{b.expires_at === null ? 'never' : dateTime(b.expires_at * 1000)}</td>
                   <td data-label="Added">
-                    {ago(b.created_at)} <span class="muted">via {b.source}</span>
+                    {ago(b.created_at * 1000)} <span class="muted">via {b.source}</span>
                   </td>
                   <td class="right actions">
                     <Button small onClick={() => setLifting(b)} aria-label={`Unban ${b.target.value}`}>Unban</Button>
