@@ -253,3 +253,24 @@ test('the API key never appears in a log line', () => {
   assert.ok(proxy.logs.some((l) => /admin API listening/.test(l.msg)));
   assert.ok(!text.includes(KEY));
 });
+
+test('servers, health, start/stop without a manager (501), stats, plugins, reload', async () => {
+  const servers = (await (await api('/api/v1/servers')).json()) as { servers: { id: string; proxy_mode: string; state: string | null; health: unknown[] }[] };
+  assert.deepEqual(servers.servers.map((s) => [s.id, s.proxy_mode, s.state]), [['lobby', 'offline', null]]);
+  const health = (await (await api('/api/v1/servers/lobby/health')).json()) as { healthy: boolean };
+  assert.equal(health.healthy, true);
+  assert.equal((await api('/api/v1/servers/nope')).status, 404);
+  const start = await api('/api/v1/servers/lobby/start', { method: 'POST' });
+  assert.equal(start.status, 501);
+  assert.equal(((await start.json()) as { error: { code: string } }).error.code, 'IR_ERR_API_NOT_IMPLEMENTED');
+  assert.equal((await api('/api/v1/servers/nope/stop', { method: 'POST' })).status, 404);
+  const stats = (await (await api('/api/v1/stats')).json()) as { joins_total: number; servers: number };
+  assert.ok(stats.joins_total >= 2);
+  assert.equal(stats.servers, 1);
+  const plugins = (await (await api('/api/v1/plugins')).json()) as { plugins: { id: string; state: string }[] };
+  assert.deepEqual(plugins.plugins.map((p) => [p.id, p.state]).sort(), [['admin-api', 'loaded'], ['ban', 'loaded']]);
+  assert.equal((await api('/api/v1/plugins/admin-api/reload', { method: 'POST' })).status, 409);
+  const reload = await api('/api/v1/plugins/ban/reload', { method: 'POST' });
+  assert.equal(reload.status, 200, await reload.text());
+  assert.equal(((await (await api('/api/v1/plugins/ban')).json()) as { state: string }).state, 'loaded');
+});
