@@ -5,7 +5,8 @@
  * stops on `stop` from stdin (prints "Stopping the server", writes `stopped-gracefully` in its
  * working directory, exits 0). Argument 3 picks a misbehaviour: `crash-after-ready` (exits 1
  * 300 ms after the ready line), `crash-on-start` (exits 3 before listening), `never-ready` (never
- * prints the ready line), `ignore-stop` (does not react to `stop`).
+ * prints the ready line), `ignore-stop` (does not react to `stop`), `slow-ready` (the ready line
+ * 1.5 s after listening). Chat lines are logged (`<name> text`) and echoed back (`<motd> echo: text`).
  * Usage: node managed-mc-server.mjs <port> <motd> [mode]
  */
 import { writeFileSync } from 'node:fs';
@@ -24,9 +25,15 @@ const mcData = createRequire(import.meta.url)('minecraft-data')('1.21.4');
 server.on('playerJoin', (client) => {
   client.write('login', mcData.loginPacket);
   console.log(`${client.username} joined the game`);
+  // Chat is logged as vanilla does and echoed back, so a test can talk to the backend.
+  client.on('chat_message', (p) => {
+    console.log(`<${client.username}> ${p.message}`);
+    client.write('system_chat', { content: { type: 'compound', name: '', value: { text: { type: 'string', value: `${motd} echo: ${p.message}` } } }, isActionBar: false });
+  });
 });
 server.on('listening', () => {
-  if (mode !== 'never-ready') console.log('Done (0.421s)! For help, type "help"');
+  if (mode === 'slow-ready') setTimeout(() => console.log('Done (1.500s)! For help, type "help"'), 1_500);
+  else if (mode !== 'never-ready') console.log('Done (0.421s)! For help, type "help"');
   if (mode === 'crash-after-ready') setTimeout(() => {
     console.error('java.lang.OutOfMemoryError: simulated');
     process.exit(1);
