@@ -1,14 +1,16 @@
 // The web dashboard in a real browser: Debian's Chromium driven by playwright-core against a real
 // proxy (admin-api + ban builtins), a real backend and real 1.21.4 clients. The operator signs in
 // with the API key, sees a connected player appear on the players page, kicks them from the UI,
-// and the client is disconnected with the reason typed in the dialog. Every page is screenshotted
+// and the client is disconnected with the reason typed in the dialog; a broadcast reaches a
+// player's chat, a ban from the players page disconnects with its reason and is lifted from the
+// bans page (bans.json follows). Every page is screenshotted
 // at laptop width and the overview and players pages at phone width (test-output/dashboard/,
 // printed); the phone layout must not scroll sideways. The key never appears in a URL and is
 // kept in sessionStorage only. Without a browser the test is skipped with how to get one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type mc from 'minecraft-protocol';
@@ -107,7 +109,7 @@ after(async () => {
   if (!SKIP) console.log(`# dashboard screenshots: ${OUT}`);
 });
 
-test('sign in, see a real player appear, kick them from the UI; every page at laptop and phone width', { skip: SKIP, timeout: 120_000 }, async () => {
+test('sign in, see a real player appear, kick them from the UI; broadcast, ban and unban; every page at laptop and phone width', { skip: SKIP, timeout: 120_000 }, async () => {
   const { context, page } = await newPage(LAPTOP);
   const started = Date.now();
   await signIn(page);
@@ -115,8 +117,8 @@ test('sign in, see a real player appear, kick them from the UI; every page at la
   assert.equal(await page.evaluate("sessionStorage.getItem('infrarust.api_key')"), KEY);
 
   // Traffic for the charts: players on two servers, pings, and a banned name refused at login.
-  await connectPlayer('Alex');
-  await connectPlayer('Notch', 'survival.test');
+  const alex = await connectPlayer('Alex');
+  const notch = await connectPlayer('Notch', 'survival.test');
   await connectPlayer('Jeb', 'survival.test');
   for (let i = 0; i < 6; i++) await ping(proxy.port, 'lobby.test', VERSION);
   const ban = await fetch(`${base}/api/v1/bans`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ target: { type: 'username', value: 'Griefer' }, reason: 'griefing spawn' }) });
@@ -140,9 +142,31 @@ test('sign in, see a real player appear, kick them from the UI; every page at la
   await row.waitFor({ state: 'detached', timeout: 10_000 });
   await page.getByText('Kicked Steve').waitFor();
 
+  // Broadcast reaches intercepted players; a ban from the players page disconnects with its reason.
+  const chat = new Promise<string>((resolve) => notch.once('system_chat', (p: { content: unknown }) => resolve(JSON.stringify(p.content))));
+  await page.getByRole('button', { name: 'Broadcast a message' }).click();
+  const bc = page.getByRole('dialog', { name: 'Broadcast a message' });
+  await bc.getByLabel('Message').fill('Restart in 5 minutes');
+  await bc.getByRole('button', { name: 'Broadcast' }).click();
+  assert.match(await chat, /Restart in 5 minutes/);
+  const alexGone = disconnected(alex);
+  await page.locator('tr[data-player="Alex"]').getByRole('button', { name: 'Ban Alex' }).click();
+  const bd = page.getByRole('dialog', { name: 'Ban Alex' });
+  await bd.getByLabel('Reason').fill('xray from the dashboard');
+  await bd.getByRole('button', { name: 'Ban' }).click();
+  assert.match(await alexGone, /xray from the dashboard/);
+
   for (const label of ['Servers', 'Bans', 'Plugins', 'Logs']) {
     await go(page, label);
-    if (label === 'Bans') await page.getByText('griefing spawn').waitFor();
+    if (label === 'Bans') {
+      await page.getByText('xray from the dashboard').waitFor();
+      await page.getByRole('button', { name: 'Unban Alex' }).click();
+      await page.getByRole('dialog', { name: 'Unban Alex' }).getByRole('button', { name: 'Unban' }).click();
+      await page.getByRole('button', { name: 'Unban Alex' }).waitFor({ state: 'detached' });
+      const file = JSON.parse(await readFile(join(proxy.dir, 'bans.json'), 'utf8')) as { bans: { target: { value: string } }[] };
+      assert.deepEqual(file.bans.map((b) => b.target.value), ['Griefer']);
+      await page.getByText('griefing spawn').waitFor();
+    }
     if (label === 'Plugins') await page.getByRole('cell', { name: 'admin-api', exact: true }).waitFor();
     if (label === 'Logs') await page.locator('.log-line').first().waitFor();
     await shot(page, `laptop-${label.toLowerCase()}`);
@@ -161,7 +185,7 @@ test('sign in, see a real player appear, kick them from the UI; every page at la
   await shot(phone.page, 'phone-overview');
   assert.ok(await phone.page.evaluate(NO_SIDEWAYS_SCROLL), 'the phone layout does not scroll sideways');
   await go(phone.page, 'Players');
-  await phone.page.locator('tr[data-player="Alex"]').waitFor();
+  await phone.page.locator('tr[data-player="Notch"]').waitFor();
   await shot(phone.page, 'phone-players');
   assert.ok(await phone.page.evaluate(NO_SIDEWAYS_SCROLL), 'the phone players page does not scroll sideways');
   await phone.context.close();
