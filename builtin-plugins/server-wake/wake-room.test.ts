@@ -181,3 +181,15 @@ test('a player who leaves is no longer counted or released', async () => {
   assert.equal(a.completed.length, 0);
   assert.deepEqual(b.completed, [{ type: 'accept' }]);
 });
+
+test('a missed online change: the tick releases the players of a server the manager calls online', async () => {
+  const { manager, room, clock } = setup();
+  manager.states.set('lobby', 'sleeping');
+  const a = session('A', { type: 'initial', serverId: 'lobby' });
+  await room.enter(a);
+  manager.states.set('lobby', 'online'); // no stateChanged
+  clock.now += 200;
+  room.tick();
+  assert.deepEqual(a.completed, [{ type: 'accept' }]);
+  assert.equal(room.waiting('lobby'), 0);
+});

@@ -13,7 +13,8 @@
  *   not managed / no manager → accept
  * State changes: online releases every waiting player; crashed kicks them with `failed_kick`
  * (`timeout_kick` when the cause is the manager's start_timeout); the tick kicks players past
- * their own deadline with `timeout_kick`.
+ * their own deadline with `timeout_kick`, and releases players of a server the manager calls
+ * online (in case a change was missed).
  */
 import { accept, deny, hold, type HandlerResult, type LimboSession, type ServerManagerService, type ServerStateChangeInfo } from 'infrarust/sdk';
 import { render, type ServerWakeOptions } from './options.ts';
@@ -83,13 +84,7 @@ export class WakeRoom {
     if (waiting.length === 0) return;
     const vars = { server: change.serverId, cause: change.cause ?? change.next };
     if (change.next === 'online') {
-      const { options } = this.deps;
-      this.deps.log.info({ server: change.serverId, players: waiting.length }, 'server online: waiting players released');
-      for (const w of waiting) {
-        this.waiters.delete(w.session);
-        w.session.sendTitle(render(options.ready_title, vars), render(options.ready_subtitle, vars), { fadeIn: 0, stay: 30, fadeOut: 10 });
-        w.session.complete(accept());
-      }
+      this.release(change.serverId, waiting);
     } else if (change.next === 'crashed') {
       const timedOut = /start_timeout/.test(change.cause ?? '');
       const message = render(timedOut ? this.deps.options.timeout_kick : this.deps.options.failed_kick, vars);
@@ -106,6 +101,7 @@ export class WakeRoom {
   tick(): void {
     const now = this.deps.now();
     this.frame++;
+    this.releaseOnline();
     for (const w of [...this.waiters.values()]) {
       if (!w.session.active) {
         this.waiters.delete(w.session);
@@ -119,6 +115,30 @@ export class WakeRoom {
         this.draw(w, now);
       }
     }
+  }
+
+  /** Sends `waiting` (players of `serverId`) on to it: the server is online. */
+  private release(serverId: string, waiting: Waiter[]): void {
+    const { options } = this.deps;
+    const vars = { server: serverId };
+    this.deps.log.info({ server: serverId, players: waiting.length }, 'server online: waiting players released');
+    for (const w of waiting) {
+      this.waiters.delete(w.session);
+      w.session.sendTitle(render(options.ready_title, vars), render(options.ready_subtitle, vars), { fadeIn: 0, stay: 30, fadeOut: 10 });
+      w.session.complete(accept());
+    }
+  }
+
+  /**
+   * A safety net for a missed ServerStateChange (the server-manager plugin reloaded, say): players
+   * still waiting for a server the manager now calls online are released on the tick. Players
+   * waiting out `retry_delay` keep waiting.
+   */
+  private releaseOnline(): void {
+    const byServer = new Map<string, Waiter[]>();
+    for (const w of this.waiters.values()) if (w.retryAt === undefined) byServer.set(w.serverId, [...(byServer.get(w.serverId) ?? []), w]);
+    const manager = this.deps.manager();
+    for (const [serverId, waiting] of byServer) if (manager?.state(serverId) === 'online') this.release(serverId, waiting);
   }
 
   private holdFor(session: LimboSession, serverId: string, retryMs?: number): HandlerResult {
