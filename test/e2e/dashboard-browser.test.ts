@@ -37,6 +37,7 @@ let base: string;
 let browser: Browser | undefined;
 const clients: mc.Client[] = [];
 const urls: string[] = [];
+const pageErrors: string[] = [];
 
 const connectPlayer = async (name: string, domain = 'lobby.test') => {
   const { client } = await joinServer({ port: proxy.port, domain, version: VERSION, username: name, keep: true, timeoutMs: 10_000 });
@@ -64,7 +65,8 @@ async function newPage(viewport: { width: number; height: number }, mobile = fal
   const context = await browser!.newContext({ viewport, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: mobile ? 2 : 1, colorScheme: 'dark' });
   const page = await context.newPage();
   page.on('request', (r) => urls.push(r.url()));
-  page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`));
   return { context, page };
 }
 
@@ -190,6 +192,7 @@ test('sign in, see a real player appear, kick them from the UI; broadcast, ban a
   assert.ok(await phone.page.evaluate(NO_SIDEWAYS_SCROLL), 'the phone players page does not scroll sideways');
   await phone.context.close();
 
+  assert.deepEqual(pageErrors, [], 'no script errors in the page');
   assert.deepEqual(urls.filter((u) => u.includes(KEY)), [], 'the API key never appears in a URL');
   assert.ok(urls.some((u) => u.includes('/api/v1/events?') && u.includes('token=')), 'the event stream was opened with a token');
   assert.deepEqual(urls.filter((u) => !u.startsWith(base) && !u.startsWith('data:')), [], 'nothing is fetched from another origin');
