@@ -77,8 +77,12 @@ async function readBody(c: Context): Promise<unknown> {
   return value;
 }
 
-/** Registers every route on `app` under `prefix`. */
-export function mount(app: Hono, prefix: string, routes: readonly Route[]): void {
+/**
+ * Registers every route on `app` under `prefix`. With `checkResponses` (the e2e tests set
+ * INFRARUST_API_CHECK_RESPONSES=1) each answer is also parsed with the route's response schema,
+ * so the OpenAPI document is proven against what handlers really return; a mismatch is a 500.
+ */
+export function mount(app: Hono, prefix: string, routes: readonly Route[], checkResponses = process.env.INFRARUST_API_CHECK_RESPONSES === '1'): void {
   for (const r of routes) {
     app[r.method](prefix + r.path, async function apiRoute(c) {
       const params = parse(r.params, c.req.param(), 'path');
@@ -86,6 +90,10 @@ export function mount(app: Hono, prefix: string, routes: readonly Route[]): void
       const body = r.body === undefined ? undefined : parse(r.body, (await readBody(c)) ?? {}, 'body');
       const out = await r.handler({ params, query, body, c });
       if (out instanceof Response) return out;
+      if (checkResponses && r.response !== undefined) {
+        const checked = r.response.safeParse(out);
+        if (!checked.success) throw new Error(`${r.method.toUpperCase()} ${r.path}: the answer does not match its documented schema: ${describeIssues('response', checked.error.issues)}`);
+      }
       if (r.status === 204) return c.body(null, 204);
       return c.json(out as object, r.status ?? 200);
     });

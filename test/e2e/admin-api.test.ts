@@ -19,6 +19,9 @@ import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.t
 import { ERROR_CODES } from '../../kernel/errors.ts';
 import { API_ERROR_STATUS } from '../../builtin-plugins/admin-api/errors.ts';
 
+// Every answer is checked against its route's documented (OpenAPI) schema: a mismatch is a 500.
+process.env.INFRARUST_API_CHECK_RESPONSES = '1';
+
 const VERSION = '1.21.4';
 const KEY = 'test-admin-key-0123456789abcdef';
 let backend: Backend;
