@@ -23,9 +23,9 @@ import { dashboardRoot } from './static.ts';
 import { WebSchema, type WebSection } from './options.ts';
 
 
-/** SSE bounds: clients per stream kind, and bytes one client may fall behind before it is dropped. */
+/** SSE bounds: clients per stream kind, and bytes one client may fall behind before it is dropped (at most 16 MiB queued per kind). */
 export const SSE_MAX_CLIENTS = 256;
-export const SSE_MAX_QUEUED_BYTES = 256 * 1024;
+export const SSE_MAX_QUEUED_BYTES = 64 * 1024;
 const STATS_TICK_MS = 5_000;
 
 const servers = new Set<ServerType>();
