@@ -10,7 +10,7 @@
  *   login disconnect "starting, rejoin in about N s" (passthrough.ts), from a ServerPreConnect
  *   listener, since the limbo cannot run there.
  */
-import { definePlugin, deny, type LimboHandler, type ServerStateChangeInfo } from 'infrarust/sdk';
+import { definePlugin, deny, EventPriority, type LimboHandler, type ServerStateChangeInfo } from 'infrarust/sdk';
 import { ServerWakeSchema } from './options.ts';
 import { isForwardingMode, passthroughRefusal } from './passthrough.ts';
 import { StartTimes } from './start-times.ts';
@@ -47,14 +47,16 @@ export default definePlugin({
     });
 
     if (options.passthrough) {
+      // LATE, and only for joins nobody refused or redirected: a refused player must not wake a server.
       ctx.events.on('ServerPreConnect', function serverWakePassthrough(e) {
+        if (e.result !== undefined && e.result.type !== 'allowed') return;
         const services = manager();
         if (services === undefined || services.state(e.serverId) === undefined) return;
         const server = ctx.proxy.servers().find((s) => s.id === e.serverId);
         if (server === undefined || !isForwardingMode(server.proxyMode)) return;
         const reason = passthroughRefusal(e.serverId, e.player.username, { manager: services, options, times, now: Date.now(), pendingStart, log: ctx.log });
         return reason === undefined ? undefined : deny(reason);
-      });
+      }, { priority: EventPriority.LATE });
     }
 
     ctx.scheduler.interval(options.update_interval, function serverWakeTick() {
