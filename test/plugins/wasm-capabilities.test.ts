@@ -49,7 +49,8 @@ test('checkImports: baseline passes, wasi and ungranted opt-ins are refused by n
   });
   checkImports('p', ['infrarust:plugin/player-write'], { permissions: ['player-write'], deny: [] });
   assert.throws(() => checkImports('p', ['infrarust:plugin/events'], { permissions: [], deny: ['events'] }), { message: /remove "events" from \[plugins\.p\] deny/ });
-  assert.throws(() => checkImports('p', ['infrarust:plugin/ban'], { permissions: ['ban'], deny: [] }), { message: /does not provide the ban capability/ });
+  checkImports('p', ['infrarust:plugin/ban', 'infrarust:plugin/limbo', 'infrarust:plugin/codec-filter', 'infrarust:plugin/server-manage'], { permissions: ['ban', 'limbo', 'codec-filter', 'server-manage'], deny: [] });
+  assert.throws(() => checkImports('p', ['infrarust:plugin/limbo'], none), { message: /grant it with \[plugins\.p\] permissions = \["limbo"\]/ });
   assert.throws(() => checkImports('p', ['acme:evil/net'], none), { message: /not part of infrarust:plugin@0\.1\.0/ });
 });
 

@@ -13,8 +13,8 @@ export const WIT_VERSION = '0.1.0';
 export const BASELINE = ['log', 'events', 'commands', 'scheduler', 'config-read', 'player-read', 'server-read'] as const;
 /** Granted by name in `[plugins.<id>] permissions`. */
 export const OPT_IN = ['player-write', 'ban', 'server-manage', 'codec-filter', 'limbo'] as const;
-/** Opt-ins whose host side is not written yet: refused at load even when granted. */
-export const NOT_IMPLEMENTED = new Set<string>(['ban', 'server-manage', 'codec-filter', 'limbo']);
+/** Opt-ins whose host side is not written yet: refused at load even when granted (none in 0.1.0). */
+export const NOT_IMPLEMENTED = new Set<string>();
 /** Interfaces that hold only types (never imported by the toolchains we know, harmless if they are). */
 const TYPE_ONLY = new Set(['types']);
 

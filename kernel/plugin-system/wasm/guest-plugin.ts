@@ -96,6 +96,8 @@ class GuestRuntime {
         onEvent: (id, name) => this.listener(id, name),
         onCommand: (name) => this.command(name),
         onTask: (id) => void this.guestCall('onTask', [BigInt(id)]).catch((err: unknown) => this.ctx.log.warn({ err }, 'scheduled task failed')),
+        call: (method, args) => this.guestCall(method, args),
+        label: this.label,
       }),
       onLog: (level, message) => guestLog(this.ctx, level, message),
       onExit: (reason) => this.fault(new InfrarustError('IR_ERR_WASM_GUEST', `${this.label}: the guest worker ${reason}`)),
@@ -156,12 +158,12 @@ class GuestRuntime {
   private undoRegistrations(): void {
     const regs = this.regs;
     this.regs = newRegistrations();
-    for (const undo of [...regs.listeners.values(), ...regs.commands.values(), ...regs.tasks.values()].reverse()) undo();
+    for (const undo of [...regs.listeners.values(), ...regs.commands.values(), ...regs.tasks.values(), ...[...regs.caps.values()].map((c) => c.undo)].reverse()) undo();
   }
 }
 
 function newRegistrations(): Registrations {
-  return { listeners: new Map(), commands: new Map(), tasks: new Map(), nextId: 1 };
+  return { listeners: new Map(), commands: new Map(), tasks: new Map(), caps: new Map(), nextId: 1 };
 }
 
 function guestLog(ctx: PluginContext<unknown>, level: string, message: string): void {

@@ -44,7 +44,18 @@ const iface = {
     kick: call('player-write.kick'),
     switchServer: call('player-write.switch-server'),
   },
+  ...optInImports(),
 };
+
+/** The opt-in interfaces beyond player-write (host side: cap-services.ts, cap-codec-filter.ts, cap-limbo.ts). */
+function optInImports() {
+  return {
+    ban: { ban: call('ban.ban'), unban: call('ban.unban'), isBanned: call('ban.is-banned') },
+    'server-manage': { state: call('server-manage.state'), start: call('server-manage.start'), stop: call('server-manage.stop') },
+    'codec-filter': { register: call('codec-filter.register'), unregister: call('codec-filter.unregister') },
+    limbo: { register: call('limbo.register'), unregister: call('limbo.unregister'), sendMessage: call('limbo.send-message'), complete: call('limbo.complete') },
+  };
+}
 
 /** jco 1.35 reads unversioned keys while its typings use versioned ones: supply both. */
 function importObject() {
@@ -57,6 +68,15 @@ function importObject() {
 }
 
 let guest;
+/** The opt-in exports (codec-filter-guest, limbo-guest), when the component has them. */
+let optInExports = {};
+
+/** `onEvent` → the guest interface's; `limboGuest.onChat` → that export's (this, function). */
+function exported(method) {
+  const dot = method.indexOf('.');
+  const self = dot < 0 ? guest : optInExports[method.slice(0, dot)];
+  return [self, self?.[dot < 0 ? method : method.slice(dot + 1)]];
+}
 
 async function start() {
   const { instantiate } = await import(pathToFileURL(join(dir, 'guest.js')).href);
@@ -67,6 +87,7 @@ async function start() {
   };
   const instance = await instantiate(getCoreModule, importObject());
   guest = instance.guest ?? instance['infrarust:plugin/guest@0.1.0'];
+  optInExports = { codecFilterGuest: instance.codecFilterGuest ?? instance['infrarust:plugin/codec-filter-guest@0.1.0'], limboGuest: instance.limboGuest ?? instance['infrarust:plugin/limbo-guest@0.1.0'] };
   if (guest === undefined) throw new Error('the component does not export infrarust:plugin/guest@0.1.0');
 }
 
@@ -79,9 +100,9 @@ function errorText(err) {
 parentPort.on('message', (msg) => {
   if (msg.type !== 'call') return;
   try {
-    const fn = guest[msg.method];
+    const [self, fn] = exported(msg.method);
     if (typeof fn !== 'function') throw new Error(`the guest does not export ${msg.method}`);
-    const value = fn.apply(guest, msg.args);
+    const value = fn.apply(self, msg.args);
     parentPort.postMessage({ type: 'result', seq: msg.seq, value });
   } catch (err) {
     // A trap (and a guest's uncaught JS exception, which QuickJS turns into `unreachable`)

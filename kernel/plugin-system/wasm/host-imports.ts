@@ -8,11 +8,16 @@ import { EVENT_INFO } from '../../../sdk/events.ts';
 import type { PluginContext } from '../../../sdk/plugin.ts';
 import type { Player } from '../../../sdk/player.ts';
 import type { Text } from '../../../sdk/player.ts';
+import { codecFilterImports } from './cap-codec-filter.ts';
+import { limboImports } from './cap-limbo.ts';
+import { serviceImports } from './cap-services.ts';
 
 export interface Registrations {
   listeners: Map<number, () => void>;
   commands: Map<string, () => void>;
   tasks: Map<number, () => void>;
+  /** Opt-in registrations (codec filters, limbo handlers) by host-assigned handle. */
+  caps: Map<number, { kind: string; undo: () => void }>;
   nextId: number;
 }
 
@@ -25,6 +30,10 @@ export interface HostImportDeps {
   onEvent: (id: number, name: EventName) => (event: never) => Promise<never>;
   onCommand: (name: string) => (source: Source, args: string[]) => Promise<void>;
   onTask: (id: number) => void;
+  /** Calls another guest export (`codecFilterGuest.filterBatch`, `limboGuest.onChat`…) with the call deadline. */
+  call: (method: string, args: unknown[]) => Promise<unknown>;
+  /** "plugin <id>", for messages. */
+  label: string;
 }
 
 const ok = (val?: unknown) => ({ tag: 'ok', val });
@@ -69,6 +78,9 @@ export function hostImports(deps: HostImportDeps): (op: string, args: unknown[])
     'player-write.send-action-bar': (conn: number, text: string) => act(ctx, conn, (p) => p.sendActionBar(toText(text))),
     'player-write.kick': (conn: number, reason: string) => act(ctx, conn, (p) => p.kick(toText(reason))),
     'player-write.switch-server': (conn: number, server: string) => act(ctx, conn, (p) => (void p.switchServer(server), { ok: true })),
+    ...serviceImports(ctx, ctx.manifest.id),
+    ...codecFilterImports(deps),
+    ...limboImports(deps),
   };
   return (op, args) => {
     const fn = table[op];
@@ -102,7 +114,7 @@ function witPlayer(p: Player) {
 }
 
 /** A text-component string: JSON when it starts with `{`, else legacy `§` text. */
-function toText(s: string): Text {
+export function toText(s: string): Text {
   if (s.startsWith('{')) {
     try {
       return JSON.parse(s) as Text;
