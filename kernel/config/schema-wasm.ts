@@ -19,6 +19,8 @@ const limitShape = {
   host_call_timeout: upTo(HOUR, '1h'),
   max_call_duration: upTo(HOUR, '1h'),
   queue_capacity: count(1, 1_048_576),
+  /** Host imports one guest call may make before it fails as a fault (a host-call flood). */
+  host_calls_per_call: count(1, 1_048_576),
 };
 
 const recoveryShape = {
@@ -64,6 +66,7 @@ export const WasmSchema = z.strictObject({
   host_call_timeout: limitShape.host_call_timeout.prefault('30s'),
   max_call_duration: limitShape.max_call_duration.prefault('60s'),
   queue_capacity: limitShape.queue_capacity.default(1024),
+  host_calls_per_call: limitShape.host_calls_per_call.default(1000),
   instance_pool: count(0, 32_768).default(0),
   recovery: WasmRecoverySchema.prefault({}),
   quotas: WasmQuotasSchema.prefault({}),
@@ -91,6 +94,7 @@ export const PluginWasmSchema = z.strictObject({
   host_call_timeout: limitShape.host_call_timeout.optional(),
   max_call_duration: limitShape.max_call_duration.optional(),
   queue_capacity: limitShape.queue_capacity.optional(),
+  host_calls_per_call: limitShape.host_calls_per_call.optional(),
   recovery: z.strictObject(recoveryShape).partial().optional(),
   quotas: z.strictObject(quotaShape).partial().optional(),
   network: WasmNetworkSchema.optional(),

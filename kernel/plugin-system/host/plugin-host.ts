@@ -47,7 +47,8 @@ const OFFLINE_PROXY: ProxyApi = {
   reloadPlugin: async () => false,
 };
 
-export type PluginState = 'loaded' | 'failed' | 'disabled' | 'skipped';
+/** `quarantined`: a sandboxed (WASM) plugin that faulted too often; disabled until reloaded. */
+export type PluginState = 'loaded' | 'failed' | 'disabled' | 'skipped' | 'quarantined';
 
 export interface PluginInfo {
   id: string;
@@ -105,6 +106,20 @@ export class PluginHost {
 
   constructor(private readonly options: PluginHostOptions) {
     this.setupTimeoutMs = options.setupTimeoutMs ?? 10_000;
+    for (const loader of options.loaders) loader.bindHost?.(this);
+  }
+
+  /**
+   * Disables the loaded plugin whose context is `context` (a WASM guest that faulted more often
+   * than its recovery policy allows): unloaded as if its folder were removed, state `quarantined`
+   * with `reason` until a reload. False when that version is no longer the loaded one.
+   */
+  async quarantine(context: object, reason: string, err?: unknown): Promise<boolean> {
+    const record = [...this.records.values()].find((r) => r.active?.owned.context === context);
+    if (record === undefined) return false;
+    this.markFailed(record, reason, 'quarantined', err);
+    await this.deactivate(record);
+    return true;
   }
 
   get layers(): PluginLayers {

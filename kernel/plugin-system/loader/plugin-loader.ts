@@ -23,6 +23,14 @@ export interface PluginLoader {
   idle(): Promise<void>;
   /** Frees everything (shutdown). */
   close(): Promise<void>;
+  /** Called once by the host that uses this loader (WASM guests quarantine themselves through it). */
+  bindHost?(host: LoaderHost): void;
+}
+
+/** What a loader's plugins may ask of the host. */
+export interface LoaderHost {
+  /** Disables the plugin loaded with `context` until it is reloaded (state `quarantined`). */
+  quarantine(context: object, reason: string, err?: unknown): Promise<boolean>;
 }
 
 /** The loader that takes `candidate`, or undefined. */

@@ -13,7 +13,9 @@ import { InfrarustError } from '../../errors.ts';
 import { cachedComponent } from '../wasm/component-cache.ts';
 import { checkImports } from '../wasm/capabilities.ts';
 import { guestPluginDefinition } from '../wasm/guest-plugin.ts';
-import type { PluginLoader } from './plugin-loader.ts';
+import { guestLimits } from '../wasm/limits.ts';
+import { checkWitVersion } from '../wasm/wit-version.ts';
+import type { LoaderHost, PluginLoader } from './plugin-loader.ts';
 
 export const WASM_ENTRY = /\.wasm$/;
 /** Default deadline of one event or command call into a guest. */
@@ -31,7 +33,9 @@ export interface WasmPluginLoaderOptions {
 }
 
 export function wasmPluginLoader(options: WasmPluginLoaderOptions): PluginLoader {
+  let host: LoaderHost | undefined;
   return {
+    bindHost: (h) => void (host = h),
     kind: 'wasm',
     accepts: (c) => WASM_ENTRY.test(c.manifest.main ?? ''),
     async load(c) {
@@ -40,6 +44,7 @@ export function wasmPluginLoader(options: WasmPluginLoaderOptions): PluginLoader
       const bytes = await readFile(file).catch((cause: unknown) => {
         throw new InfrarustError('IR_ERR_WASM_INVALID', `plugin ${id}: cannot read ${file} (${(cause as Error).message})`, { cause });
       });
+      checkWitVersion(id, bytes);
       const started = performance.now();
       const component = await cachedComponent(bytes, options.cacheDir, `plugin ${id} (${file})`);
       const entry = options.pluginConfig(id);
@@ -54,6 +59,8 @@ export function wasmPluginLoader(options: WasmPluginLoaderOptions): PluginLoader
           config,
           callDeadlineMs: deadline ?? DEFAULT_CALL_DEADLINE_MS,
           lifecycleDeadlineMs: LIFECYCLE_DEADLINE_MS,
+          limits: guestLimits(entry?.wasm),
+          quarantine: async (ctx, reason, err) => (await host?.quarantine(ctx, reason, err)) ?? false,
         }),
       };
     },

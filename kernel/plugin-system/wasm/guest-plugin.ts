@@ -9,7 +9,9 @@
 import type { EventMap, EventName } from '../../../sdk/events.ts';
 import type { PluginContext, PluginDefinition, PluginManifest } from '../../../sdk/plugin.ts';
 import { InfrarustError } from '../../errors.ts';
-import { GuestWorker } from './guest-worker.ts';
+import { GuestWorker, type WorkerLimits } from './guest-worker.ts';
+import { coreModules } from './core-modules.ts';
+import { DEFAULT_RECOVERY, FaultWindow, type RecoveryPolicy } from './quarantine.ts';
 import { applyOutcome, toWitEvent } from './event-codec.ts';
 import { hostImports, type Registrations } from './host-imports.ts';
 
@@ -23,6 +25,16 @@ export interface GuestPluginOptions {
   callDeadlineMs: number;
   /** on-enable, on-disable and instantiation. */
   lifecycleDeadlineMs: number;
+  /** Memory, queue, budgets and recovery (defaults: limits.ts of the loader, quarantine.ts). */
+  limits?: GuestLimits;
+  /** Disables the plugin until reloaded (the host's `quarantine`); without it the guest only stops. */
+  quarantine?: (ctx: object, reason: string, err: unknown) => Promise<boolean>;
+}
+
+export interface GuestLimits extends Omit<WorkerLimits, 'modules' | 'maxMemoryBytes'> {
+  /** The maximum of each memory the guest defines, bytes (default 64 MiB). */
+  memoryBytes?: number;
+  recovery?: RecoveryPolicy;
 }
 
 export function guestPluginDefinition(options: GuestPluginOptions): PluginDefinition<unknown> {
@@ -47,6 +59,8 @@ export function guestPluginDefinition(options: GuestPluginOptions): PluginDefini
 export interface GuestStats {
   faults: number;
   restarts: number;
+  /** Set once the guest was quarantined (the reason). */
+  quarantined?: string;
 }
 
 class GuestRuntime {
@@ -58,13 +72,17 @@ class GuestRuntime {
   private started = false;
   readonly stats: GuestStats = { faults: 0, restarts: 0 };
   private readonly label: string;
+  private readonly faults: FaultWindow;
+  /** Set while a restart waits out its backoff: calls then fail at once instead of waiting. */
+  private backingOff = false;
 
   constructor(private readonly options: GuestPluginOptions, private readonly ctx: PluginContext<unknown>) {
     this.label = `plugin ${options.manifest.id}`;
+    this.faults = new FaultWindow(options.limits?.recovery ?? DEFAULT_RECOVERY);
   }
 
   async start(): Promise<void> {
-    const worker = this.spawn();
+    const worker = await this.spawnLimited();
     await worker.ready;
     const meta = (await worker.call('metadata', [], this.options.lifecycleDeadlineMs)) as { id?: unknown; version?: unknown } | null;
     if (meta?.id !== this.options.manifest.id) {
@@ -83,8 +101,16 @@ class GuestRuntime {
     await worker?.terminate();
   }
 
-  private spawn(): GuestWorker {
+  /** A worker with the plugin's limits, its core modules compiled once with the memory maximum. */
+  private async spawnLimited(): Promise<GuestWorker> {
+    const { memoryBytes = DEFAULT_MEMORY_BYTES, recovery: _recovery, ...rest } = this.options.limits ?? {};
+    const modules = await coreModules(this.options.dir, memoryBytes, this.label);
+    return this.spawn({ ...rest, modules, maxMemoryBytes: memoryBytes });
+  }
+
+  private spawn(limits: WorkerLimits): GuestWorker {
     const worker = new GuestWorker({
+      limits,
       dir: this.options.dir,
       label: this.label,
       startTimeoutMs: this.options.lifecycleDeadlineMs,
@@ -124,6 +150,7 @@ class GuestRuntime {
 
   /** A call with the per-call deadline; an overrun or a dead worker counts a fault and restarts. */
   private async guestCall(method: string, args: unknown[]): Promise<unknown> {
+    if (this.backingOff) throw new InfrarustError('IR_ERR_WASM_GUEST', `${this.label}: the guest is restarting after a fault`);
     if (this.restarting !== undefined) await this.restarting;
     const worker = this.worker;
     if (worker === undefined || !worker.running) throw new InfrarustError('IR_ERR_WASM_GUEST', `${this.label}: the guest is not running`);
@@ -136,21 +163,50 @@ class GuestRuntime {
     }
   }
 
-  /** Counts a fault and re-instantiates the guest (once at a time). */
+  /**
+   * Counts a fault and re-instantiates the guest (once at a time) after the recovery policy's
+   * backoff, or quarantines the plugin when the window holds more faults than it allows.
+   */
   private fault(err: unknown): void {
     if (!this.started || this.stopped || this.restarting !== undefined) return;
     this.stats.faults++;
-    this.ctx.log.warn({ err, code: (err as InfrarustError).code, faults: this.stats.faults }, `${this.label}: guest fault; re-instantiating it`);
-    this.restarting = this.restart()
-      .catch((e: unknown) => this.ctx.log.error({ err: e }, `${this.label}: re-instantiation failed; the guest stays stopped until reloaded`))
-      .finally(() => (this.restarting = undefined));
+    const decision = this.faults.record();
+    if (decision.action === 'quarantine') return this.enterQuarantine(err, decision.inWindow);
+    const delay = decision.delayMs;
+    this.ctx.log.warn({ err, code: (err as InfrarustError).code, faults: this.stats.faults, inWindow: decision.inWindow, backoffMs: delay }, `${this.label}: guest fault; re-instantiating it${delay > 0 ? ` in ${delay} ms` : ''}`);
+    this.undoRegistrations();
+    this.backingOff = delay > 0;
+    this.restarting = new Promise<void>((resolve) => setTimeout(resolve, delay).unref())
+      .then(() => ((this.backingOff = false), this.restart()))
+      .then(
+        () => (this.restarting = undefined),
+        (e: unknown) => {
+          this.restarting = undefined;
+          this.ctx.log.error({ err: e, code: (e as InfrarustError).code }, `${this.label}: re-instantiation failed`);
+          this.fault(e); // counted too: backs off further, then quarantines
+        },
+      );
+  }
+
+  private enterQuarantine(err: unknown, inWindow: number): void {
+    const windowS = Math.round((this.options.limits?.recovery ?? DEFAULT_RECOVERY).windowMs / 1000);
+    const reason = `quarantined after ${inWindow} faults in ${windowS} s (last: ${(err as Error)?.message ?? String(err)}); reload the plugin to run it again`;
+    this.stats.quarantined = reason;
+    this.stopped = true;
+    this.backingOff = false;
+    this.ctx.log.error({ err, code: 'IR_ERR_WASM_QUARANTINED', faults: this.stats.faults }, `${this.label}: ${reason}`);
+    this.undoRegistrations();
+    const worker = this.worker;
+    void worker?.terminate('quarantined').then(() => this.options.quarantine?.(this.ctx, reason, err));
   }
 
   private async restart(): Promise<void> {
+    if (this.stopped) return;
     this.undoRegistrations();
     await this.worker?.terminate();
     this.stats.restarts++;
-    const worker = this.spawn();
+    const worker = await this.spawnLimited();
+    if (this.stopped) return void (await worker.terminate());
     await worker.ready;
     await worker.call('onEnable', [], this.options.lifecycleDeadlineMs);
   }
@@ -158,9 +214,11 @@ class GuestRuntime {
   private undoRegistrations(): void {
     const regs = this.regs;
     this.regs = newRegistrations();
-    for (const undo of [...regs.listeners.values(), ...regs.commands.values(), ...regs.tasks.values(), ...[...regs.caps.values()].map((c) => c.undo)].reverse()) undo();
+    for (const undo of [...regs.listeners.values(), ...regs.commands.values(), ...regs.tasks.values()].reverse()) undo();
   }
 }
+
+const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
 
 function newRegistrations(): Registrations {
   return { listeners: new Map(), commands: new Map(), tasks: new Map(), caps: new Map(), nextId: 1 };

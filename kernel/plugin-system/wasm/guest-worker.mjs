@@ -10,12 +10,20 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const { dir, sab, hostCallTimeoutMs } = workerData;
+const { dir, sab, hostCallTimeoutMs, modules: compiled, maxHostCalls = Infinity, maxLogLines = Infinity, maxMemoryBytes } = workerData;
 const state = new Int32Array(sab, 0, 2);
 const bytes = new Uint8Array(sab, 8);
 const decoder = new TextDecoder();
 
+// Budget per guest call (limits in guest-worker.ts): a guest calling host imports in a tight loop
+// fails the call as a fault instead of flooding the main thread; log lines past the cap are dropped.
+let hostCalls = 0;
+let logLines = 0;
+let dropped = 0;
+class BudgetExceeded extends Error {}
+
 function host(op, args) {
+  if (++hostCalls > maxHostCalls) throw new BudgetExceeded(`made more than ${maxHostCalls} host calls in one call (last: ${op})`);
   Atomics.store(state, 0, 0);
   parentPort.postMessage({ type: 'sync', op, args });
   if (Atomics.wait(state, 0, 0, hostCallTimeoutMs) === 'timed-out') throw new Error(`host call ${op} got no answer in ${hostCallTimeoutMs} ms`);
@@ -30,7 +38,12 @@ function revive(_key, value) {
 
 const call = (op) => (...args) => host(op, args);
 const iface = {
-  log: { log: (level, message) => parentPort.postMessage({ type: 'log', level, message: String(message) }) },
+  log: {
+    log: (level, message) => {
+      if (++logLines > maxLogLines) return void dropped++;
+      parentPort.postMessage({ type: 'log', level, message: String(message).slice(0, 8192) });
+    },
+  },
   events: { subscribe: call('events.subscribe'), unsubscribe: call('events.unsubscribe') },
   commands: { register: call('commands.register'), unregister: call('commands.unregister') },
   scheduler: { delay: call('scheduler.delay'), interval: call('scheduler.interval'), cancel: call('scheduler.cancel') },
@@ -68,6 +81,14 @@ function importObject() {
 }
 
 let guest;
+const memories = [];
+
+/** Whether a memory is at its maximum (a failed grow is what an allocation at the cap hits). */
+function memoryFull() {
+  if (maxMemoryBytes === undefined) return false;
+  const slack = Math.max(1 << 20, maxMemoryBytes / 16);
+  return memories.some((m) => m.buffer.byteLength >= maxMemoryBytes - slack);
+}
 /** The opt-in exports (codec-filter-guest, limbo-guest), when the component has them. */
 let optInExports = {};
 
@@ -82,10 +103,17 @@ async function start() {
   const { instantiate } = await import(pathToFileURL(join(dir, 'guest.js')).href);
   const modules = new Map();
   const getCoreModule = (name) => {
-    if (!modules.has(name)) modules.set(name, readFile(join(dir, name)).then((b) => WebAssembly.compile(b)));
+    // Compiled on the main thread with the memory maximum set (core-modules.ts), else here.
+    if (!modules.has(name)) modules.set(name, compiled?.[name] !== undefined ? Promise.resolve(compiled[name]) : readFile(join(dir, name)).then((b) => WebAssembly.compile(b)));
     return modules.get(name);
   };
-  const instance = await instantiate(getCoreModule, importObject());
+  // Keep the guest's memories: after a trap, one grown to its maximum names the cause.
+  const instantiateCore = async (module, imports) => {
+    const inst = await WebAssembly.instantiate(module, imports);
+    for (const v of Object.values(inst.exports)) if (v instanceof WebAssembly.Memory) memories.push(v);
+    return inst;
+  };
+  const instance = await instantiate(getCoreModule, importObject(), instantiateCore);
   guest = instance.guest ?? instance['infrarust:plugin/guest@0.1.0'];
   optInExports = { codecFilterGuest: instance.codecFilterGuest ?? instance['infrarust:plugin/codec-filter-guest@0.1.0'], limboGuest: instance.limboGuest ?? instance['infrarust:plugin/limbo-guest@0.1.0'] };
   if (guest === undefined) throw new Error('the component does not export infrarust:plugin/guest@0.1.0');
@@ -99,16 +127,24 @@ function errorText(err) {
 
 parentPort.on('message', (msg) => {
   if (msg.type !== 'call') return;
+  hostCalls = 0;
+  logLines = 0;
+  dropped = 0;
   try {
     const [self, fn] = exported(msg.method);
     if (typeof fn !== 'function') throw new Error(`the guest does not export ${msg.method}`);
     const value = fn.apply(self, msg.args);
+    if (dropped > 0) parentPort.postMessage({ type: 'log', level: 'warn', message: `${dropped} log lines of one ${msg.method} call dropped (at most ${maxLogLines} per call)` });
     parentPort.postMessage({ type: 'result', seq: msg.seq, value });
   } catch (err) {
     // A trap (and a guest's uncaught JS exception, which QuickJS turns into `unreachable`)
     // poisons the instance: every later call fails with "cannot enter component instance".
-    const trap = err instanceof WebAssembly.RuntimeError || /cannot enter component instance/.test(errorText(err));
-    parentPort.postMessage({ type: 'fail', seq: msg.seq, message: errorText(err), trap });
+    // An exhausted budget unwound through the guest's frames: treat the instance as poisoned too.
+    const budget = err instanceof BudgetExceeded;
+    const trap = budget || err instanceof WebAssembly.RuntimeError || /cannot enter component instance|out of memory/i.test(errorText(err));
+    const memory = trap && !budget && memoryFull();
+    const message = memory ? `out of memory at its ${Math.round(maxMemoryBytes / 1048576)} MiB maximum (${errorText(err)})` : errorText(err);
+    parentPort.postMessage({ type: 'fail', seq: msg.seq, message, trap, budget });
   }
 });
 

@@ -10,6 +10,8 @@
 import { Worker } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
 import { InfrarustError } from '../../errors.ts';
+import { CallQueue } from './call-queue.ts';
+import type { CoreModules } from './core-modules.ts';
 
 const WORKER_URL = new URL('./guest-worker.mjs', import.meta.url);
 /** Room for one host-call answer (a player list of thousands fits); larger answers are refused. */
@@ -39,6 +41,23 @@ export interface GuestWorkerOptions {
   onLog: (level: string, message: string) => void;
   /** The worker died outside a call we ended (a crash, an out-of-memory abort). */
   onExit: (reason: string) => void;
+  /** Limits (guest-plugin.ts sets them from `[plugins.<id>.wasm]`). */
+  limits?: WorkerLimits;
+}
+
+export interface WorkerLimits {
+  /** Compiled core modules with the memory maximum written in (core-modules.ts). */
+  modules?: CoreModules;
+  /** That maximum, bytes (a trap with a memory at it is reported as out of memory). */
+  maxMemoryBytes?: number;
+  /** Calls waiting behind the running one; more fail at once. */
+  queueCapacity?: number;
+  /** Host imports one guest call may make; more fail the call as a fault. */
+  maxHostCalls?: number;
+  /** Log lines one guest call may write; more are dropped. */
+  maxLogLines?: number;
+  /** The worker's own JS heap (jco glue, lifted strings), MiB. */
+  heapMb?: number;
 }
 
 interface Pending {
@@ -55,11 +74,19 @@ export class GuestWorker {
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
   private ended = false;
+  private readonly queue: CallQueue;
   readonly ready: Promise<void>;
 
   constructor(private readonly options: GuestWorkerOptions) {
     enableWasmFlags();
-    this.worker = new Worker(WORKER_URL, { workerData: { dir: options.dir, sab: this.sab, hostCallTimeoutMs: options.hostCallTimeoutMs }, stdout: true, stderr: true });
+    const limits = options.limits ?? {};
+    this.queue = new CallQueue(limits.queueCapacity ?? 1024, options.label);
+    this.worker = new Worker(WORKER_URL, {
+      workerData: { dir: options.dir, sab: this.sab, hostCallTimeoutMs: options.hostCallTimeoutMs, modules: limits.modules, maxMemoryBytes: limits.maxMemoryBytes, maxHostCalls: limits.maxHostCalls, maxLogLines: limits.maxLogLines },
+      stdout: true,
+      stderr: true,
+      resourceLimits: limits.heapMb === undefined ? undefined : { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: Math.min(16, Math.max(4, limits.heapMb >> 2)) },
+    });
     this.worker.unref();
     // jco's glue prints some failures with console.error: keep them in the plugin's log.
     for (const stream of [this.worker.stdout, this.worker.stderr]) stream.on('data', (chunk: Buffer) => options.onLog('debug', chunk.toString('utf8', 0, Math.min(chunk.length, 4096)).trimEnd()));
@@ -84,6 +111,17 @@ export class GuestWorker {
    * IR_ERR_WASM_GUEST (`trap: true` when the instance is now unusable).
    */
   call(method: string, args: unknown[], deadlineMs: number): Promise<unknown> {
+    if (this.ended) return Promise.reject(new InfrarustError('IR_ERR_WASM_GUEST', `${this.options.label}: the guest is not running`));
+    return this.queue.push(method, () => this.post(method, args, deadlineMs));
+  }
+
+  /** Calls waiting behind the running one. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Posts one call; its deadline starts now, when the guest is free to start it. */
+  private post(method: string, args: unknown[], deadlineMs: number): Promise<unknown> {
     if (this.ended) return Promise.reject(new InfrarustError('IR_ERR_WASM_GUEST', `${this.options.label}: the guest is not running`));
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
@@ -117,6 +155,7 @@ export class GuestWorker {
   }
 
   private failPending(reason: string): void {
+    this.queue.clear(() => new InfrarustError('IR_ERR_WASM_GUEST', `${this.options.label}: the guest stopped (${reason})`));
     for (const [seq, p] of this.pending) {
       clearTimeout(p.timer);
       p.reject(new InfrarustError('IR_ERR_WASM_GUEST', `${this.options.label}: the guest stopped (${reason})`));
@@ -133,7 +172,7 @@ export class GuestWorker {
     this.pending.delete(msg.seq);
     clearTimeout(p.timer);
     if (msg.type === 'result') p.resolve(msg.value);
-    else p.reject(Object.assign(new InfrarustError('IR_ERR_WASM_GUEST', `${this.options.label}: ${msg.message}`), { trap: msg.trap === true }));
+    else p.reject(failure(this.options.label, msg));
   }
 
   private answer(op: string, args: unknown[]): void {
@@ -152,10 +191,17 @@ export class GuestWorker {
   }
 }
 
+/** A failed call: a trap poisons the instance; an exhausted host-call budget or memory is named. */
+function failure(label: string, msg: { message: string; trap?: boolean; budget?: boolean }): Error {
+  const memory = /out of memory/i.test(msg.message);
+  const code = msg.budget === true ? 'IR_ERR_WASM_BUDGET' : memory ? 'IR_ERR_WASM_MEMORY' : 'IR_ERR_WASM_GUEST';
+  return Object.assign(new InfrarustError(code, `${label}: ${msg.message.slice(0, 2048)}`), { trap: msg.trap === true || memory });
+}
+
 type WorkerMessage =
   | { type: 'ready' }
   | { type: 'start-failed'; message: string }
   | { type: 'log'; level: string; message: string }
   | { type: 'sync'; op: string; args: unknown[] }
   | { type: 'result'; seq: number; value: unknown }
-  | { type: 'fail'; seq: number; message: string; trap?: boolean };
+  | { type: 'fail'; seq: number; message: string; trap?: boolean; budget?: boolean };
