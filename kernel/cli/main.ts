@@ -14,7 +14,7 @@ import { createRootLogger, type Logger } from '../log/logger.ts';
 import { loadServersDir, NO_PLUGIN_SECTIONS, parseProxyConfig, readConfigFile, watchServersDir } from '../config/index.ts';
 import { bootKernel, type ConfigOverrides, type ConfigSource, type Kernel } from '../kernel.ts';
 import { DATA_SUBDIR } from '../plugin-system/host/plugin-host.ts';
-import { watchPluginDirs } from '../plugin-system/loader/plugin-watcher.ts';
+import { watchPlugins } from './plugin-watch.ts';
 import { scaffoldPlugin, scaffoldWasmPlugin } from './plugin-commands.ts';
 import { buildWasmPlugin } from './plugin-build.ts';
 import { InfrarustError, isInfrarustError } from '../errors.ts';
@@ -123,13 +123,9 @@ async function startPlugins(kernel: Kernel, cli: CliOptions, log: Logger): Promi
     const names = critical.map((p) => `${p.id} (${p.error})`).join('; ');
     throw new InfrarustError('IR_ERR_PLUGIN_CRITICAL', `refusing to start without critical plugin(s): ${names}. Fix the cause, or set [plugins.<id>] enabled = false to run without it.`);
   }
-  const watcher = cli.dev ? watchPluginDirs([BUILTIN_PLUGINS_DIR, config.plugins_dir], {
-    onChange: (dir) => void host.reloadDir(dir),
-    onAdded: (dir) => void host.reloadDir(dir),
-    onRemoved: (dir) => void host.unloadDir(dir),
-    ignore: (path) => path.split('/')[1] === DATA_SUBDIR,
-    onError: (err) => log.error({ err }, 'plugin watcher failed'),
-  }) : undefined;
+  // --dev: every plugin folder (WASM guests rebuilt from source); production: .wasm replacements (plugin-watch.ts).
+  const dirs = cli.dev ? [BUILTIN_PLUGINS_DIR, config.plugins_dir] : [config.plugins_dir];
+  const watcher = await watchPlugins({ host, dev: cli.dev === true, dirs, log, dataSubdir: DATA_SUBDIR });
   if (!cli.dev) await host.releaseCompiler();
   await kernel.layers.events.fire('ProxyInitialize', {});
   return watcher;
