@@ -42,7 +42,7 @@ export default definePlugin({
       times.observe(change.serverId, change.next, Date.now());
       room.stateChanged(change);
       if (change.next === 'sleeping' && pendingStart.delete(change.serverId) && room.waiting(change.serverId) === 0) {
-        void manager()?.start(change.serverId);
+        manager()?.start(change.serverId).catch((err: unknown) => ctx.log.warn({ server: change.serverId, err }, 'could not start the server again'));
       }
     });
 

@@ -37,15 +37,17 @@ export function passthroughRefusal(serverId: string, player: string, deps: Passt
   const { manager, options } = deps;
   const info = manager.describe(serverId);
   if (info === undefined || info.state === 'online' || info.state === 'unknown') return undefined;
+  // The estimate first: a start may report `starting` synchronously.
+  const startingSince = info.state === 'starting' ? info.since : undefined;
+  const seconds = deps.times.estimateSeconds(serverId, options.passthrough_estimate, info.startTimeoutMs, deps.now, startingSince);
   if (info.state === 'sleeping' || info.state === 'crashed') {
     deps.log.info({ server: serverId, player }, 'passthrough join woke the server: player asked to rejoin');
-    void manager.start(serverId).then((r) => {
-      if (!r.ok) deps.log.warn({ server: serverId, cause: r.reason }, 'could not start the server for a passthrough join');
-    });
+    manager.start(serverId).then(
+      (r) => r.ok || deps.log.warn({ server: serverId, cause: r.reason }, 'could not start the server for a passthrough join'),
+      (err: unknown) => deps.log.warn({ server: serverId, err }, 'could not start the server for a passthrough join'),
+    );
   } else if (info.state === 'stopping') {
     deps.pendingStart.add(serverId);
   }
-  const startingSince = info.state === 'starting' ? info.since : undefined;
-  const seconds = deps.times.estimateSeconds(serverId, options.passthrough_estimate, info.startTimeoutMs, deps.now, startingSince);
   return render(options.passthrough_kick, { server: serverId, seconds });
 }

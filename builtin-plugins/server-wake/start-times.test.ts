@@ -18,3 +18,9 @@ test('the estimate: fallback first, then the average of measured starts minus th
   assert.equal(t.estimateSeconds('s', 60_000, 180_000, 400_000), 5, 'at least 5 s');
   assert.equal(t.estimateSeconds('other', 60_000, 180_000, 10_000, 0), 50, 'since from the manager');
 });
+
+test('a start recorded after the estimate was asked does not lengthen it', () => {
+  const t = new StartTimes();
+  t.observe('s', 'starting', 10_001);
+  assert.equal(t.estimateSeconds('s', 30_000, 180_000, 10_000), 30);
+});

@@ -37,7 +37,7 @@ export class StartTimes {
   estimateSeconds(serverId: string, fallbackMs: number, capMs: number, now: number, startingSince?: number): number {
     const total = Math.min(this.average(serverId) ?? fallbackMs, capMs);
     const began = this.began.get(serverId) ?? startingSince;
-    const left = began === undefined ? total : total - (now - began);
+    const left = began === undefined ? total : total - Math.max(0, now - began);
     return Math.max(5, Math.ceil(left / 5000) * 5);
   }
 }

@@ -16,7 +16,7 @@
  * their own deadline with `timeout_kick`, and releases players of a server the manager calls
  * online (in case a change was missed).
  */
-import { accept, deny, hold, type HandlerResult, type LimboSession, type ServerManagerService, type ServerStateChangeInfo } from 'infrarust/sdk';
+import { accept, deny, hold, type HandlerResult, type LimboSession, type ManagerActionResult, type ServerManagerService, type ServerStateChangeInfo } from 'infrarust/sdk';
 import { render, type ServerWakeOptions } from './options.ts';
 
 /** Extra wait past the manager's start_timeout before this plugin gives up on its own. */
@@ -65,7 +65,7 @@ export class WakeRoom {
     if (state === 'online') return kicked ? this.holdFor(session, serverId, this.deps.options.retry_delay) : accept();
     if (state === 'unknown' && !kicked) return accept();
     if (state === 'sleeping' || state === 'crashed' || state === 'unknown') {
-      const started = await manager.start(serverId);
+      const started = await manager.start(serverId).catch((err: unknown): ManagerActionResult => ({ ok: false, reason: err instanceof Error ? err.message : String(err) }));
       if (!started.ok) return deny(render(this.deps.options.failed_kick, { server: serverId, cause: started.reason }));
       this.deps.log.info({ server: serverId, player: session.player.username }, 'player woke the server');
     }
@@ -91,7 +91,7 @@ export class WakeRoom {
       this.deps.log.warn({ server: change.serverId, players: waiting.length, cause: change.cause }, 'server failed to start: waiting players kicked');
       for (const w of waiting) this.kick(w, message);
     } else if (change.next === 'sleeping') {
-      void this.startAgain(change.serverId);
+      this.startAgain(change.serverId).catch((err: unknown) => this.deps.log.warn({ server: change.serverId, err }, 'could not start the server again'));
     } else {
       for (const w of waiting) this.showTitle(w, change.next);
     }
