@@ -1,7 +1,12 @@
 /**
  * The `server-wake` plugin (issue 15, part 3) end to end, in process: managed `local` servers
  * are real minecraft-protocol server scripts (test/helpers/managed-mc-server.mjs) run by the
- * server-manager plugin; real 1.21.4 clients ping and join through the proxy.
+ * server-manager plugin; real 1.21.4 clients ping and join through the proxy: a ping leaves a
+ * sleeping server down; a join wakes it and two players wait in limbo (title, action bar with the
+ * count) and then chat with the backend; a crash during the start and start_timeout kick with
+ * the configured messages (the crashing server lists Infrarust's name `server_wake`); a
+ * passthrough server answers "starting, rejoin in ~30 s" and is up on the next join; a hot
+ * reload of the plugin keeps a waiting player.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,7 +96,7 @@ const joinedBackend = (id: string, name: string): boolean => h.logs.some((l) => 
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'server-wake-'));
-  for (const id of ['survival', 'crashy', 'slow', 'pass']) {
+  for (const id of ['survival', 'crashy', 'slow', 'pass', 'nap']) {
     ports[id] = await freePort();
     await mkdir(join(root, id), { recursive: true });
   }
@@ -105,6 +110,7 @@ before(async () => {
       crashy: managedToml('crashy', 'crash-on-start', 'proxy_mode = "offline"\nlimbo_handlers = ["server_wake"]'),
       slow: managedToml('slow', 'never-ready', 'proxy_mode = "offline"\nlimbo_handlers = ["server-wake"]', 'start_timeout = "1500ms"'),
       pass: managedToml('pass', 'normal', ''),
+      nap: managedToml('nap', 'slow-ready', 'proxy_mode = "offline"\nlimbo_handlers = ["server-wake"]'),
     },
   });
   await waitState('survival', 'sleeping');
@@ -165,4 +171,14 @@ test('passthrough: the join starts the server and is answered with "starting, re
   await waitState('pass', 'online');
   await joinServer({ port: h.port, domain: 'pass.test', version: VERSION, username: 'PassPlayer' });
   await waitFor(() => joinedBackend('pass', 'PassPlayer'), 'PassPlayer in the backend log');
+});
+
+test('a hot reload of server-wake while a player waits: the player keeps waiting and gets in', async () => {
+  const p = connect('nap.test', 'Napper');
+  await waitFor(() => p.titles.length > 0, 'Napper to be held');
+  assert.equal(await h.host!.reloadDir(join(h.dir, 'builtin-selection', 'server-wake')), true);
+  await waitFor(() => joinedBackend('nap', 'Napper'), 'Napper on the backend');
+  assert.equal(p.kicked, undefined);
+  assert.equal(p.ended, false);
+  p.client.end();
 });
