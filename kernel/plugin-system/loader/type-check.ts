@@ -52,7 +52,7 @@ function packageDir(name: string): string | undefined {
 function sharedPaths(): Record<string, string[]> {
   const paths: Record<string, string[]> = {
     'infrarust/sdk': [join(REPO_ROOT, 'sdk/index.ts')],
-    'infrarust/sdk/testing': [join(REPO_ROOT, 'kernel/testing/plugin-test-kit.ts')],
+    'infrarust/sdk/testing': [join(REPO_ROOT, 'kernel/testing/index.ts')],
   };
   for (const name of ['zod', 'pino', 'mitt']) {
     const dir = packageDir(name);

@@ -23,7 +23,7 @@
  */
 import type { EventMap } from '../../../sdk/events.ts';
 import type { PluginContext } from '../../../sdk/plugin.ts';
-import type { Registrations } from './host-imports.ts';
+import type { Registrations } from './registrations.ts';
 
 export interface CapDeps {
   ctx: PluginContext<unknown>;

@@ -16,7 +16,7 @@ import { accept, hold, holdWithTimeout, isHold, type HandlerResult, type LimboHa
 import { redirectTo } from '../../../sdk/results.ts';
 import { InfrarustError } from '../../errors.ts';
 import type { CapDeps } from './cap-codec-filter.ts';
-import { toText } from './host-imports.ts';
+import { toText } from './registrations.ts';
 
 const ok = (val?: unknown) => ({ tag: 'ok', val });
 const fail = (tag: 'not-found' | 'invalid-argument' | 'unsupported', message: string) => ({ tag: 'err', val: { tag, val: message } });

@@ -7,19 +7,12 @@ import type { EventName } from '../../../sdk/events.ts';
 import { EVENT_INFO } from '../../../sdk/events.ts';
 import type { PluginContext } from '../../../sdk/plugin.ts';
 import type { Player } from '../../../sdk/player.ts';
-import type { Text } from '../../../sdk/player.ts';
 import { codecFilterImports } from './cap-codec-filter.ts';
 import { limboImports } from './cap-limbo.ts';
 import { serviceImports } from './cap-services.ts';
+import { toText, type Registrations } from './registrations.ts';
 
-export interface Registrations {
-  listeners: Map<number, () => void>;
-  commands: Map<string, () => void>;
-  tasks: Map<number, () => void>;
-  /** Opt-in registrations (codec filters, limbo handlers) by host-assigned handle. */
-  caps: Map<number, { kind: string; undo: () => void }>;
-  nextId: number;
-}
+export type { Registrations } from './registrations.ts';
 
 type Source = { player?: { username: string }; reply(text: string): void };
 
@@ -113,17 +106,6 @@ function witPlayer(p: Player) {
   return { connectionId: p.connectionId, username: p.username, uuid: p.uuid ?? null, remoteAddress: p.remoteAddress, protocolVersion: p.protocolVersion, serverId: p.serverId ?? null, mode: p.mode };
 }
 
-/** A text-component string: JSON when it starts with `{`, else legacy `§` text. */
-export function toText(s: string): Text {
-  if (s.startsWith('{')) {
-    try {
-      return JSON.parse(s) as Text;
-    } catch {
-      return s;
-    }
-  }
-  return s;
-}
 
 function act(ctx: PluginContext<unknown>, conn: number, fn: (p: Player) => { ok: boolean; code?: string; message?: string }) {
   const p = ctx.proxy.player(conn);
