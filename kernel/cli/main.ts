@@ -14,7 +14,7 @@ import { createRootLogger, type Logger } from '../log/logger.ts';
 import { loadServersDir, NO_PLUGIN_SECTIONS, parseProxyConfig, readConfigFile, watchServersDir } from '../config/index.ts';
 import { bootKernel, type ConfigOverrides, type ConfigSource, type Kernel } from '../kernel.ts';
 import { DATA_SUBDIR } from '../plugin-system/host/plugin-host.ts';
-import { watchPlugins } from './plugin-watch.ts';
+import { bareWasmMessages, watchPlugins } from './plugin-watch.ts';
 import { scaffoldPlugin, scaffoldWasmPlugin } from './plugin-commands.ts';
 import { buildWasmPlugin } from './plugin-build.ts';
 import { InfrarustError, isInfrarustError } from '../errors.ts';
@@ -190,9 +190,11 @@ async function pluginCommand(cli: CliOptions): Promise<void> {
   await host.loadAll();
   const rows = host.list();
   await host.shutdown();
-  if (rows.length === 0 && host.discoveryErrors.length === 0) return void console.log(`No plugins in ${BUILTIN_PLUGINS_DIR} or ${config.plugins_dir}.`);
+  const bare = await bareWasmMessages(config.plugins_dir);
+  if (rows.length === 0 && host.discoveryErrors.length === 0 && bare.length === 0) return void console.log(`No plugins in ${BUILTIN_PLUGINS_DIR} or ${config.plugins_dir}.`);
   for (const p of rows) console.log(`${p.id.padEnd(24)} ${p.version.padEnd(10)} ${p.source.padEnd(8)} ${p.state}${p.error !== undefined ? `: ${p.error}` : ''}`);
   for (const message of host.discoveryErrors) console.log(`invalid: ${message}`);
+  for (const message of bare) console.log(`invalid: ${message}`);
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
@@ -202,7 +204,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (cli.command === 'version') return void console.log(versionText());
     if (cli.command === 'plugin-build') {
       const r = await buildWasmPlugin(cli.buildDir!, cli.backend);
-      return void console.log(`Built ${r.file} (${Math.round(r.bytes / 1024)} KiB, ${r.info.backend}) in ${Math.round(r.ms)} ms.`);
+      return void console.log(`Built ${r.file} (${Math.round(r.bytes / 1024)} KiB, ${r.info.backend}) in ${Math.round(r.ms)} ms.${r.typesUpdated ? ' types/ regenerated for the capabilities in plugin.json.' : ''}`);
     }
     if (cli.command === 'plugin-new' || cli.command === 'plugin-list') return await pluginCommand(cli);
     await run(cli);

@@ -15,7 +15,8 @@ import { performance } from 'node:perf_hooks';
 import type { PluginManifest } from '../../sdk/plugin.ts';
 import { InfrarustError } from '../errors.ts';
 import { MANIFEST_FILE, readManifest } from '../plugin-system/host/manifest.ts';
-import { WIT_VERSION } from '../plugin-system/wasm/capabilities.ts';
+import { OPT_IN, WIT_VERSION } from '../plugin-system/wasm/capabilities.ts';
+import { writeGuestTypes } from './plugin-commands.ts';
 import { componentize, optInCapabilities, WIT_DIR, type Backend } from './wasm-toolchain.ts';
 
 export const GUEST_ENTRY = 'index.ts';
@@ -35,6 +36,8 @@ export interface BuildResult {
   bytes: number;
   ms: number;
   info: BuildInfo;
+  /** `types/` was regenerated because plugin.json's capabilities changed. */
+  typesUpdated: boolean;
 }
 
 /** Bundles the guest and hashes its inputs (what `build.json` pins); no componentize. */
@@ -77,5 +80,20 @@ export async function buildWasmPlugin(dirArg: string, backend: Backend = 'quickj
   await writeFile(file, component);
   const info: BuildInfo = { wit: `infrarust:plugin@${WIT_VERSION}`, backend, sourceHash, wasmSha256: createHash('sha256').update(component).digest('hex') };
   await writeFile(join(dir, BUILD_INFO), `${JSON.stringify(info, null, 2)}\n`);
-  return { file, bytes: component.length, ms: performance.now() - started, info };
+  const typesUpdated = await refreshGuestTypes(dir, optIns);
+  return { file, bytes: component.length, ms: performance.now() - started, info, typesUpdated };
+}
+
+/**
+ * A folder made by `plugin new --wasm` has `types/` for the capabilities it had then: when
+ * plugin.json's opt-ins changed since, regenerate it (so the new imports type-check). A folder
+ * without `types/plugin.d.ts` is left alone.
+ */
+async function refreshGuestTypes(dir: string, optIns: readonly string[]): Promise<boolean> {
+  const world = await readFile(join(dir, 'types', 'plugin.d.ts'), 'utf8').catch(() => undefined);
+  if (world === undefined) return false;
+  const have = OPT_IN.filter((c) => world.includes(`'infrarust:plugin/${c}@`));
+  if (have.length === optIns.length && have.every((c) => optIns.includes(c))) return false;
+  await writeGuestTypes(dir, optIns);
+  return true;
 }

@@ -2,7 +2,7 @@
  * `infrarust plugin new NAME` (copies templates/native-plugin/ into the plugins dir) and
  * `infrarust plugin list` (discovered plugins with version, source and state).
  */
-import { cp, mkdir, readdir, readFile, writeFile, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { guestTypes, optInCapabilities } from './wasm-toolchain.ts';
 import { fileURLToPath } from 'node:url';
@@ -38,10 +38,16 @@ export async function scaffoldPlugin(name: string, pluginsDir: string, template 
 export async function scaffoldWasmPlugin(name: string, pluginsDir: string): Promise<string> {
   const target = await scaffoldPlugin(name, pluginsDir, WASM_TEMPLATE_DIR);
   const manifest = JSON.parse(await readFile(join(target, 'plugin.json'), 'utf8')) as { capabilities?: string[] };
-  const files = await guestTypes(optInCapabilities(manifest.capabilities));
-  for (const [file, content] of Object.entries(files)) {
-    await mkdir(dirname(join(target, 'types', file)), { recursive: true });
-    await writeFile(join(target, 'types', file), content);
-  }
+  await writeGuestTypes(target, optInCapabilities(manifest.capabilities));
   return target;
+}
+
+/** (Re)writes `<dir>/types/`: the typed bindings of the guest's world for these opt-ins. */
+export async function writeGuestTypes(dir: string, optIns: readonly string[]): Promise<void> {
+  const files = await guestTypes(optIns);
+  await rm(join(dir, 'types'), { recursive: true, force: true });
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, 'types', file)), { recursive: true });
+    await writeFile(join(dir, 'types', file), content);
+  }
 }

@@ -23,7 +23,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Logger } from '../log/logger.ts';
 import { readManifest } from '../plugin-system/host/manifest.ts';
 import { watchPluginDirs, type PluginWatcher } from '../plugin-system/loader/plugin-watcher.ts';
@@ -130,16 +130,21 @@ async function sourceChanged(dir: string): Promise<boolean> {
   }
 }
 
-/** Logs an error for each `*.wasm` directly in `root`: WASM plugins are folders. */
-export async function refuseBareWasm(root: string, log: Logger): Promise<string[]> {
-  const bare = (await readdir(root).catch(() => [] as string[])).filter((n) => n.endsWith('.wasm'));
-  for (const name of bare) {
+/** Why each `*.wasm` directly in `root` is not loaded (WASM plugins are folders), one message per file. */
+export async function bareWasmMessages(root: string): Promise<string[]> {
+  const bare = (await readdir(root).catch(() => [] as string[])).filter((n) => n.endsWith('.wasm')).sort();
+  return bare.map((name) => {
     const id = name.slice(0, -'.wasm'.length);
-    log.error(
-      { code: 'IR_ERR_WASM_INVALID', file: join(root, name) },
+    return (
       `${join(root, name)} is not loaded: a WASM plugin is a folder ${join(root, id)}/ holding plugin.json ("main": "${name}") and ${name}; ` +
-        `move it there and write plugin.json (id, version, apiVersion, main, capabilities), or build it with \`infrarust plugin build\`, which writes both`,
+      `move it there and write plugin.json (id, version, apiVersion, main, capabilities), or build it with \`infrarust plugin build\`, which writes both`
     );
-  }
-  return bare;
+  });
+}
+
+/** Logs an error for each `*.wasm` directly in `root`; returns their names. */
+export async function refuseBareWasm(root: string, log: Logger): Promise<string[]> {
+  const messages = await bareWasmMessages(root);
+  for (const message of messages) log.error({ code: 'IR_ERR_WASM_INVALID' }, message);
+  return messages.map((m) => basename(m.slice(0, m.indexOf(' is not loaded'))));
 }

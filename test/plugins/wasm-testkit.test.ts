@@ -3,11 +3,12 @@
 // - the wasm-caps fixture's codec filter, limbo handler and player-write/ban commands driven
 //   through the kit (RawPacket, a test limbo session, a test player, a stand-in ban service);
 // - `plugin new hello --wasm` then `plugin build` (timed), then the scaffolded folder's own
-//   index.test.ts run by node's test runner passes against the built component.
+//   index.test.ts run by node's test runner passes against the built component; adding an
+//   opt-in to plugin.json makes the next build regenerate types/.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadGuest, testPlayer } from 'infrarust/sdk/testing';
@@ -79,4 +80,13 @@ test('plugin new --wasm + plugin build give a component whose own template test 
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
   assert.match(run.stdout, /# pass 3/);
   assert.match(run.stdout, /# skipped 0/);
+  assert.equal(built.typesUpdated, false);
+
+  // An opt-in added to plugin.json: the next build regenerates types/ for it, once.
+  const manifestFile = join(dir, 'plugin.json');
+  const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { capabilities: string[] };
+  await writeFile(manifestFile, JSON.stringify({ ...manifest, capabilities: ['player-write'] }, null, 2));
+  assert.equal((await buildWasmPlugin(dir)).typesUpdated, true);
+  assert.match(await readFile(join(dir, 'types', 'interfaces', 'infrarust-plugin-player-write.d.ts'), 'utf8'), /export function sendMessage/);
+  assert.equal((await buildWasmPlugin(dir)).typesUpdated, false);
 });
