@@ -1,7 +1,8 @@
 // The guest test kit (`loadGuest` from `infrarust/sdk/testing`) runs a built component's handlers
 // in-process, and the WASM template's own test uses it:
 // - the wasm-caps fixture's codec filter, limbo handler and player-write/ban commands driven
-//   through the kit (RawPacket, a test limbo session, a test player, a stand-in ban service);
+//   through the kit (RawPacket, a test limbo session, a test player, stand-in ban and
+//   server-manager services);
 // - `plugin new hello --wasm` then `plugin build` (timed), then the scaffolded folder's own
 //   index.test.ts run by node's test runner passes against the built component; adding an
 //   opt-in to plugin.json makes the next build regenerate types/.
@@ -58,6 +59,17 @@ test('loadGuest drives a component\'s codec filter, limbo handler and commands i
     isBanned: (q: { username?: string }) => banned.has(q.username ?? ''),
   } as never);
   assert.deepEqual(await g.command('wcaps-ban', ['Griefer', 'spam']), ['banned Griefer: true']);
+
+  g.ctx.services.provide('server-manager', {
+    servers: () => ['lobby'],
+    state: (id: string) => (id === 'lobby' ? 'sleeping' : undefined),
+    describe: () => undefined,
+    start: async () => ({ ok: true, state: 'starting' }),
+    stop: async () => ({ ok: true, state: 'stopping' }),
+    onStateChange: () => () => undefined,
+  });
+  assert.deepEqual(await g.command('wcaps-state', ['lobby']), ['state of lobby: sleeping']);
+  assert.deepEqual(await g.command('wcaps-state', ['hub']), ['refused: not-found: server "hub" is not managed']);
 });
 
 test('loadGuest refuses a component whose imports the grants do not cover', { skip: NO_WASM_TOOLCHAIN }, async () => {
