@@ -95,6 +95,8 @@ export async function watchPlugins(options: PluginWatchOptions): Promise<PluginW
 
   return watchPluginDirs(dirs, {
     debounceMs: options.debounceMs ?? 150,
+    // Production needs the plugin folders' own entries only (<id>.wasm, plugin.json).
+    maxDepth: dev ? undefined : 0,
     onChange: changed,
     onAdded: changed,
     onRemoved: async (dir) => {

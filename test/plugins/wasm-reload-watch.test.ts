@@ -5,13 +5,14 @@
 // - a bare <id>.wasm directly in plugins_dir is refused with a message saying what to do.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWasmPlugin } from '../../kernel/cli/plugin-build.ts';
 import { refuseBareWasm, watchPlugins } from '../../kernel/cli/plugin-watch.ts';
 import type { Logger } from '../../kernel/log/logger.ts';
+import { watchPluginDirs } from '../../kernel/plugin-system/loader/plugin-watcher.ts';
 import { startProxy, serverToml } from '../helpers/proxy-harness.ts';
 import { startBackend } from '../helpers/backend.ts';
 import { ping, plainText } from '../helpers/client.ts';
@@ -106,4 +107,22 @@ test('a bare <id>.wasm in plugins_dir is refused with what to do', async () => {
   assert.equal(lines.length, 1);
   assert.match(lines[0], /stray\.wasm is not loaded: a WASM plugin is a folder .*stray\/ holding plugin\.json \("main": "stray\.wasm"\) and stray\.wasm/);
   assert.match(lines[0], /infrarust plugin build/);
+});
+
+test('production watches only the plugin folders\' own entries (maxDepth 0): deeper changes are not even watched', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'infrarust-wasm-depth-'));
+  cleanup.push(() => rm(root, { recursive: true, force: true }));
+  await mkdir(join(root, 'p', 'deep'), { recursive: true });
+  const seen: string[] = [];
+  const w = watchPluginDirs([root], { recursive: false, maxDepth: 0, debounceMs: 30, onChange: (d) => void seen.push(d), onAdded: () => undefined, onRemoved: () => undefined });
+  try {
+    await writeFile(join(root, 'p', 'deep', 'x.txt'), 'deep');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(seen, [], 'a file two levels down is not watched');
+    await writeFile(join(root, 'p', 'p.wasm'), 'top');
+    await until('the plugin folder change', async () => seen.length > 0, 5000);
+    assert.deepEqual(seen, [join(root, 'p')]);
+  } finally {
+    w.close();
+  }
 });

@@ -36,6 +36,11 @@ export interface PluginWatchOptions {
   onError?(err: unknown): void;
   /** Use fs.watch's recursive mode; default: only where it is native (macOS, Windows). */
   recursive?: boolean;
+  /**
+   * Without recursive mode: how deep under a plugin folder to watch (0: the plugin folder's own
+   * entries only, as production does for `<id>.wasm` and plugin.json); default unlimited.
+   */
+  maxDepth?: number;
 }
 
 export interface PluginWatcher {
@@ -72,6 +77,7 @@ function subdirectories(dir: string, followLinks: boolean): string[] {
 
 export function watchPluginDirs(dirs: string[], options: PluginWatchOptions): PluginWatcher {
   const debounceMs = options.debounceMs ?? 75;
+  const maxDepth = options.maxDepth ?? Infinity;
   const recursive = options.recursive ?? (process.platform === 'darwin' || process.platform === 'win32');
   const watchers = new Map<string, FSWatcher>();
   const inodes = new Map<string, number>();
@@ -102,7 +108,7 @@ export function watchPluginDirs(dirs: string[], options: PluginWatchOptions): Pl
     let call: (() => void | Promise<void>) | undefined;
     if (exists && !was) {
       known.add(pluginDir);
-      if (!recursive) watchTree(pluginDir, true);
+      if (!recursive) watchTree(pluginDir, true, 0);
       call = () => options.onAdded(pluginDir);
     } else if (!exists && was) {
       known.delete(pluginDir);
@@ -191,22 +197,24 @@ export function watchPluginDirs(dirs: string[], options: PluginWatchOptions): Pl
   }
 
   /** A directory entry changed: watch it if it is a (new) directory, drop stale watches if not. */
-  function entryChanged(child: string, name: string, followLinks: boolean): void {
-    if (!isIgnoredPath(name) && isDirectory(child)) watchTree(child, followLinks);
+  /** `depth` of `child`: 0 for a plugin folder, 1 for its subfolders… */
+  function entryChanged(child: string, name: string, followLinks: boolean, depth: number): void {
+    if (!isIgnoredPath(name) && isDirectory(child)) watchTree(child, followLinks, depth);
     else unwatchTree(child);
   }
 
-  function watchTree(dir: string, followLinks: boolean): void {
+  function watchTree(dir: string, followLinks: boolean, depth: number): void {
+    if (depth > maxDepth) return;
     watchDirectory(dir, (name) => {
       if (name === null) {
-        for (const sub of subdirectories(dir, false)) watchTree(join(dir, sub), false);
+        for (const sub of subdirectories(dir, false)) watchTree(join(dir, sub), false, depth + 1);
         reportFromTree(dir, null);
         return;
       }
-      entryChanged(join(dir, name), name, false);
+      entryChanged(join(dir, name), name, false, depth + 1);
       reportFromTree(dir, name);
     });
-    for (const sub of subdirectories(dir, followLinks)) watchTree(join(dir, sub), false);
+    for (const sub of subdirectories(dir, followLinks)) watchTree(join(dir, sub), false, depth + 1);
   }
 
   function unwatchTree(dir: string): void {
@@ -246,10 +254,10 @@ export function watchPluginDirs(dirs: string[], options: PluginWatchOptions): Pl
         watchers.set(root, watcher);
       } else {
         watchDirectory(root, (name) => {
-          if (name !== null) entryChanged(join(root, name), name, true);
+          if (name !== null) entryChanged(join(root, name), name, true, 0);
           report(root, name);
         });
-        for (const name of subdirectories(root, true)) watchTree(join(root, name), true);
+        for (const name of subdirectories(root, true)) watchTree(join(root, name), true, 0);
       }
     }
   } catch (err) {
