@@ -53,6 +53,8 @@ export interface TestLimboSession extends LimboSession {
   readonly completed: HandlerResult | undefined;
   /** Types a chat line while the handler holds the player (calls on-chat). */
   chat(message: string): Promise<void>;
+  /** Types a command (without '/') the proxy's own commands do not take (calls on-command). */
+  command(name: string, args?: string[]): Promise<void>;
   /** The player leaves (calls on-leave). */
   leave(): void;
 }
@@ -114,7 +116,7 @@ export async function loadGuest(wasm: string | URL, options: GuestTestOptions = 
   return harness;
 }
 
-function testSession(player: PlayerRef, handler: { onChat?(s: LimboSession, m: string): unknown; onLeave?(s: LimboSession): void }): TestLimboSession {
+function testSession(player: PlayerRef, handler: { onChat?(s: LimboSession, m: string): unknown; onCommand?(s: LimboSession, c: string, a: string[]): unknown; onLeave?(s: LimboSession): void }): TestLimboSession {
   const ok: PlayerResult = { ok: true };
   const messages: Text[] = [];
   const entry: LimboEntry = { type: 'initial' };
@@ -133,6 +135,7 @@ function testSession(player: PlayerRef, handler: { onChat?(s: LimboSession, m: s
     kick: (reason) => ((session as { completed: HandlerResult }).completed = { type: 'deny', reason }, ok),
     complete: (result) => void ((session as { completed: HandlerResult | undefined }).completed ??= result),
     chat: async (message) => void (await handler.onChat?.(session, message)),
+    command: async (name, args = []) => void (await handler.onCommand?.(session, name, args)),
     leave: () => handler.onLeave?.(session),
   };
   return session;

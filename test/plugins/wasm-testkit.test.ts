@@ -43,6 +43,8 @@ test('loadGuest drives a component\'s codec filter, limbo handler and commands i
   assert.deepEqual(result, { type: 'hold' });
   assert.deepEqual(session.messages, ['Welcome Held: say "let me in"']);
   await session.chat('open up');
+  await session.command('open', ['sesame']);
+  assert.deepEqual(session.messages.slice(1), ['Not quite.', 'Not quite.']);
   assert.equal(session.completed, undefined);
   await session.chat('let me in');
   assert.deepEqual(session.completed, { type: 'accept' });

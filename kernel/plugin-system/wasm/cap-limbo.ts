@@ -10,6 +10,8 @@
  * - `hold-with-timeout(ms)` denies when the time is up (the sdk's default).
  * - `complete(session, none)` accepts (next handler, then the backend); `complete(session,
  *   some(server))` redirects there.
+ * - `on-chat` gets chat lines and, since 0.1.0 has no `on-command`, the commands the proxy's own
+ *   commands did not take, as typed (`/login secret`).
  */
 import type { PlayerRef } from '../../../sdk/events.ts';
 import { accept, hold, holdWithTimeout, isHold, type HandlerResult, type LimboHandler, type LimboSession } from '../../../sdk/limbo.ts';
@@ -54,6 +56,12 @@ export function limboImports(deps: CapDeps & { label: string }): Record<string, 
         async onChat(session, message) {
           const sid = mine.get(session);
           if (sid !== undefined) await deps.call('limboGuest.onChat', [guestHandle, BigInt(sid), message]);
+        },
+        // limbo-guest 0.1.0 has no on-command: a command the proxy's own commands did not take
+        // reaches on-chat as the line the player typed, with its '/'.
+        async onCommand(session, command, args) {
+          const sid = mine.get(session);
+          if (sid !== undefined) await deps.call('limboGuest.onChat', [guestHandle, BigInt(sid), `/${[command, ...args].join(' ')}`]);
         },
         onLeave(session) {
           const sid = mine.get(session);
