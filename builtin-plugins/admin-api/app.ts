@@ -40,6 +40,16 @@ const clientOf = (c: Context): string => {
   }
 };
 
+/**
+ * An answer sent before the request body was read (401, 429, 413) closes the connection: Node
+ * drops the unread rest and later closes the socket, and a client that put it back in its
+ * keep-alive pool would send its next request into a closing socket.
+ */
+function closeIfBodyUnread(c: Context): void {
+  const length = c.req.header('content-length');
+  if ((length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined) c.header('Connection', 'close');
+}
+
 export function createApp(o: AppOptions): Hono {
   const app = new Hono();
   const limiter = new RateLimiter(o.requestsPerMinute);
@@ -60,6 +70,7 @@ export function createApp(o: AppOptions): Hono {
     c.header('X-RateLimit-Remaining', String(d.remaining));
     c.header('X-RateLimit-Reset', String(d.resetSeconds));
     if (!d.allowed) {
+      closeIfBodyUnread(c);
       c.header('Retry-After', String(d.resetSeconds));
       return c.json(errorBody('IR_ERR_API_RATE_LIMITED', `more than ${d.limit} requests a minute; retry in ${d.resetSeconds} s`), 429);
     }
@@ -69,11 +80,12 @@ export function createApp(o: AppOptions): Hono {
     if (open.has(c.req.path)) return next();
     const token = STREAMS.has(c.req.path) ? c.req.query('token') : undefined;
     if (authorized(c.req.header('authorization')) || (token !== undefined && o.tokens.redeem(token))) return next();
+    closeIfBodyUnread(c);
     return c.json(errorBody('IR_ERR_API_UNAUTHORIZED', 'missing or wrong API key (Authorization: Bearer <api_key>)'), 401, { 'WWW-Authenticate': 'Bearer' });
   });
   app.use(
     `${API_PREFIX}/*`,
-    bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: (c) => c.json(errorBody('IR_ERR_API_BODY_TOO_LARGE', `the body is larger than ${BODY_LIMIT_BYTES} bytes`), 413) }),
+    bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: (c) => c.json(errorBody('IR_ERR_API_BODY_TOO_LARGE', `the body is larger than ${BODY_LIMIT_BYTES} bytes`), 413, { Connection: 'close' }) }),
   );
 
   const doc = openApi(o.routes, API_PREFIX, o.ctx.proxy.version);

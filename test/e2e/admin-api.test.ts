@@ -112,6 +112,7 @@ test('bad bodies: 400 naming the zod path, 415, 413, deep JSON, bad JSON', async
   assert.equal(text.status, 415);
   const huge = await api('/api/v1/players/broadcast', { method: 'POST', body: JSON.stringify({ message: 'x'.repeat(200_000) }), headers: { 'content-type': 'application/json' } });
   assert.equal(huge.status, 413);
+  assert.equal(huge.headers.get('connection'), 'close', 'the unread body does not leave a socket to reuse');
   const deep = await api('/api/v1/players/broadcast', { method: 'POST', body: '['.repeat(20_000) + ']'.repeat(20_000), headers: { 'content-type': 'application/json' } });
   assert.equal(deep.status, 400);
   assert.match(((await deep.json()) as { error: { message: string } }).error.message, /nested deeper/);
@@ -199,6 +200,7 @@ test('SSE: a real join arrives as player.join (header auth and a short-lived tok
   assert.equal(logs.status, 200);
   const line = sseUntil(logs, (type, data) => type === 'log' && data.includes('Bob'));
   const tick = sseUntil(byToken, (type) => type === 'player.join');
+  line.catch(() => undefined); // awaited below; not an unhandled rejection while `tick` is awaited
   await joinServer({ port: proxy.port, domain: 'lobby.test', version: VERSION, username: 'Bob', timeoutMs: 10_000 });
   await tick;
   assert.ok(await line);
