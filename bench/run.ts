@@ -79,7 +79,12 @@ const HELP = `usage: npm run bench -- [options]
                       per relay, one file per thread; the profiler slows relays: rates not comparable
   --json FILE         where to write results (default bench/.work/last.json)
   --budget SEC        hard time limit; children are killed and partial results printed
-                      (default 540, quick 115)`;
+                      (default 540, quick 115)
+
+standalone benches (their own processes and report; see each file's header):
+  node --import tsx bench/idle-scale.ts   idle passthrough connections up to the fd limit
+  node --import tsx bench/limbo.ts        players held in the limbo: RSS and idle CPU per player,
+                                          limbo joins/s, next to passthrough and a raw Node server`;
 
 function die(msg: string): never {
   console.error(`bench: ${msg}\n\n${HELP}`);
