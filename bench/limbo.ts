@@ -211,6 +211,8 @@ interface StepResult {
   joinMs: number;
   joinsPerSec: number;
   cpuMsPerJoin: number;
+  /** the load process's CPU per join (it shares CPU 0 with the harness and the sink) */
+  loadCpuMsPerJoin: number;
   mem: Mem;
   kbPerPlayerSettled: number;
   /** (phase-minimum RSS − the baseline's) / players */
@@ -660,8 +662,10 @@ async function runConfig(spec: ConfigSpec, round: number, o: Opts, ctx: { tmp: s
       for (const [i, target] of o.steps.entries()) {
         const add = target - players;
         const cpu0 = cpuSeconds(server.pid);
+        const load0 = cpuSeconds(ctx.loadPids[1]!);
         const res = await client.call<OpenResult>('open', { kind, port: server.port, protocol, count: add, concurrency: o.concurrency, prefix } satisfies OpenArgs, 30_000 + add * 200);
         const cpuJoin = cpuSeconds(server.pid) - cpu0;
+        const loadJoin = cpuSeconds(ctx.loadPids[1]!) - load0;
         tracker.take(); // samples taken during the joins belong to no phase
         players += res.ok;
         await sleep(o.settleS * 1000);
@@ -690,6 +694,7 @@ async function runConfig(spec: ConfigSpec, round: number, o: Opts, ctx: { tmp: s
           joinMs: res.ms,
           joinsPerSec: res.ok / (res.ms / 1000),
           cpuMsPerJoin: res.ok > 0 ? (cpuJoin * 1000) / res.ok : NaN,
+          loadCpuMsPerJoin: res.ok > 0 ? (loadJoin * 1000) / res.ok : NaN,
           mem,
           kbPerPlayerSettled: (mem.rssSettledKiB - base.rssSettledKiB) / players,
           kbPerPlayer: (mem.rssMinKiB - base.rssMinKiB) / players,
@@ -701,7 +706,7 @@ async function runConfig(spec: ConfigSpec, round: number, o: Opts, ctx: { tmp: s
         r.steps.push(step);
         log(
           `${spec.name}: ${players} held (+${res.ok}${res.failed ? `, ${res.failed} FAILED: ${JSON.stringify(res.errors).slice(0, 300)}` : ''}) in ${(res.ms / 1000).toFixed(2)} s = ${step.joinsPerSec.toFixed(0)}/s, ` +
-            `${step.cpuMsPerJoin.toFixed(2)} CPU ms/join; RSS/player ${step.kbPerPlayer.toFixed(1)} KB (lowest of the phase; ${step.kbPerPlayerSettled.toFixed(1)} KB settled, before GC; this step's players alone: ${step.kbMarginal.toFixed(1)} KB) ` +
+            `${step.cpuMsPerJoin.toFixed(2)} server CPU ms/join (load ${step.loadCpuMsPerJoin.toFixed(2)}); RSS/player ${step.kbPerPlayer.toFixed(1)} KB (lowest of the phase; ${step.kbPerPlayerSettled.toFixed(1)} KB settled, before GC; this step's players alone: ${step.kbMarginal.toFixed(1)} KB) ` +
             `(after GC: heap used ${(step.heapUsedPerPlayer / 1024).toFixed(1)} KB, heap total ${(step.heapTotalPerPlayer / 1024).toFixed(1)} KB, external ${(step.externalPerPlayer / 1024).toFixed(1)} KB per player)`,
         );
       }
