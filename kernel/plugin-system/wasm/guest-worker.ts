@@ -66,6 +66,12 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+let live = 0;
+/** Guest workers started and not yet exited (tests: flat over reloads). */
+export function liveGuestWorkers(): number {
+  return live;
+}
+
 export class GuestWorker {
   private readonly worker: Worker;
   private readonly sab = new SharedArrayBuffer(8 + ANSWER_BYTES);
@@ -88,6 +94,8 @@ export class GuestWorker {
       resourceLimits: limits.heapMb === undefined ? undefined : { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: Math.min(16, Math.max(4, limits.heapMb >> 2)) },
     });
     this.worker.unref();
+    live++;
+    this.worker.once('exit', () => live--);
     // jco's glue prints some failures with console.error: keep them in the plugin's log.
     for (const stream of [this.worker.stdout, this.worker.stderr]) stream.on('data', (chunk: Buffer) => options.onLog('debug', chunk.toString('utf8', 0, Math.min(chunk.length, 4096)).trimEnd()));
     this.ready = new Promise<void>((resolve, reject) => {
