@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
 import { startBackend } from '../helpers/backend.ts';
-import { ping, plainText } from '../helpers/client.ts';
+import { join as joinServer, KickError, ping, plainText } from '../helpers/client.ts';
 import { NO_WASM_TOOLCHAIN } from './wasm-skip.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/wasm-hostile', import.meta.url));
@@ -98,4 +98,16 @@ test('a guest calling host imports in a tight loop fails that call as a fault an
   assert.ok(performance.now() - started < 5_000, 'cut by the budget, not the deadline');
   await until('restarted', async () => (await motd(harness, 'ok.example')) === ALIVE);
   assert.ok(harness.logs.some((l) => l.code === 'IR_ERR_WASM_BUDGET' && l.plugin === 'wasm-hostile'), 'logged as a budget fault');
+});
+
+test('while a faulty guest backs off, its access gates deny (fail closed) and pings go on without it', { skip: NO_WASM_TOOLCHAIN }, async () => {
+  const { harness } = await hostile({ 'trap.example': 'throw' }, `[plugins.wasm-hostile.wasm.recovery]\nbackoff_initial = "3s"\n`);
+  assert.equal(await motd(harness, 'trap.example'), 'backend motd'); // fault 1: re-instantiated at once
+  await until('re-instantiated', async () => (await motd(harness, 'ok.example')) === ALIVE);
+  assert.equal(await motd(harness, 'trap.example'), 'backend motd'); // fault 2: backs off 3 s
+  assert.ok(harness.logs.some((l) => l.plugin === 'wasm-hostile' && l.backoffMs === 3000));
+  await assert.rejects(joinServer({ port: harness.port, domain: 'ok.example', version: VERSION, username: 'Gated' }), (err: unknown) => err instanceof KickError, 'PreLogin denied while the guest is down');
+  assert.equal(await motd(harness, 'ok.example'), 'backend motd');
+  await until('back after the backoff', async () => (await motd(harness, 'ok.example')) === ALIVE, 10_000);
+  await joinServer({ port: harness.port, domain: 'ok.example', version: VERSION, username: 'Gated' });
 });

@@ -174,7 +174,8 @@ class GuestRuntime {
     if (decision.action === 'quarantine') return this.enterQuarantine(err, decision.inWindow);
     const delay = decision.delayMs;
     this.ctx.log.warn({ err, code: (err as InfrarustError).code, faults: this.stats.faults, inWindow: decision.inWindow, backoffMs: delay }, `${this.label}: guest fault; re-instantiating it${delay > 0 ? ` in ${delay} ms` : ''}`);
-    this.undoRegistrations();
+    // Registrations stay while it backs off: its calls fail at once, so its access gates deny
+    // (fail closed) and observers skip it; restart() replaces them.
     this.backingOff = delay > 0;
     this.restarting = new Promise<void>((resolve) => setTimeout(resolve, delay).unref())
       .then(() => ((this.backingOff = false), this.restart()))
