@@ -215,7 +215,7 @@ class GuestRuntime {
   private undoRegistrations(): void {
     const regs = this.regs;
     this.regs = newRegistrations();
-    for (const undo of [...regs.listeners.values(), ...regs.commands.values(), ...regs.tasks.values()].reverse()) undo();
+    for (const undo of [...regs.listeners.values(), ...regs.commands.values(), ...regs.tasks.values(), ...[...regs.caps.values()].map((c) => c.undo)].reverse()) undo();
   }
 }
 
