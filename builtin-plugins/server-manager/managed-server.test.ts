@@ -62,6 +62,8 @@ test('the idle clock starts at the first check of a server that was already onli
   t.tick(5_000);
   t.m.idleCheck(); // a player resets it
   t.setPlayers(0);
+  t.tick(500);
+  t.m.idleCheck(); // the first check that sees nobody starts the clock: never sooner than shutdown_after after the last player left
   t.tick(9_999);
   t.m.idleCheck();
   assert.deepEqual(t.calls, []);

@@ -117,7 +117,10 @@ export class ManagedServer {
     const limit = this.config.shutdown_after;
     if (limit === undefined || this.current !== 'online') return void (this.idleSince = undefined);
     const now = this.now();
-    if (this.idleSince === undefined || this.deps.players(this.id) > 0) return void (this.idleSince = now);
+    // The clock starts at the first check that sees nobody, so a server is never stopped sooner
+    // than `shutdown_after` after its last player left (at most one tick later).
+    if (this.deps.players(this.id) > 0) return void (this.idleSince = undefined);
+    if (this.idleSince === undefined) return void (this.idleSince = now);
     if (now - this.idleSince < limit) return;
     this.idleSince = undefined;
     void this.stop(`no players for ${Math.round(limit / 1000)} s (shutdown_after)`);
