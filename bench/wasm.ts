@@ -64,7 +64,7 @@ async function startGuest(dir: string, memoryBytes: number, config: unknown, ids
   const worker = new GuestWorker({
     dir, label: 'bench', startTimeoutMs: 30_000, hostCallTimeoutMs: 5_000,
     onHost: stubHost(config, ids), onLog: () => undefined, onExit: (r) => console.error(`guest exited: ${r}`),
-    limits: { modules, maxMemoryBytes: memoryBytes },
+    limits: { modules, maxMemoryBytes: memoryBytes, queueCapacity: 1 << 20 },
   });
   await worker.ready;
   const t2 = performance.now();
