@@ -132,7 +132,7 @@ await Promise.all(Array.from({ length: CALLS }, call));
 const burst = ((performance.now() - t) * 1000) / CALLS;
 
 // The floor: the same round trip to a worker that runs no guest (postMessage both ways).
-const echo = new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => parentPort.postMessage({ type: 'result', seq: m.seq, value: { tag: 'response', val: JSON.parse(m.args[1].payload).domain } }));`, { eval: true });
+const echo = new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => parentPort.postMessage({ type: 'result', seq: m.seq, value: { tag: 'response', val: JSON.parse(m.args[1].payload).domain } }));`, { eval: true, execArgv: [] });
 let seq = 0;
 const waiting = new Map<number, () => void>();
 echo.on('message', (m: { seq: number }) => waiting.get(m.seq)!());
@@ -164,7 +164,7 @@ const sabFloor: number[] = [];
       const n = enc.encodeInto(JSON.stringify({ tag: 'response', val: JSON.parse(req.payload).domain }), buf).written;
       st[1] = n; Atomics.store(st, 0, 2); Atomics.notify(st, 0);
       Atomics.wait(st, 0, 2);
-    }`, { eval: true, workerData: sab });
+    }`, { eval: true, workerData: sab, execArgv: [] });
   const enc = new TextEncoder();
   const dec = new TextDecoder();
   const round = async () => {
@@ -237,7 +237,7 @@ out(`  native listener (async, awaited): p50 ${fmt(pct(nat, 0.5), 2)} µs`);
   const starts: number[] = [];
   for (let i = 0; i < 5; i++) {
     const s = performance.now();
-    const w = new Worker(`require('node:worker_threads').parentPort.postMessage('ready')`, { eval: true });
+    const w = new Worker(`require('node:worker_threads').parentPort.postMessage('ready')`, { eval: true, execArgv: [] });
     await new Promise((r) => w.once('message', r));
     starts.push(performance.now() - s);
     await w.terminate();
