@@ -101,6 +101,7 @@ export async function bootKernel(options: KernelOptions): Promise<Kernel> {
     serverOrigin: (id) => proxy?.serverOrigin(id),
     permissions: (player, verified) => proxy?.permissionsOf(player, verified),
     logs: installLogTap(log),
+    stats: { events: layers.events, statusCache: () => proxy?.statusCacheStats() },
     reloadPlugin: async (id) => {
       const dir = host.list().find((p) => p.id === id)?.dir;
       return dir === undefined ? false : host.reloadDir(dir);

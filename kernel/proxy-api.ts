@@ -3,12 +3,15 @@
  * and config values for display.
  */
 import type { PlayerRef } from '../sdk/events.ts';
-import type { AddressHealthSummary, ConnectionSummary, PluginSummary, ProxyApi, ProxyLogs } from '../sdk/plugin.ts';
+import type { AddressHealthSummary, ConnectionSummary, PluginSummary, ProxyApi, ProxyLogs, ProxyStats } from '../sdk/plugin.ts';
 import type { ProxyConfig, LoadedServer } from './config/index.ts';
 import type { ConnectionContext } from './session/connection-context.ts';
 import type { PlayerRegistry } from './session/player-registry.ts';
 import { encodeLoginDisconnect } from './protocol/packets/login.ts';
 import { legacyToJson } from '../sdk/text.ts';
+import type { EventBus } from './layers/event-bus.ts';
+import { limboHolds } from './limbo/limbo-holds.ts';
+import { relayBytes } from './net/relay-bytes.ts';
 
 /** Where the API reads from: the proxy's state and the daemon's controls, all read when called. */
 export interface ProxyApiSources {
@@ -32,6 +35,36 @@ export interface ProxyApiSources {
   serverOrigin?(id: string): { source: string; origin?: string } | undefined;
   /** A live player's permission checker (session/hooks/permissions.ts); undefined once they left. */
   permissions?(player: PlayerRef, verified: boolean): ((permission: string) => boolean) | Promise<(permission: string) => boolean> | undefined;
+  /** Where `stats()` reads the event bus and status cache counters. */
+  stats: StatsSources;
+}
+
+/**
+ * `ProxyApi.stats()` reads counters kept where the work happens, each at near-zero cost: relay
+ * bytes (net/relay-bytes.ts), limbo holds (limbo/limbo-holds.ts), status cache answers
+ * (status/status-service.ts) and event listener calls and time (layers/event-bus.ts).
+ */
+export interface StatsSources {
+  events: Pick<EventBus, 'timings'>;
+  /** undefined before the proxy exists. */
+  statusCache(): ProxyStats['statusCache'] | undefined;
+}
+
+/** What a proxy that moved nothing reports (plugins loaded outside a proxy, the test kit). */
+export const EMPTY_STATS: ProxyStats = Object.freeze({
+  relay: { bytesUp: 0, bytesDown: 0, ended: 0 },
+  limbo: { held: 0, byHandler: {} },
+  statusCache: { hits: 0, stale: 0, misses: 0, entries: 0 },
+  events: [],
+});
+
+function readStats(sources: StatsSources): ProxyStats {
+  return {
+    relay: relayBytes(),
+    limbo: limboHolds(),
+    statusCache: sources.statusCache() ?? EMPTY_STATS.statusCache,
+    events: sources.events.timings().map(({ owner, event, counts }) => ({ plugin: owner, event, ...counts })),
+  };
 }
 
 export function createProxyApi(sources: ProxyApiSources): ProxyApi {
@@ -66,6 +99,7 @@ export function createProxyApi(sources: ProxyApiSources): ProxyApi {
     plugins: () => sources.plugins(),
     logs: sources.logs,
     reloadPlugin: (id) => sources.reloadPlugin(id),
+    stats: () => readStats(sources.stats),
     shutdown: () => sources.shutdown(),
     describeConfig: (key) => {
       const config = sources.config();

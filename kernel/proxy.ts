@@ -140,6 +140,11 @@ export class Proxy {
     return this.backends.status(id);
   }
 
+  /** Status cache counters and size (`ProxyApi.stats().statusCache`). */
+  statusCacheStats(): { hits: number; stale: number; misses: number; entries: number } {
+    return { ...this.status.lookups, entries: this.status.cached };
+  }
+
   get activeConnections(): number {
     return this.connections.size;
   }

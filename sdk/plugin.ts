@@ -179,6 +179,53 @@ export interface ProxyLogs {
   subscribe(listener: (line: LogEntry) => void): Unregister;
 }
 
+/**
+ * Counters the kernel keeps for monitoring (`ctx.proxy.stats()`), cheap to keep and to read: a
+ * snapshot, built when called. Counters only grow (a reloaded plugin's event timings included);
+ * they count since the process started.
+ * @example
+ * const s = ctx.proxy.stats();
+ * ctx.log.info({ up: s.relay.bytesUp, down: s.relay.bytesDown, held: s.limbo.held }, 'stats');
+ */
+export interface ProxyStats {
+  /**
+   * Bytes of passthrough relays (passthrough, zero_copy, server_only) exchanged with backends:
+   * `bytesUp` client → backend (the replayed handshake and login start included), `bytesDown`
+   * backend → client. JS relays are counted live (read from their sockets when asked); native
+   * (splice) relays when they end, as the addon reports totals then.
+   */
+  readonly relay: { readonly bytesUp: number; readonly bytesDown: number; readonly ended: number };
+  /** Players held in the limbo world now (a handler answered hold), by handler name (`$limbo`: a plain `switchServer('$limbo')`). */
+  readonly limbo: { readonly held: number; readonly byHandler: Readonly<Record<string, number>> };
+  /**
+   * Server-list answers for routed servers: `hits` from the status cache, `stale` (an expired
+   * entry served while one refresh runs), `misses` (the backend was asked and waited for, or had
+   * failed), `entries` cached now. Pings of sleeping managed servers and unknown domains never
+   * reach the cache and are not counted.
+   */
+  readonly statusCache: { readonly hits: number; readonly stale: number; readonly misses: number; readonly entries: number };
+  /** Event listener calls and time, per plugin and event ({@link EventTiming}). */
+  readonly events: readonly EventTiming[];
+}
+
+/**
+ * Calls of one plugin's listeners of one event. Listeners that return a promise are timed every
+ * call (from the call until the promise settles); synchronous ones are timed 1 call in 64, as a
+ * clock read costs about as much as a trivial listener: estimate their total as
+ * `syncSampledSeconds / syncSampled * (calls - asyncCalls)`.
+ * @example
+ * const slow = ctx.proxy.stats().events.filter((t) => t.asyncCalls > 0 && t.asyncSeconds / t.asyncCalls > 0.05);
+ */
+export interface EventTiming {
+  readonly plugin: string;
+  readonly event: string;
+  readonly calls: number;
+  readonly asyncCalls: number;
+  readonly asyncSeconds: number;
+  readonly syncSampled: number;
+  readonly syncSampledSeconds: number;
+}
+
 /** Read access to the proxy's own configuration and connections, and the controls plugins need. */
 export interface ProxyApi {
   /** The proxy's version, e.g. "0.1.0". */
@@ -241,6 +288,8 @@ export interface ProxyApi {
    * @example if (!(await ctx.proxy.reloadPlugin('ban'))) ctx.log.warn('ban not reloaded');
    */
   reloadPlugin(id: string): Promise<boolean>;
+  /** Byte, limbo, status cache and event timing counters ({@link ProxyStats}). @example ctx.proxy.stats().relay.bytesDown */
+  stats(): ProxyStats;
 }
 
 /**

@@ -36,6 +36,7 @@ export function statsOf(ctx: PluginContext, feed: Feed) {
   const players = ctx.proxy.players();
   for (const p of players) if (p.serverId !== undefined) byServer[p.serverId] = (byServer[p.serverId] ?? 0) + 1;
   const mem = process.memoryUsage();
+  const kernel = ctx.proxy.stats();
   return {
     time: Date.now(),
     uptime_ms: ctx.proxy.uptimeMs(),
@@ -50,6 +51,9 @@ export function statsOf(ctx: PluginContext, feed: Feed) {
     pings_total: feed.counters.pings,
     rejected_total: feed.counters.rejected,
     rejected_by_reason: { ...feed.counters.rejectedBy },
+    relay_bytes: { up: kernel.relay.bytesUp, down: kernel.relay.bytesDown },
+    limbo_players: kernel.limbo.held,
+    status_cache: { hits: kernel.statusCache.hits, stale: kernel.statusCache.stale, misses: kernel.statusCache.misses, entries: kernel.statusCache.entries },
     memory: { rss: mem.rss, heap_used: mem.heapUsed },
   };
 }

@@ -72,6 +72,12 @@ function mirrorMetrics(meter: import('@opentelemetry/api').Meter, ctx: PluginCon
     ['infrarust.backend.connect.failures', prom.backendFailures],
   ];
   for (const [name, c] of counters) meter.createObservableCounter(name).addCallback(async (o) => o.observe(await total(c)));
+  meter.createObservableCounter('infrarust.relay.bytes').addCallback((o) => {
+    const { relay } = ctx.proxy.stats();
+    o.observe(relay.bytesUp, { direction: 'up' });
+    o.observe(relay.bytesDown, { direction: 'down' });
+  });
+  meter.createObservableGauge('infrarust.limbo.players').addCallback((o) => o.observe(ctx.proxy.stats().limbo.held));
 }
 
 function lifecycleTracer(tracer: Tracer, ratio: number, api: typeof import('@opentelemetry/api')): LifecycleTracer {

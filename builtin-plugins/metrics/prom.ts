@@ -1,10 +1,12 @@
 /**
  * The Prometheus registry: counters and histograms fed by proxy events (lifecycle.ts), gauges
  * read from the proxy when scraped (connections by phase, players by server and mode, backend
- * address health), and prom-client's process metrics (CPU, memory, event loop lag, GC).
+ * address health), the kernel's counters (stats.ts: relay bytes, limbo, status cache, event
+ * listener timings), and prom-client's process metrics (CPU, memory, event loop lag, GC).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PluginContext } from 'infrarust/sdk';
+import { registerKernelStats } from './stats.ts';
 
 /** Seconds; handshakes are sub-millisecond on loopback, joins take tens of ms to seconds. */
 const HANDSHAKE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
@@ -16,6 +18,7 @@ export function createMetrics(ctx: PluginContext) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const r = [registry];
+  registerKernelStats(ctx, registry);
   return {
     registry,
     connectionsTotal: new Counter({ name: 'infrarust_connections_accepted_total', help: 'TCP connections accepted by the proxy listener', registers: r }),

@@ -11,6 +11,8 @@
  * timer, a clock read, a promise or an await (`fire` wraps `dispatch` in one promise); `listenerCount` and
  * `hasPacketListeners` (≈ 10 ns, no allocation) let the kernel skip building events nobody
  * listens to. Listeners added during a fire join the next fire, not the current one.
+ * `timings()` (ProxyApi.stats): each call increments its registration's counter; promise-returning
+ * calls are timed (the clock is read for the timeout anyway), synchronous ones 1 in 64.
  */
 import { deny } from '../../sdk/results.ts';
 import { EVENT_INFO, type EventListener, type EventMap, type EventName, type ListenOptions, type PacketSelector } from '../../sdk/events.ts';
@@ -20,6 +22,7 @@ import { checkTimeout, isThenable, settleWithin } from './hook-timeout.ts';
 import { mergeLists, withListener, withoutListener, type ListenerList, type Registration } from './listener-list.ts';
 import { packetKey, selectorKey } from './packet-key.ts';
 import type { LayerLogger } from './layer-logger.ts';
+import { pluginOf } from './owner.ts';
 
 export interface EventBusOptions {
   logger: LayerLogger;
@@ -33,10 +36,26 @@ export interface EventBusOptions {
 export const INTERNAL_ERROR_DENIAL = Object.freeze(deny('Internal error'));
 
 type AnyEvent = { result?: unknown };
-/** A registration plus how to take it out of the list it sits in. */
+/** A registration plus how to take it out of the list it sits in, and its call counters. */
 interface BusRegistration extends Registration {
   readonly detach: (reg: Registration) => void;
+  /** The event name ('RawPacket' for packet listeners), for `timings()`. */
+  readonly event: EventName;
+  counts: CallCounts;
 }
+
+/** Calls and time of listeners (see `EventBus.timings`); seconds. */
+export interface CallCounts {
+  calls: number;
+  asyncCalls: number;
+  asyncSeconds: number;
+  syncSampled: number;
+  syncSampledSeconds: number;
+}
+
+/** Synchronous listener calls timed: 1 in SYNC_SAMPLE (a power of two; a clock read costs about a trivial listener). */
+const SYNC_SAMPLE = 64;
+const newCounts = (): CallCounts => ({ calls: 0, asyncCalls: 0, asyncSeconds: 0, syncSampled: 0, syncSampledSeconds: 0 });
 /** `true`: run the next listener; `false`: stop (an access listener failed). */
 type Step = boolean | Promise<boolean>;
 
@@ -49,6 +68,8 @@ export class EventBus {
   /** Packet list merged with the catch-all RawPacket list; cleared whenever either changes. */
   readonly #mergedPackets = new Map<number, ListenerList>();
   readonly #byOwner = new Map<string, Set<BusRegistration>>();
+  /** Counts of removed listeners, by `plugin\0event`, so totals never go down on unload. */
+  readonly #retired = new Map<string, CallCounts>();
   #seq = 0;
   #total = 0;
   #packetTotal = 0;
@@ -62,7 +83,7 @@ export class EventBus {
   /** Registers `listener` for `name` on behalf of plugin `owner`. */
   on<K extends EventName>(owner: string, name: K, listener: EventListener<K>, options?: ListenOptions): Unregister {
     if (!Object.hasOwn(EVENT_INFO, name)) throw new TypeError(`plugin ${owner}: unknown event "${String(name)}"`);
-    const reg = this.#record(owner, listener, options, `plugin ${owner}, event ${name}`, (r) => this.#removeNamed(name, r));
+    const reg = this.#record(owner, name, listener, options, `plugin ${owner}, event ${name}`, (r) => this.#removeNamed(name, r));
     this.#byName.set(name, withListener(this.#byName.get(name), reg));
     if (name === 'RawPacket') this.#mergedPackets.clear();
     return () => this.#unregister(reg);
@@ -71,7 +92,7 @@ export class EventBus {
   /** Registers a RawPacket listener for one (direction, state, packetId) only. */
   onPacket(owner: string, selector: PacketSelector, listener: EventListener<'RawPacket'>, options?: ListenOptions): Unregister {
     const key = selectorKey(selector, owner);
-    const reg = this.#record(owner, listener, options, `plugin ${owner}, packet listener`, (r) => this.#removePacket(key, r));
+    const reg = this.#record(owner, 'RawPacket', listener, options, `plugin ${owner}, packet listener`, (r) => this.#removePacket(key, r));
     this.#byPacket.set(key, withListener(this.#byPacket.get(key), reg));
     this.#mergedPackets.delete(key);
     this.#packetTotal++;
@@ -132,7 +153,7 @@ export class EventBus {
     for (let i = start; i < list.length; i++) {
       const reg = list[i];
       if (reg.removed) continue;
-      const step: Step = this.#call(reg, name, event as AnyEvent);
+      const step: Step = this.#call(reg as BusRegistration, name, event as AnyEvent);
       if (step === false) break;
       if (step !== true) return this.#resumeAfter(step, list, i, name, event);
     }
@@ -161,7 +182,10 @@ export class EventBus {
    * (a clock read costs about as much as a trivial listener); a promise gets a timer, and its
    * duration is measured from the moment it was returned.
    */
-  #call(reg: Registration, name: EventName, event: AnyEvent): Step {
+  #call(reg: BusRegistration, name: EventName, event: AnyEvent): Step {
+    const counts = reg.counts;
+    const sampled = (++counts.calls & (SYNC_SAMPLE - 1)) === 0;
+    const t0 = sampled ? performance.now() : 0;
     let returned: unknown;
     try {
       returned = (reg.listener as (e: AnyEvent) => unknown)(event);
@@ -169,16 +193,37 @@ export class EventBus {
       return this.#fail(reg, name, event, err);
     }
     if (isThenable(returned)) return this.#settle(reg, name, event, returned, performance.now());
+    if (sampled) {
+      counts.syncSampled++;
+      counts.syncSampledSeconds += (performance.now() - t0) / 1000;
+    }
     return this.#apply(reg, name, event, returned);
   }
 
-  async #settle(reg: Registration, name: EventName, event: AnyEvent, pending: PromiseLike<unknown>, started: number): Promise<boolean> {
+  /**
+   * Listener calls and time per plugin (owner without its generation) and event, removed
+   * listeners included (counts only grow).
+   * Promise-returning calls are timed each; synchronous ones 1 in SYNC_SAMPLE (64).
+   */
+  timings(): { owner: string; event: EventName; counts: CallCounts }[] {
+    const all = new Map<string, CallCounts>();
+    for (const [key, c] of this.#retired) addCounts(all, key, c);
+    for (const regs of this.#byOwner.values()) for (const reg of regs) addCounts(all, `${pluginOf(reg.owner)}\0${reg.event}`, reg.counts);
+    return [...all].map(([key, counts]) => {
+      const [owner = '', event] = key.split('\0');
+      return { owner, event: event as EventName, counts };
+    });
+  }
+
+  async #settle(reg: BusRegistration, name: EventName, event: AnyEvent, pending: PromiseLike<unknown>, started: number): Promise<boolean> {
     let value: unknown;
     try {
       value = await settleWithin(pending, this.#timeoutMs, `listener of ${name} (plugin ${reg.owner})`);
     } catch (err) {
+      countAsync(reg.counts, started);
       return this.#fail(reg, name, event, err);
     }
+    countAsync(reg.counts, started);
     this.#warnIfSlow(reg, name, started);
     return this.#apply(reg, name, event, value);
   }
@@ -209,10 +254,10 @@ export class EventBus {
     this.#logger.warn({ plugin: reg.owner, hook: `event:${name}`, elapsedMs: Math.round(elapsedMs) }, 'slow event listener');
   }
 
-  #record(owner: string, listener: unknown, options: ListenOptions | undefined, what: string, detach: BusRegistration['detach']): BusRegistration {
+  #record(owner: string, event: EventName, listener: unknown, options: ListenOptions | undefined, what: string, detach: BusRegistration['detach']): BusRegistration {
     if (typeof listener !== 'function') throw new TypeError(`${what}: listener must be a function`);
     const priority = checkPriority(options?.priority, what);
-    const reg: BusRegistration = { owner, priority, seq: this.#seq++, listener: listener as Registration['listener'], removed: false, detach };
+    const reg: BusRegistration = { owner, priority, seq: this.#seq++, listener: listener as Registration['listener'], removed: false, detach, event, counts: newCounts() };
     let owned = this.#byOwner.get(owner);
     if (owned === undefined) this.#byOwner.set(owner, (owned = new Set()));
     owned.add(reg);
@@ -225,6 +270,7 @@ export class EventBus {
     if (reg.removed) return;
     reg.removed = true;
     reg.detach(reg);
+    addCounts(this.#retired, `${pluginOf(reg.owner)}\0${reg.event}`, reg.counts);
     const owned = this.#byOwner.get(reg.owner);
     owned?.delete(reg);
     if (owned?.size === 0) this.#byOwner.delete(reg.owner);
@@ -245,4 +291,19 @@ export class EventBus {
     this.#mergedPackets.delete(key);
     this.#packetTotal--;
   }
+}
+
+function countAsync(counts: CallCounts, started: number): void {
+  counts.asyncCalls++;
+  counts.asyncSeconds += (performance.now() - started) / 1000;
+}
+
+function addCounts(into: Map<string, CallCounts>, key: string, c: CallCounts): void {
+  let t = into.get(key);
+  if (t === undefined) into.set(key, (t = newCounts()));
+  t.calls += c.calls;
+  t.asyncCalls += c.asyncCalls;
+  t.asyncSeconds += c.asyncSeconds;
+  t.syncSampled += c.syncSampled;
+  t.syncSampledSeconds += c.syncSampledSeconds;
 }

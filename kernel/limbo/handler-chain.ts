@@ -25,6 +25,7 @@ import { startKeepAlive, type KeepAlive, type KeepAliveOptions } from './keep-al
 import { readLimboPackets, type LimboChat } from './limbo-reader.ts';
 import { createLimboSession, LimboClient, type LimboSessionView } from './limbo-session.ts';
 import { sendLimboWorld, type LimboEntryState } from './world.ts';
+import { countHold } from './limbo-holds.ts';
 
 /** `worldSent`: the client is in the limbo world (else still where it was); `held`: a handler held the player in this run. */
 export type ChainOutcome =
@@ -264,9 +265,11 @@ class ChainRun {
     const waits: Promise<HandlerResult | 'closed' | 'reloaded'>[] = [mailbox.wait(), this.closed, this.watchReload(holder)];
     if (result.type === 'hold-with-timeout') waits.push(this.after(result.timeoutMs, () => timedOut(result)));
     if (this.o.exit !== undefined) waits.push(this.o.exit.then((server): HandlerResult => ({ type: 'redirect', server })));
+    const uncount = countHold(holder.name);
     try {
       return await Promise.race(waits);
     } finally {
+      uncount();
       this.holder = undefined;
       this.chatTarget = undefined;
       for (const t of this.timers) clearTimeout(t);

@@ -10,6 +10,7 @@
  */
 import type { Socket } from 'node:net';
 import type { TransportTap } from './transport-tap.ts';
+import { countJsRelay } from './relay-bytes.ts';
 
 /** How long one direction may stay open after the other finished. */
 const LINGER_MS = 30_000;
@@ -18,6 +19,7 @@ const LINGER_MS = 30_000;
 type ChunkFilter = (chunk: Buffer) => Buffer | null;
 
 export function relay(client: Socket, backend: Socket, tap?: TransportTap): void {
+  countJsRelay(backend); // bytes come from the socket's own counters: nothing per chunk
   forward(client, backend, tap === undefined ? undefined : (c) => tap.clientData(c));
   forward(backend, client, tap === undefined ? undefined : (c) => tap.serverData(c));
 }

@@ -38,6 +38,8 @@ const STATUS_READ_TIMEOUT_MS = 5_000;
 
 export class StatusService {
   private cache: StatusCache<EraAnswer>;
+  /** Answers of routed servers by where they came from (`ProxyApi.stats().statusCache`); kept across resets. */
+  readonly lookups = { hits: 0, stale: 0, misses: 0 };
 
   /**
    * `addressOrder`: the order to ask a server's addresses in (the balancer's: healthy first).
@@ -66,12 +68,20 @@ export class StatusService {
     // per captured name, each its own backend and answer.
     const first = server.addresses[0];
     const result = await this.cache.get(`${server.id}\0${first?.host}:${first?.port}\0${era.id}`, () => this.askBackend(server, era.probe, handshake));
+    if (!result.ok || result.source === 'backend') this.lookups.misses++;
+    else if (result.source === 'cache') this.lookups.hits++;
+    else this.lookups.stale++;
     if (result.ok) {
       const json = answerFor(result.value, handshake.protocolVersion);
       return { json: applyOnlineOverrides(json, server.motd?.online, server.max_players), source: result.source };
     }
     const motd = server.motd?.unreachable ?? server.motd?.offline ?? this.defaults().unreachable ?? this.defaults().offline;
     return { json: JSON.stringify(motdResponse(motd, BUILTIN_MOTD.unreachable, handshake.protocolVersion)), source: 'motd', error: result.error };
+  }
+
+  /** Entries in the status cache now. */
+  get cached(): number {
+    return this.cache.size;
   }
 
   /** One status request to the backend, as the era's probe version; the handshake's address and port go along. */

@@ -31,6 +31,7 @@ import { EventsSchema } from '../config/schema-plugins.ts';
 import { createLayers } from '../layers/create-layers.ts';
 import type { NamedRegistry } from '../layers/registries.ts';
 import { createPluginContext, type Timers } from '../plugin-system/host/context.ts';
+import { EMPTY_STATS } from '../proxy-api.ts';
 
 /** One line the plugin (or the layers, about its listeners and filters) logged. */
 export interface LogLine {
@@ -160,6 +161,7 @@ function testProxyApi(proxy: TestProxy, disconnected: TestHarness<unknown>['disc
     plugins: () => [],
     logs: { history: () => [], subscribe: () => () => undefined },
     reloadPlugin: async () => false,
+    stats: () => EMPTY_STATS,
     shutdown: () => void (shutdowns.count += 1),
     describeConfig: (key) => proxy.config?.[key],
     connections: () => proxy.connectionList ?? [],

@@ -45,6 +45,7 @@ const OFFLINE_PROXY: ProxyApi = {
   hasPermission: async () => false,
   logs: { history: () => [], subscribe: () => () => undefined },
   reloadPlugin: async () => false,
+  stats: () => ({ relay: { bytesUp: 0, bytesDown: 0, ended: 0 }, limbo: { held: 0, byHandler: {} }, statusCache: { hits: 0, stale: 0, misses: 0, entries: 0 }, events: [] }),
 };
 
 /** `quarantined`: a sandboxed (WASM) plugin that faulted too often; disabled until reloaded. */
