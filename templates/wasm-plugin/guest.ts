@@ -191,6 +191,10 @@ export function utf8(text: string): number[] {
 
 /** A string from UTF-8 bytes (invalid sequences become U+FFFD). */
 export function fromUtf8(bytes: ArrayLike<number>, start = 0, end = bytes.length): string {
+  let ascii = true;
+  for (let i = start; i < end; i++) if (bytes[i] >= 0x80) (ascii = false), (i = end);
+  // ASCII (most protocol strings): one native call instead of a concatenation per character.
+  if (ascii) return String.fromCharCode.apply(null, (bytes instanceof Uint8Array ? bytes.subarray(start, end) : Array.prototype.slice.call(bytes, start, end)) as unknown as number[]);
   let s = '';
   for (let i = start; i < end; ) {
     const b = bytes[i++];
@@ -242,18 +246,28 @@ export function writeString(text: string): number[] {
  * Builds a `filter-batch` answer: `pass()`, `drop()`, `replace(body)` per packet, in order.
  * @example const v = verdicts(); for (…) v.pass(); return v.done();
  */
-export function verdicts() {
-  const codes: number[] = [];
+export function verdicts(count = 0) {
+  /** Preallocated when the packet count is known (pass = 0, so unset entries pass). */
+  let codes = new Uint8Array(count);
+  let n = 0;
   const data: number[] = [];
   const ends: number[] = [];
+  const code = (c: number): void => {
+    if (n === codes.length) {
+      const grown = new Uint8Array(Math.max(8, n * 2));
+      grown.set(codes);
+      codes = grown;
+    }
+    codes[n++] = c;
+  };
   return {
-    pass: () => void codes.push(0),
-    drop: () => void codes.push(1),
+    pass: () => code(0),
+    drop: () => code(1),
     replace(body: ArrayLike<number>) {
-      codes.push(2);
+      code(2);
       for (let i = 0; i < body.length; i++) data.push(body[i]);
       ends.push(data.length);
     },
-    done: () => ({ codes: new Uint8Array(codes), replacedData: new Uint8Array(data), replacedEnds: new Uint32Array(ends) }),
+    done: () => ({ codes: n === codes.length ? codes : codes.slice(0, n), replacedData: new Uint8Array(data), replacedEnds: new Uint32Array(ends) }),
   };
 }
