@@ -80,6 +80,25 @@ export interface EventMap {
    * });
    */
   BackendHealthChange: { serverId: string; address: string; healthy: boolean; reason: string };
+  /**
+   * The ban list changed (the `ban` plugin fires it), whatever made the change: a console or
+   * in-game command, the admin API, another plugin through the `ban` service, or expiry
+   * (`action: 'expired'`, `by: 'system'`, when the plugin purges it). `ban` is the entry as
+   * bans.json stores it; `by` says who changed it (`console`, `api`, `player:<name>`, a plugin's
+   * source, `system`), which for an unban differs from `ban.source` (who banned).
+   * @example
+   * ctx.events.on('BanChange', (e) => { if (e.action === 'ban') ctx.log.info({ target: e.ban.target, by: e.by }, 'banned'); });
+   */
+  BanChange: { action: 'ban' | 'unban' | 'expired'; ban: BanRecord; by: string };
+}
+
+/** One ban as bans.json stores it (times in epoch seconds; `expires_at` null = permanent); see BanChange. */
+export interface BanRecord {
+  readonly target: { readonly type: 'ip' | 'ip_range' | 'username' | 'uuid'; readonly value: string };
+  readonly reason: string | null;
+  readonly expires_at: number | null;
+  readonly created_at: number;
+  readonly source: string;
 }
 
 export type EventName = keyof EventMap;
@@ -108,6 +127,7 @@ export const EVENT_INFO: { readonly [K in EventName]: { readonly kind: EventKind
   ConfigReload: { kind: 'observer', awaited: false },
   ServerStateChange: { kind: 'observer', awaited: false },
   BackendHealthChange: { kind: 'observer', awaited: false },
+  BanChange: { kind: 'observer', awaited: false },
 };
 
 /** The result type of an event, or never for events without one. */

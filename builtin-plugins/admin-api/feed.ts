@@ -63,6 +63,12 @@ export class Feed {
     ev.on('ServerStateChange', (e) => this.publish('server.state_change', { server: e.serverId, previous: e.previous, next: e.next }));
     ev.on('BackendHealthChange', (e) => this.publish('backend.health', { server: e.serverId, address: e.address, healthy: e.healthy, reason: e.reason }));
     ev.on('ConfigReload', (e) => this.publish('config.reload', { servers: e.servers }));
+    // Every ban change, whatever made it (API, console, another plugin, expiry): the ban plugin fires BanChange.
+    ev.on('BanChange', (e) => {
+      const ban = { ...e.ban, target: { ...e.ban.target } };
+      if (e.action === 'ban') this.publish('ban.created', ban);
+      else this.publish('ban.removed', { ...ban, removed_by: e.by, expired: e.action === 'expired' });
+    });
     ev.on('ConnectionRejected', (e) => {
       this.counters.rejected++;
       const by = this.counters.rejectedBy;

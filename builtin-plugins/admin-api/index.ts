@@ -72,7 +72,7 @@ async function start(ctx: PluginContext<any, any>, web: WebSection, key: string)
     return new Response(body as ReadableStream<Uint8Array<ArrayBuffer>>, { headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' } });
   };
   const tokens = new StreamTokens();
-  const routes = [...proxyRoutes({ ctx, feed, events, logs, tokens, stream, logStreamClosed }), ...playerRoutes(ctx), ...serverRoutes(ctx), ...banRoutes(ctx, feed)];
+  const routes = [...proxyRoutes({ ctx, feed, events, logs, tokens, stream, logStreamClosed }), ...playerRoutes(ctx), ...serverRoutes(ctx), ...banRoutes(ctx)];
   let webRoot = await dashboardRoot(join(import.meta.dirname, 'dashboard', 'dist'));
   const app = createApp({ ctx, key, requestsPerMinute: web.rate_limit.requests_per_minute, corsOrigins: web.cors_origins, routes, tokens, webRoot: () => webRoot, webui: web.enable_webui });
   const server = await listen(app.fetch, web.bind);

@@ -9,7 +9,6 @@ import type { PluginContext, ServerSummary } from 'infrarust/sdk';
 import type { BanEntry, BanService, BanTarget } from '../ban/api.ts';
 import { ApiError } from './errors.ts';
 import { route, type Route } from './routes.ts';
-import type { Feed } from './feed.ts';
 
 /** The part of the server-manager service this API uses (sdk/server-manager.ts has the full one). */
 interface ManagerLike {
@@ -137,7 +136,7 @@ function banCall<T>(p: Promise<T>): Promise<T> {
 
 const banJson = (b: BanEntry) => ({ ...b, target: { ...b.target } });
 
-export function banRoutes(ctx: PluginContext, feed: Feed): Route[] {
+export function banRoutes(ctx: PluginContext): Route[] {
   return [
     route({ method: 'get', path: '/bans', tag: 'bans', summary: 'Every active ban', response: z.object({ bans: z.array(BanSchema) }), handler: () => ({ bans: bans(ctx).list().map(banJson) }) }),
     route({
@@ -150,7 +149,6 @@ export function banRoutes(ctx: PluginContext, feed: Feed): Route[] {
       response: BanSchema, status: 201,
       handler: async ({ body }) => {
         const entry = await banCall(bans(ctx).ban(body.target, { reason: body.reason, durationMs: body.duration_seconds === undefined ? undefined : body.duration_seconds * 1000, source: 'api' }));
-        feed.publish('ban.created', banJson(entry));
         return banJson(entry);
       },
     }),
@@ -168,7 +166,6 @@ export function banRoutes(ctx: PluginContext, feed: Feed): Route[] {
       handler: async ({ params }) => {
         const removed = await banCall(bans(ctx).unban(params, 'api'));
         if (removed === undefined) throw new ApiError('IR_ERR_API_NOT_FOUND', `${params.type} "${params.value}" is not banned`);
-        feed.publish('ban.removed', banJson(removed));
         return { removed: banJson(removed) };
       },
     }),

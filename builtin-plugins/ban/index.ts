@@ -2,11 +2,12 @@
  * The ban plugin: loads bans.json, rejects banned addresses at accept (silently, before a byte is
  * read; the accept filter exists only while there are address bans), denies banned names, UUIDs
  * and addresses at PreLogin with the reason, purges expired bans on a
- * timer, and offers the `ban` service and console commands. Critical: a ban file that cannot be
+ * timer, announces every change as the BanChange event, and offers the `ban` service and
+ * console commands. Critical: a ban file that cannot be
  * read makes setup throw, so the proxy refuses to start instead of running without bans.
  */
 import { definePlugin, EventPriority, continueVerdict, deny, rejectVerdict } from 'infrarust/sdk';
-import type { FileWriter, PluginContext } from 'infrarust/sdk';
+import type { BanRecord, FileWriter, PluginContext } from 'infrarust/sdk';
 import { BAN_SERVICE } from './api.ts';
 import { banCommands } from './commands.ts';
 import { banMessage } from './message.ts';
@@ -69,7 +70,9 @@ function wire(ctx: PluginContext, store: BanStore, writer: FileWriter, purgeInte
     }
   };
   syncAcceptFilter();
-  const service = createBanService({ store, save, ending, markEnding, changed: syncAcceptFilter, connections: () => ctx.proxy.connections(), disconnect: (id, reason) => ctx.proxy.disconnect(id, reason) });
+  // Every change, whatever its source, is announced as BanChange (the admin API's ban.* events).
+  const announce = (action: 'ban' | 'unban' | 'expired', entry: BanRecord, by: string): void => void ctx.events.emit('BanChange', { action, ban: entry, by });
+  const service = createBanService({ store, save, ending, markEnding, changed: syncAcceptFilter, announce, connections: () => ctx.proxy.connections(), disconnect: (id, reason) => ctx.proxy.disconnect(id, reason) });
   ctx.services.provide(BAN_SERVICE, service);
   for (const command of banCommands(service)) ctx.commands.register(command);
 
@@ -90,6 +93,7 @@ function wire(ctx: PluginContext, store: BanStore, writer: FileWriter, purgeInte
     const expired = store.purge();
     if (expired.length === 0) return;
     syncAcceptFilter();
+    for (const entry of expired) announce('expired', entry, 'system');
     ctx.log.info({ count: expired.length }, 'expired bans purged');
     await save();
   });

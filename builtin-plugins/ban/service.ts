@@ -23,6 +23,8 @@ export interface ServiceDeps {
   markEnding(connectionId: number): void;
   /** Called after every change to the list (the plugin adds or removes its accept filter). */
   changed(): void;
+  /** Tells other plugins (the BanChange event): `by` is who made the change. */
+  announce(action: 'ban' | 'unban', entry: BanEntry, by: string): void;
 }
 
 export function createBanService(deps: ServiceDeps): BanService {
@@ -31,6 +33,7 @@ export function createBanService(deps: ServiceDeps): BanService {
     async ban(target: BanTarget, options?: BanOptions): Promise<BanEntry> {
       const entry = store.add(target, options);
       deps.changed();
+      deps.announce('ban', entry, entry.source);
       kickMatching(deps, entry);
       await deps.save();
       return entry;
@@ -38,6 +41,7 @@ export function createBanService(deps: ServiceDeps): BanService {
     async unban(target: BanTarget, source?: string): Promise<BanEntry | undefined> {
       const entry = store.remove(target, source);
       deps.changed();
+      if (entry !== undefined) deps.announce('unban', entry, source ?? 'plugin');
       await deps.save();
       return entry;
     },

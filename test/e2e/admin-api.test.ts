@@ -18,6 +18,7 @@ import { join as joinServer } from '../helpers/client.ts';
 import { startProxy, serverToml, type Harness } from '../helpers/proxy-harness.ts';
 import { ERROR_CODES } from '../../kernel/errors.ts';
 import { API_ERROR_STATUS } from '../../builtin-plugins/admin-api/errors.ts';
+import type { Command } from '../../sdk/commands.ts';
 
 // Every answer is checked against its route's documented (OpenAPI) schema: a mismatch is a 500.
 process.env.INFRARUST_API_CHECK_RESPONSES = '1';
@@ -56,7 +57,7 @@ before(async () => {
   proxy = await startProxy({
     builtins: ['ban', 'admin-api'],
     captureLogs: 'debug',
-    global: `[ban]\nfile = "bans.json"\n[web]\nbind = "127.0.0.1:${port}"\napi_key = "${KEY}"\nrate_limit = { requests_per_minute = 100000 }\n`,
+    global: `[ban]\nfile = "bans.json"\npurge_interval = "1s"\n[web]\nbind = "127.0.0.1:${port}"\napi_key = "${KEY}"\nrate_limit = { requests_per_minute = 100000 }\n`,
     servers: { lobby: serverToml(['lobby.test'], [backend.port], 'proxy_mode = "offline"') },
   });
 });
@@ -206,6 +207,31 @@ test('SSE: a real join arrives as player.join (header auth and a short-lived tok
   assert.ok(await line);
   const history = (await (await api('/api/v1/logs/history?n=1000')).json()) as { lines: { msg: string }[] };
   assert.ok(history.lines.length > 0);
+});
+
+test('SSE: bans from any source arrive as ban.created / ban.removed: console ban and unban, and an expiry', async () => {
+  const run = async (name: string, args: string[]): Promise<string> => {
+    const replies: string[] = [];
+    await (proxy.proxy.layers.registries.commands.get(name) as Command).execute({ reply: (t) => replies.push(t), hasPermission: () => true }, args);
+    return replies.join('\n');
+  };
+  type BanEvent = { data: { target: { type: string; value: string }; source: string; reason: string | null; removed_by?: string; expired?: boolean } };
+  const stream = async (want: (type: string, data: string) => boolean) => sseUntil(await api('/api/v1/events?types=ban.created,ban.removed'), want) as Promise<BanEvent>;
+  const created = stream((type, data) => type === 'ban.created' && data.includes('Cheater'));
+  await new Promise((r) => setTimeout(r, 100)); // the stream is open before the ban
+  assert.match(await run('ban', ['Cheater', 'fly', 'hacks']), /Banned/);
+  const c = await created;
+  assert.deepEqual([c.data.target, c.data.source, c.data.reason], [{ type: 'username', value: 'Cheater' }, 'console', 'fly hacks']);
+  const removed = stream((type, data) => type === 'ban.removed' && data.includes('Cheater'));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.match(await run('unban', ['Cheater']), /Unbanned/);
+  const r = await removed;
+  assert.deepEqual([r.data.removed_by, r.data.expired], ['console', false]);
+  const expired = stream((type, data) => type === 'ban.removed' && data.includes('Brief'));
+  await new Promise((res) => setTimeout(res, 100));
+  await run('ban', ['Brief', '1s', 'short']);
+  const e = await expired; // purged within purge_interval (1 s) after it expired
+  assert.deepEqual([e.data.removed_by, e.data.expired], ['system', true]);
 });
 
 test('many SSE clients are bounded: past the cap new streams get 503', async () => {
