@@ -49,8 +49,9 @@ Options:
   -l, --log-level <level>   ${LOG_LEVELS.join(', ')} (default: info; env LOG_LEVEL)
       --servers-dir <dir>   Per-server config directory, overrides \`servers_dir\`
       --plugins-dir <dir>   Plugin directory, overrides \`plugins_dir\`
-      --dev                 Development mode: type-check and reload a plugin when its
-                            files change
+      --dev                 Development mode: type-check and reload a native plugin when
+                            its files change; rebuild a WASM guest when its source changes
+                            (a replaced .wasm reloads its plugin in every mode)
   -V, --version             Print the version and which passthrough relay is in use (the native
                             splice(2) relay when native/splice is built, else JS), then exit
   -h, --help                Print this help and exit
