@@ -7,6 +7,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startProxy, serverToml } from '../helpers/proxy-harness.ts';
@@ -34,6 +35,9 @@ async function heapAfterGc(): Promise<number> {
   return process.memoryUsage().heapUsed;
 }
 
+/** OS threads of this process (a worker is several: its isolate's and libuv's). */
+const threads = () => Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
+
 async function settledWorkers(expected: number): Promise<number> {
   for (let i = 0; i < 100 && liveGuestWorkers() !== expected; i++) await new Promise((resolve) => setTimeout(resolve, 20));
   return liveGuestWorkers();
@@ -53,14 +57,17 @@ test(`${RELOADS} reloads of a WASM plugin leak no worker, no compiled module and
   const reload = async () => assert.equal(await harness.host!.reloadDir(dir), true);
   for (let i = 0; i < 20; i++) await reload(); // warm-up: caches, JIT
   const heap0 = await heapAfterGc();
+  const threads0 = threads();
   const started = performance.now();
   for (let i = 0; i < RELOADS; i++) await reload();
   const perReload = (performance.now() - started) / RELOADS;
   const heap1 = await heapAfterGc();
   const workers = await settledWorkers(base);
   const growth = heap1 - heap0;
-  t.diagnostic(`reload ${perReload.toFixed(1)} ms each; heap after GC ${(heap0 / 1048576).toFixed(1)} → ${(heap1 / 1048576).toFixed(1)} MiB (${(growth / RELOADS / 1024).toFixed(1)} KiB per reload); live workers ${workers}; rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+  const threads1 = threads();
+  t.diagnostic(`reload ${perReload.toFixed(1)} ms each; heap after GC ${(heap0 / 1048576).toFixed(1)} → ${(heap1 / 1048576).toFixed(1)} MiB (${(growth / RELOADS / 1024).toFixed(1)} KiB per reload); live workers ${workers}; OS threads ${threads0} → ${threads1}; rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
   assert.equal(workers, base, 'one live worker: every replaced version ended its worker');
+  assert.ok(threads1 <= threads0 + 8, `OS threads ${threads0} → ${threads1}`);
   assert.equal(coreModuleCacheSize(), 1, 'the same bytes reuse one compiled entry');
   assert.ok(growth < 8 * 1048576, `heap grew ${(growth / 1048576).toFixed(1)} MiB over ${RELOADS} reloads`);
   assert.equal(plainText((await ping(harness.port, 'wasm.example', VERSION)).description), 'MOTD from wasm-hello');

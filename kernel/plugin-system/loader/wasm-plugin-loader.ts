@@ -14,6 +14,7 @@ import { cachedComponent } from '../wasm/component-cache.ts';
 import { checkImports } from '../wasm/capabilities.ts';
 import { guestPluginDefinition } from '../wasm/guest-plugin.ts';
 import { guestLimits } from '../wasm/limits.ts';
+import { closeSpareWorker } from '../wasm/spare-worker.ts';
 import { checkWitVersion } from '../wasm/wit-version.ts';
 import type { LoaderHost, PluginLoader } from './plugin-loader.ts';
 
@@ -66,6 +67,6 @@ export function wasmPluginLoader(options: WasmPluginLoaderOptions): PluginLoader
     },
     dispose: async () => undefined,
     idle: async () => undefined,
-    close: async () => undefined,
+    close: closeSpareWorker,
   };
 }

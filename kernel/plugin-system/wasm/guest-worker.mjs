@@ -10,7 +10,17 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const { dir, sab, hostCallTimeoutMs, modules: compiled, maxHostCalls = Infinity, maxLogLines = Infinity, maxMemoryBytes } = workerData;
+// What to run arrives in an `init` message (the thread may have been started ahead of need:
+// spare-worker.ts), or in workerData.
+const init = workerData?.dir !== undefined ? workerData : await new Promise((resolve) => {
+  const onInit = (msg) => {
+    if (msg?.type !== 'init') return;
+    parentPort.off('message', onInit);
+    resolve(msg.data);
+  };
+  parentPort.on('message', onInit);
+});
+const { dir, sab, hostCallTimeoutMs, modules: compiled, maxHostCalls = Infinity, maxLogLines = Infinity, maxMemoryBytes } = init;
 const state = new Int32Array(sab, 0, 2);
 const bytes = new Uint8Array(sab, 8);
 const decoder = new TextDecoder();

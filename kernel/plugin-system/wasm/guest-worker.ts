@@ -7,10 +7,11 @@
  * The worker's host imports arrive as `sync` messages; `onHost` answers them synchronously and
  * the answer is written into the worker's SharedArrayBuffer as JSON, then `Atomics.notify`.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
 import { InfrarustError } from '../../errors.ts';
 import { CallQueue } from './call-queue.ts';
+import { guestThread } from './spare-worker.ts';
 import type { CoreModules } from './core-modules.ts';
 
 const WORKER_URL = new URL('./guest-worker.mjs', import.meta.url);
@@ -87,16 +88,8 @@ export class GuestWorker {
     enableWasmFlags();
     const limits = options.limits ?? {};
     this.queue = new CallQueue(limits.queueCapacity ?? 1024, options.label);
-    this.worker = new Worker(WORKER_URL, {
-      workerData: { dir: options.dir, sab: this.sab, hostCallTimeoutMs: options.hostCallTimeoutMs, modules: limits.modules, maxMemoryBytes: limits.maxMemoryBytes, maxHostCalls: limits.maxHostCalls, maxLogLines: limits.maxLogLines },
-      stdout: true,
-      stderr: true,
-      // Not the parent's `--import tsx`: the worker is plain JS, and tsx registering its loader in
-      // every worker measured +43 ms per start (46 → 89 ms to ready) and its own hooks thread.
-      execArgv: [],
-      resourceLimits: limits.heapMb === undefined ? undefined : { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: Math.min(16, Math.max(4, limits.heapMb >> 2)) },
-    });
-    this.worker.unref();
+    this.worker = guestThread(WORKER_URL, limits.heapMb);
+    this.worker.postMessage({ type: 'init', data: { dir: options.dir, sab: this.sab, hostCallTimeoutMs: options.hostCallTimeoutMs, modules: limits.modules, maxMemoryBytes: limits.maxMemoryBytes, maxHostCalls: limits.maxHostCalls, maxLogLines: limits.maxLogLines } });
     live++;
     this.worker.once('exit', () => live--);
     // jco's glue prints some failures with console.error: keep them in the plugin's log.
