@@ -150,33 +150,36 @@ await echo.terminate();
 // blocked in Atomics.wait, the main thread awaiting Atomics.waitAsync (no postMessage, no clone).
 const sabFloor: number[] = [];
 {
-  const sab = new SharedArrayBuffer(8 + 64 * 1024);
-  const st = new Int32Array(sab, 0, 2);
-  const buf = new Uint8Array(sab, 8);
+  // st[0]: request number (the worker waits on it), st[1]: bytes in the buffer, st[2]: answer number.
+  const sab = new SharedArrayBuffer(16 + 64 * 1024);
+  const st = new Int32Array(sab, 0, 3);
+  const buf = new Uint8Array(sab, 16);
   const w = new Worker(`
     const { workerData } = require('node:worker_threads');
-    const st = new Int32Array(workerData, 0, 2); const buf = new Uint8Array(workerData, 8);
+    const st = new Int32Array(workerData, 0, 3); const buf = new Uint8Array(workerData, 16);
     const dec = new TextDecoder(), enc = new TextEncoder();
+    let seen = 0;
     for (;;) {
-      Atomics.wait(st, 0, 0);
-      if (Atomics.load(st, 0) === 3) break;
-      const req = JSON.parse(dec.decode(buf.subarray(0, st[1])));
+      Atomics.wait(st, 0, seen);
+      const id = Atomics.load(st, 0);
+      if (id < 0) break;
+      if (id === seen) continue;
+      seen = id;
+      const req = JSON.parse(dec.decode(buf.subarray(0, Atomics.load(st, 1))));
       const n = enc.encodeInto(JSON.stringify({ tag: 'response', val: JSON.parse(req.payload).domain }), buf).written;
-      st[1] = n; Atomics.store(st, 0, 2); Atomics.notify(st, 0);
-      Atomics.wait(st, 0, 2);
+      Atomics.store(st, 1, n); Atomics.store(st, 2, id); Atomics.notify(st, 2);
     }`, { eval: true, workerData: sab, execArgv: [] });
   const enc = new TextEncoder();
   const dec = new TextDecoder();
+  let id = 0;
   const round = async () => {
     const n = enc.encodeInto(JSON.stringify(toWitEvent('ProxyPing', pingEvent())), buf).written;
-    st[1] = n;
-    Atomics.store(st, 0, 1);
+    Atomics.store(st, 1, n);
+    Atomics.store(st, 0, ++id);
     Atomics.notify(st, 0);
-    const r = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string } }).waitAsync(st, 0, 1);
+    const r = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string } }).waitAsync(st, 2, id - 1);
     if (r.async) await r.value;
-    JSON.parse(dec.decode(buf.subarray(0, st[1])));
-    Atomics.store(st, 0, 0);
-    Atomics.notify(st, 0);
+    JSON.parse(dec.decode(buf.subarray(0, Atomics.load(st, 1))));
   };
   for (let i = 0; i < 1000; i++) await round();
   for (let i = 0; i < CALLS; i++) {
@@ -184,7 +187,7 @@ const sabFloor: number[] = [];
     await round();
     sabFloor.push((performance.now() - s0) * 1000);
   }
-  Atomics.store(st, 0, 3);
+  Atomics.store(st, 0, -1);
   Atomics.notify(st, 0);
   await w.terminate();
 }
