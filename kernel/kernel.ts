@@ -82,7 +82,7 @@ export async function bootKernel(options: KernelOptions): Promise<Kernel> {
   const layers = createLayers(early, log);
   const loaders = options.loaders ?? [
     nativePluginLoader({ dev: options.dev ?? false, log, typeCheck: options.typeCheck }),
-    wasmPluginLoader({ cacheDir: join(early.plugins_dir, '.cache', 'wasm'), log, pluginConfig: (id) => early.plugins[id] }),
+    wasmPluginLoader({ cacheDir: join(early.plugins_dir, '.cache', 'wasm'), log, pluginConfig: (id) => early.plugins[id], globalWasm: () => early.wasm }),
   ];
   // The API and the host read `config` and `proxy` only when plugins run, after both are set below.
   let config: ProxyConfig = early;

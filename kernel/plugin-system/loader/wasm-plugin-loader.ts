@@ -13,7 +13,7 @@ import { InfrarustError } from '../../errors.ts';
 import { cachedComponent } from '../wasm/component-cache.ts';
 import { checkImports } from '../wasm/capabilities.ts';
 import { guestPluginDefinition } from '../wasm/guest-plugin.ts';
-import { guestLimits } from '../wasm/limits.ts';
+import { guestLimits, type PluginWasmKeys } from '../wasm/limits.ts';
 import { closeSpareWorker } from '../wasm/spare-worker.ts';
 import { checkWitVersion } from '../wasm/wit-version.ts';
 import type { LoaderHost, PluginLoader } from './plugin-loader.ts';
@@ -31,6 +31,23 @@ export interface WasmPluginLoaderOptions {
   cacheDir: string;
   log: Logger;
   pluginConfig: (id: string) => PluginEntry | undefined;
+  /**
+   * The proxy-wide `[wasm]` table: its memory, queue, host-call and recovery limits apply to
+   * every guest unless `[plugins.<id>.wasm]` sets its own. (`max_call_duration` is per plugin
+   * only: v2's proxy-wide default of 60 s is not a per-event deadline; ours is 50 ms.)
+   */
+  globalWasm?: () => PluginWasmKeys | undefined;
+}
+
+/** The guest's limit keys: `[plugins.<id>.wasm]` over `[wasm]`. */
+function limitKeys(global: PluginWasmKeys | undefined, own: PluginWasmKeys | undefined): PluginWasmKeys {
+  const defined = <T extends object>(o: T | undefined): Partial<T> => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return {
+    memory_limit_mb: own?.memory_limit_mb ?? global?.memory_limit_mb,
+    queue_capacity: own?.queue_capacity ?? global?.queue_capacity,
+    host_calls_per_call: own?.host_calls_per_call ?? global?.host_calls_per_call,
+    recovery: { ...defined(global?.recovery), ...defined(own?.recovery) },
+  };
 }
 
 export function wasmPluginLoader(options: WasmPluginLoaderOptions): PluginLoader {
@@ -60,7 +77,7 @@ export function wasmPluginLoader(options: WasmPluginLoaderOptions): PluginLoader
           config,
           callDeadlineMs: deadline ?? DEFAULT_CALL_DEADLINE_MS,
           lifecycleDeadlineMs: LIFECYCLE_DEADLINE_MS,
-          limits: guestLimits(entry?.wasm),
+          limits: guestLimits(limitKeys(options.globalWasm?.(), entry?.wasm)),
           quarantine: async (ctx, reason, err) => (await host?.quarantine(ctx, reason, err)) ?? false,
         }),
       };
