@@ -84,6 +84,18 @@ export function componentToLegacy(component: unknown): string {
   return out;
 }
 
+/**
+ * An operator's message template as legacy text: `&` formatting codes become `§` codes, then
+ * `{name}` placeholders are filled from `vars` (unknown ones are kept as written). Values are
+ * inserted after the codes are translated, so a value (a player's name) cannot add formatting.
+ * @example renderMessage('&aWelcome, {player}! &7({left} left)', { player: 'Steve', left: 3 }) // '§aWelcome, Steve! §7(3 left)'
+ */
+export function renderMessage(template: string, vars: Readonly<Record<string, string | number>> = {}): string {
+  return template
+    .replace(/&([0-9a-fk-or])/gi, '§$1')
+    .replace(/\{([a-z_]+)\}/g, (whole, name: string) => (Object.hasOwn(vars, name) ? String(vars[name]) : whole));
+}
+
 /** Removes every `§x` code. @example stripLegacy('§aHi') // 'Hi' */
 export function stripLegacy(input: string): string {
   return input.replace(/§[0-9a-fk-or]/gi, '');

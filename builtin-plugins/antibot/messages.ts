@@ -1,8 +1,7 @@
 /**
  * Player-facing texts of `[plugins.antibot.messages]`: `&` colour codes (and `§`) and
- * `{placeholder}`s. Values are inserted after the colour codes are translated, so a player's
- * name cannot add formatting. (A tiny local copy of the pattern in auth: plugins do not import
- * each other, and sdk/text.ts converts codes but does not fill placeholders.)
+ * `{placeholder}`s, rendered by the sdk's `renderMessage` (values go in after the colour codes are
+ * translated, so a player's name cannot add formatting).
  */
 export const DEFAULT_MESSAGES = {
   title: '&6Bot check',
@@ -19,9 +18,5 @@ export type MessageKey = keyof typeof DEFAULT_MESSAGES;
 export type Messages = Readonly<Record<MessageKey, string>>;
 export type MessageVars = Readonly<Record<string, string | number>>;
 
-/** The message with `&` codes translated and `{name}` placeholders filled (unknown ones kept). */
-export function render(template: string, vars: MessageVars = {}): string {
-  return template
-    .replace(/&([0-9a-fk-or])/gi, '§$1')
-    .replace(/\{([a-z_]+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
-}
+/** The message with `&` codes translated and `{name}` placeholders filled (sdk `renderMessage`). */
+export { renderMessage as render } from '../../sdk/index.ts';

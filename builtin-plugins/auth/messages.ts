@@ -40,12 +40,5 @@ export type MessageKey = keyof typeof DEFAULT_MESSAGES;
 export type Messages = Readonly<Record<MessageKey, string>>;
 export type MessageVars = Readonly<Record<string, string | number>>;
 
-/** `&a` → `§a` for every formatting code; other `&`s stay. */
-export function translateAmpersand(text: string): string {
-  return text.replace(/&([0-9a-fk-or])/gi, '§$1');
-}
-
-/** The message with colours translated and `{name}` placeholders filled (unknown ones kept). */
-export function render(template: string, vars: MessageVars = {}): string {
-  return translateAmpersand(template).replace(/\{([a-z_]+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
-}
+/** The message with `&` codes translated and `{name}` placeholders filled (sdk `renderMessage`). */
+export { renderMessage as render } from '../../sdk/index.ts';

@@ -44,14 +44,5 @@ export const ServerWakeSchema = z.strictObject({
 
 export type ServerWakeOptions = z.output<typeof ServerWakeSchema>;
 
-/**
- * A message with `&` codes translated and `{name}` placeholders filled (unknown ones kept).
- * A local copy of antibot's: kick reasons are strings, sdk/text.ts converts codes to components
- * but does not fill placeholders, and plugins do not import each other.
- * @example render('&a{server}', { server: 'lobby' }) // '§alobby'
- */
-export function render(template: string, vars: Readonly<Record<string, string | number>> = {}): string {
-  return template
-    .replace(/&([0-9a-fk-or])/gi, '§$1')
-    .replace(/\{([a-z_]+)\}/g, (whole, name: string) => (Object.hasOwn(vars, name) ? String(vars[name]) : whole));
-}
+/** A message with `&` codes translated and `{name}` placeholders filled (sdk `renderMessage`). */
+export { renderMessage as render } from 'infrarust/sdk';
