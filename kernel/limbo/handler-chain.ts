@@ -274,6 +274,7 @@ class ChainRun {
       this.chatTarget = undefined;
       for (const t of this.timers) clearTimeout(t);
       this.timers.clear();
+      for (const stop of this.unwatch.splice(0)) stop();
     }
   }
 
@@ -343,9 +344,12 @@ class ChainRun {
       const check = (): void => {
         if (this.o.registry.get(holder.name) !== holder.handler) resolve('reloaded');
       };
-      this.timers.add(setInterval(check, this.o.reloadCheckMs ?? RELOAD_CHECK_MS).unref());
+      this.unwatch.push(everyInterval(this.o.reloadCheckMs ?? RELOAD_CHECK_MS, check));
     });
   }
+
+  /** Ends the reload checks of this run's holds. */
+  private readonly unwatch: (() => void)[] = [];
 
   private after<T>(ms: number, value: () => T): Promise<T> {
     return new Promise((resolve) => this.timers.add(setTimeout(() => resolve(value()), Math.max(0, ms)).unref()));
@@ -356,6 +360,7 @@ class ChainRun {
     this.keepAlive?.stop();
     this.stopReader?.();
     for (const t of this.timers) clearTimeout(t);
+    for (const stop of this.unwatch.splice(0)) stop();
     this.o.client.onEnd = this.previousOnEnd;
     this.client.finish();
   }
@@ -363,4 +368,30 @@ class ChainRun {
 
 function timedOut(result: { onTimeout: 'accept' | 'deny'; reason?: string }): HandlerResult {
   return result.onTimeout === 'accept' ? { type: 'accept' } : { type: 'deny', reason: result.reason ?? HOLD_TIMEOUT_REASON };
+}
+
+/**
+ * One timer per period for every hold's reload check, instead of one per held player (1,000
+ * held players were 1,000 timer callbacks a second); it stops when no check is left.
+ */
+const sweeps = new Map<number, { timer: NodeJS.Timeout; checks: Set<() => void> }>();
+
+function everyInterval(ms: number, check: () => void): () => void {
+  let sweep = sweeps.get(ms);
+  if (sweep === undefined) {
+    const checks = new Set<() => void>();
+    const timer = setInterval(() => {
+      for (const c of checks) c();
+    }, ms).unref();
+    sweeps.set(ms, (sweep = { timer, checks }));
+  }
+  sweep.checks.add(check);
+  const own = sweep;
+  return () => {
+    own.checks.delete(check);
+    if (own.checks.size === 0) {
+      clearInterval(own.timer);
+      if (sweeps.get(ms) === own) sweeps.delete(ms);
+    }
+  };
 }

@@ -76,35 +76,61 @@ export interface LimboSessionView extends LimboSession {
 }
 
 /**
- * The session one handler run sees.
+ * The session one handler run sees. A class, not an object literal with a getter and eight
+ * closures: that literal was stored as an ~830-byte dictionary per held player (bench/limbo.ts).
  * @example const session = createLimboSession(client, player, { type: 'initial' }, { complete: (r) => settle(r) });
  */
 export function createLimboSession(client: LimboClient, player: LimboPlayer, entry: LimboEntry, hooks: LimboSessionHooks): LimboSessionView {
-  let active = true;
-  const send = (what: string, encode: () => Buffer | Buffer[] | undefined): PlayerResult => (active ? client.send(encode(), what) : CLOSED);
-  const protocol = client.protocol;
-  return {
-    player,
-    entry,
-    get active() {
-      return active && !client.closed && client.conn.failed === undefined;
-    },
-    sendMessage: (text: Text) => send('a chat message', () => encodeChatMessage(protocol, text)),
-    sendTitle: (title: Text, subtitle?: Text, times?: TitleTimes) => send('a title', () => encodeTitle(protocol, { title, subtitle, times })),
-    sendActionBar: (text: Text) => send('an action bar', () => encodeActionBar(protocol, text)),
-    showBossBar: (options: BossBarOptions) => (active ? showBossBar(client, options) : CLOSED),
-    kick(reason: string) {
-      if (!active || client.closed) return CLOSED;
-      hooks.complete({ type: 'deny', reason });
-      return OK;
-    },
-    complete(result: HandlerResult) {
-      if (active && !client.closed) hooks.complete(result);
-    },
-    release() {
-      active = false;
-    },
-  };
+  return new HandlerSession(client, player, entry, hooks);
+}
+
+class HandlerSession implements LimboSessionView {
+  #live = true;
+
+  constructor(
+    private readonly client: LimboClient,
+    readonly player: LimboPlayer,
+    readonly entry: LimboEntry,
+    private readonly hooks: LimboSessionHooks,
+  ) {}
+
+  get active(): boolean {
+    return this.#live && !this.client.closed && this.client.conn.failed === undefined;
+  }
+
+  private send(what: string, encode: () => Buffer | Buffer[] | undefined): PlayerResult {
+    return this.#live ? this.client.send(encode(), what) : CLOSED;
+  }
+
+  sendMessage(text: Text): PlayerResult {
+    return this.send('a chat message', () => encodeChatMessage(this.client.protocol, text));
+  }
+
+  sendTitle(title: Text, subtitle?: Text, times?: TitleTimes): PlayerResult {
+    return this.send('a title', () => encodeTitle(this.client.protocol, { title, subtitle, times }));
+  }
+
+  sendActionBar(text: Text): PlayerResult {
+    return this.send('an action bar', () => encodeActionBar(this.client.protocol, text));
+  }
+
+  showBossBar(options: BossBarOptions): BossBar | Failure {
+    return this.#live ? showBossBar(this.client, options) : CLOSED;
+  }
+
+  kick(reason: string): PlayerResult {
+    if (!this.#live || this.client.closed) return CLOSED;
+    this.hooks.complete({ type: 'deny', reason });
+    return OK;
+  }
+
+  complete(result: HandlerResult): void {
+    if (this.#live && !this.client.closed) this.hooks.complete(result);
+  }
+
+  release(): void {
+    this.#live = false;
+  }
 }
 
 function showBossBar(client: LimboClient, options: BossBarOptions): BossBar | Failure {
