@@ -203,12 +203,20 @@ class GuestRuntime {
 
   private async restart(): Promise<void> {
     if (this.stopped) return;
-    this.undoRegistrations();
-    await this.worker?.terminate();
-    this.stats.restarts++;
-    const worker = await this.spawnLimited();
-    if (this.stopped) return void (await worker.terminate());
-    await worker.ready;
+    // The old registrations stay while the new instance starts, their calls failing at once (an
+    // access gate denies: fail closed); they go only when on-enable is about to make new ones.
+    let worker: Awaited<ReturnType<typeof this.spawnLimited>>;
+    this.backingOff = true;
+    try {
+      await this.worker?.terminate();
+      this.stats.restarts++;
+      worker = await this.spawnLimited();
+      if (this.stopped) return void (await worker.terminate());
+      await worker.ready;
+      this.undoRegistrations();
+    } finally {
+      this.backingOff = false;
+    }
     await worker.call('onEnable', [], this.options.lifecycleDeadlineMs);
   }
 
