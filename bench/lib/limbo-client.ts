@@ -79,14 +79,58 @@ export function newStats(): LimboStats {
 
 type State = 'login' | 'config' | 'play';
 
+/**
+ * What both kinds of bench connection share: `done` settles once (held, or the reason it was
+ * not), and a held connection that ends later counts as lost in `stats`.
+ */
+abstract class HeldConn {
+  abstract readonly socket: Socket;
+  protected isHeld = false;
+  #settled = false;
+
+  constructor(
+    protected readonly stats: LimboStats,
+    private readonly done: (result: true | string) => void,
+  ) {}
+
+  get held(): boolean {
+    return this.isHeld && !this.socket.destroyed;
+  }
+
+  close(): void {
+    this.settle('closed by the bench');
+    this.isHeld = false;
+    this.socket.destroy();
+  }
+
+  protected settle(result: true | string): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.done(result);
+  }
+
+  protected end(reason: string): void {
+    if (this.isHeld) {
+      this.isHeld = false;
+      this.stats.lost++;
+      this.stats.lostReasons.set(reason, (this.stats.lostReasons.get(reason) ?? 0) + 1);
+    }
+    this.settle(reason);
+    this.socket.destroy();
+  }
+
+  protected becomeHeld(): void {
+    this.isHeld = true;
+    this.settle(true);
+  }
+}
+
 /** One player. `done` settles once: held (true) or failed (the reason). */
-export class LimboPlayerConn {
+export class LimboPlayerConn extends HeldConn {
   readonly socket: Socket;
   #state: State = 'login';
   #threshold = -1;
   #buf: Buffer | null = null;
-  #held = false;
-  #settled = false;
   readonly #ids: Ids;
 
   constructor(
@@ -94,10 +138,11 @@ export class LimboPlayerConn {
     readonly protocol: number,
     name: string,
     localAddress: string,
-    private readonly stats: LimboStats,
-    private readonly done: (result: true | string) => void,
+    stats: LimboStats,
+    done: (result: true | string) => void,
     host = 'bench.local',
   ) {
+    super(stats, done);
     this.#ids = idsFor(protocol);
     const hello = Buffer.concat([
       encodeHandshake({ protocolVersion: protocol, address: host, port: 25565, nextState: 2 }),
@@ -110,38 +155,13 @@ export class LimboPlayerConn {
       try {
         this.#receive(chunk);
       } catch (e) {
-        this.#end(`client error: ${(e as Error).message}`);
+        this.end(`client error: ${(e as Error).message}`);
       }
     });
-    this.socket.on('error', (e) => this.#end(`socket error: ${e.message}`));
-    this.socket.on('close', () => this.#end('closed by the proxy'));
+    this.socket.on('error', (e) => this.end(`socket error: ${e.message}`));
+    this.socket.on('close', () => this.end('closed by the proxy'));
   }
 
-  get held(): boolean {
-    return this.#held && !this.socket.destroyed;
-  }
-
-  close(): void {
-    this.#settle('closed by the bench');
-    this.#held = false;
-    this.socket.destroy();
-  }
-
-  #settle(result: true | string): void {
-    if (this.#settled) return;
-    this.#settled = true;
-    this.done(result);
-  }
-
-  #end(reason: string): void {
-    if (this.#held) {
-      this.#held = false;
-      this.stats.lost++;
-      this.stats.lostReasons.set(reason, (this.stats.lostReasons.get(reason) ?? 0) + 1);
-    }
-    this.#settle(reason);
-    this.socket.destroy();
-  }
 
   #receive(chunk: Buffer): void {
     const buf = this.#buf === null ? chunk : Buffer.concat([this.#buf, chunk]);
@@ -166,7 +186,7 @@ export class LimboPlayerConn {
       if (dl.value !== 0) {
         if (this.#state !== 'login') {
           this.stats.compressedSkipped++;
-          if (this.#state === 'play' && !this.#held) this.#playerHeld();
+          if (this.#state === 'play' && !this.isHeld) this.becomeHeld();
           return;
         }
         packet = inflateSync(frame.subarray(dl.size));
@@ -183,8 +203,8 @@ export class LimboPlayerConn {
       if (id === ids.playKeepAliveCb) {
         this.stats.keepAlives++;
         this.#send(ids.playKeepAliveSb, packet.subarray(idSize));
-      } else if (id === ids.playLogin && !this.#held) this.#playerHeld();
-      else if (id === ids.playKick) this.#end(`kicked in play: ${reason(packet, idSize)}`);
+      } else if (id === ids.playLogin && !this.isHeld) this.becomeHeld();
+      else if (id === ids.playKick) this.end(`kicked in play: ${reason(packet, idSize)}`);
       return;
     }
     if (this.#state === 'config') {
@@ -192,7 +212,7 @@ export class LimboPlayerConn {
         this.#send(ids.cfgFinishSb, Buffer.alloc(0));
         this.#state = 'play';
       } else if (id === ids.cfgKeepAliveCb) this.#send(ids.cfgKeepAliveSb, packet.subarray(idSize));
-      else if (id === ids.cfgDisconnect) this.#end(`kicked in configuration: ${reason(packet, idSize)}`);
+      else if (id === ids.cfgDisconnect) this.end(`kicked in configuration: ${reason(packet, idSize)}`);
       return;
     }
     if (id === ids.compress) {
@@ -202,13 +222,8 @@ export class LimboPlayerConn {
         this.#send(ids.loginAck, Buffer.alloc(0));
         this.#state = 'config';
       } else this.#state = 'play';
-    } else if (id === ids.loginDisconnect) this.#end(`kicked at login: ${reason(packet, idSize)}`);
+    } else if (id === ids.loginDisconnect) this.end(`kicked at login: ${reason(packet, idSize)}`);
     else throw new Error(`unexpected login packet 0x${id.toString(16)}`);
-  }
-
-  #playerHeld(): void {
-    this.#held = true;
-    this.#settle(true);
   }
 
   /** One packet (id + body); below any threshold, so "uncompressed" (data length 0) after Set Compression. */
@@ -233,51 +248,22 @@ function reason(packet: Buffer, idSize: number): string {
  * A plain TCP "player" for the passthrough and floor alternatives: sends `hello`, counts as held
  * once one byte comes back (the sink's through the relay, or the floor server's), then idles.
  */
-export class RawConn {
+export class RawConn extends HeldConn {
   readonly socket: Socket;
-  #held = false;
-  #settled = false;
 
   constructor(
     port: number,
     hello: Buffer,
     localAddress: string,
-    private readonly stats: LimboStats,
-    private readonly done: (result: true | string) => void,
+    stats: LimboStats,
+    done: (result: true | string) => void,
   ) {
+    super(stats, done);
     this.socket = connect({ port, host: '127.0.0.1', localAddress });
     this.socket.once('connect', () => this.socket.write(hello));
-    this.socket.once('data', () => {
-      this.#held = true;
-      this.#settle(true);
-    });
-    this.socket.on('error', (e) => this.#end(`socket error: ${e.message}`));
-    this.socket.on('close', () => this.#end('closed by the server'));
+    this.socket.once('data', () => this.becomeHeld());
+    this.socket.on('error', (e) => this.end(`socket error: ${e.message}`));
+    this.socket.on('close', () => this.end('closed by the server'));
   }
 
-  get held(): boolean {
-    return this.#held && !this.socket.destroyed;
-  }
-
-  close(): void {
-    this.#settle('closed by the bench');
-    this.#held = false;
-    this.socket.destroy();
-  }
-
-  #settle(result: true | string): void {
-    if (this.#settled) return;
-    this.#settled = true;
-    this.done(result);
-  }
-
-  #end(reason: string): void {
-    if (this.#held) {
-      this.#held = false;
-      this.stats.lost++;
-      this.stats.lostReasons.set(reason, (this.stats.lostReasons.get(reason) ?? 0) + 1);
-    }
-    this.#settle(reason);
-    this.socket.destroy();
-  }
 }
