@@ -3,22 +3,13 @@
  * backend addresses, routed domains, server names and network groups.
  */
 import { z } from 'zod';
-import { parseHostPort, type HostPortOptions } from '../../sdk/host-port.ts';
+import { hostPortSchema, parseHostPort, type HostPortOptions } from '../../sdk/host-port.ts';
 
 /** Minecraft's default port, used when an address has none. */
 export const DEFAULT_MC_PORT = 25565;
 
-/** A `host[:port]` string parsed into `{ host, port }`. */
-export function hostPort(options: HostPortOptions) {
-  return z.string().transform((text, ctx) => {
-    try {
-      return parseHostPort(text, options);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message, input: text });
-      return z.NEVER;
-    }
-  });
-}
+/** A `host[:port]` string parsed into `{ host, port }` (the sdk's schema, which plugins use too). */
+export const hostPort = (options: HostPortOptions) => hostPortSchema(options);
 
 /** The proxy listener address (`bind`); port 0 is allowed so tests can ask for an ephemeral port. */
 export const bindAddress = () => hostPort({ defaultPort: DEFAULT_MC_PORT, allowPortZero: true });
