@@ -65,7 +65,7 @@ export async function limboFirst(ctx: ConnectionContext, client: PacketConn, ser
   let entry: LimboEntry = override !== undefined ? { type: 'redirect', serverId: server.id } : { type: 'initial', serverId: server.id };
   let target = server;
   let inWorld = false;
-  const channel = heldChannel(ctx, client, identity);
+  const channel = new HeldChannel(ctx, client, identity);
   const reply = (text: string): void => {
     const packet = encodeChatMessage(protocol, text);
     if (packet !== undefined && text !== '') client.send(packet);
@@ -150,28 +150,45 @@ function limboPlayer(ctx: ConnectionContext, identity: ClientIdentity): LimboPla
 
 /**
  * The player as proxy commands see them while held before any backend (permissions, replies):
- * in the limbo world, on the pseudo-server `$limbo`.
+ * in the limbo world, on the pseudo-server `$limbo`. A class: an object literal with a getter
+ * is a dictionary-mode object per held player (bench/limbo.ts heap diff).
  */
-function heldChannel(ctx: ConnectionContext, client: PacketConn, identity: ClientIdentity): PlayerChannel {
-  return {
-    connectionId: ctx.id,
-    protocol: ctx.handshake!.protocolVersion,
-    profile: identity.profile,
-    verified: identity.verified,
-    remoteAddress: ctx.remoteAddress,
-    serverId: LIMBO_SERVER_ID,
-    clientState: 'play',
-    serverState: 'play',
-    get closed() {
-      return client.failed !== undefined || client.socket.destroyed;
-    },
-    sendToClient: (packet) => client.send(packet),
-    sendToServer: () => undefined,
-    close: (finalPacket) => {
-      if (finalPacket !== undefined && client.failed === undefined) client.queue(finalPacket);
-      client.end();
-    },
-  };
+class HeldChannel implements PlayerChannel {
+  readonly connectionId: number;
+  readonly protocol: number;
+  readonly profile: ClientIdentity['profile'];
+  readonly verified: boolean;
+  readonly remoteAddress: string;
+  readonly serverId = LIMBO_SERVER_ID;
+  readonly clientState = 'play';
+  readonly serverState = 'play';
+
+  constructor(
+    ctx: ConnectionContext,
+    private readonly client: PacketConn,
+    identity: ClientIdentity,
+  ) {
+    this.connectionId = ctx.id;
+    this.protocol = ctx.handshake!.protocolVersion;
+    this.profile = identity.profile;
+    this.verified = identity.verified;
+    this.remoteAddress = ctx.remoteAddress;
+  }
+
+  get closed(): boolean {
+    return this.client.failed !== undefined || this.client.socket.destroyed;
+  }
+
+  sendToClient(packet: Buffer): void {
+    this.client.send(packet);
+  }
+
+  sendToServer(): void {}
+
+  close(finalPacket?: Buffer): void {
+    if (finalPacket !== undefined && this.client.failed === undefined) this.client.queue(finalPacket);
+    this.client.end();
+  }
 }
 
 function kick(client: PacketConn, protocol: number, held: HeldState, reason: Text): void {
